@@ -1,0 +1,28 @@
+// Package observatory holds the domain of the GEN observatory: formations,
+// territories, job demand, snapshots and the errors they produce. It imports
+// neither Echo nor DuckDB, so the storage and the HTTP layer can change
+// without touching it.
+package observatory
+
+// Level is a territorial level.
+type Level string
+
+// The levels the observatory aggregates at.
+const (
+	LevelRegion      Level = "region"
+	LevelDepartement Level = "departement"
+	LevelBassin      Level = "bassin"
+)
+
+// Levels lists the valid levels, in order from largest to smallest.
+var Levels = []Level{LevelRegion, LevelDepartement, LevelBassin}
+
+// Valid reports whether l is a known level.
+func (l Level) Valid() bool {
+	for _, v := range Levels {
+		if v == l {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package observatory
+
+import (
+	"context"
+	"time"
+)
+
+// Snapshot is one ingest run's complete, immutable copy of the data.
+type Snapshot struct {
+	ID          string    `json:"id"`
+	Created     time.Time `json:"created"`
+	Current     bool      `json:"current"`
+	Synthetic   bool      `json:"synthetic"` // some data comes from a synthetic input
+	Inputs      []Input   `json:"inputs"`
+	Counts      Counts    `json:"counts"`
+	Quarantined int       `json:"quarantined"`
+}
+
+// Counts are row counts of the main tables of a snapshot.
+type Counts struct {
+	Formations int `json:"formations"`
+	Structures int `json:"structures"`
+	JobDemand  int `json:"job_demand"`
+}
+
+// Input is one file an ingest run read, with what became of its rows.
+type Input struct {
+	Kind        string    `json:"kind"` // "catalogue", "bmo", ...
+	Name        string    `json:"name"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	Synthetic   bool      `json:"synthetic"`
+	Snapshot    string    `json:"snapshot"` // the run that read it
+	Ingested    time.Time `json:"ingested"`
+	RowsRead    int       `json:"rows_read"`
+	Loaded      int       `json:"rows_loaded"`
+	Quarantined int       `json:"rows_quarantined"`
+	Repaired    int       `json:"rows_repaired"`
+}
+
+// Reject is an input row that was not loaded, and why. Rows are 1-based
+// as a spreadsheet shows them (the header counts).
+type Reject struct {
+	File   string `json:"file"`
+	Sheet  string `json:"sheet,omitempty"`
+	Row    int    `json:"row"`
+	Column string `json:"column,omitempty"`
+	Value  string `json:"value,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Repair is a change the ingest made to a value it could fix unambiguously.
+type Repair struct {
+	File   string `json:"file"`
+	Sheet  string `json:"sheet,omitempty"`
+	Row    int    `json:"row"`
+	Column string `json:"column"`
+	Was    string `json:"was"`
+	Now    string `json:"now"`
+	Reason string `json:"reason"`
+}
+
+// SnapshotService lists snapshots.
+type SnapshotService interface {
+	Snapshots(ctx context.Context) ([]Snapshot, error)
+	Quarantine(ctx context.Context, snapshot string) ([]Reject, error)
+}
