@@ -1,9 +1,6 @@
 package observatory
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // Snapshot is one ingest run's complete, immutable copy of the data.
 type Snapshot struct {
@@ -58,10 +55,4 @@ type Repair struct {
 	Was    string `json:"was"`
 	Now    string `json:"now"`
 	Reason string `json:"reason"`
-}
-
-// SnapshotService lists snapshots.
-type SnapshotService interface {
-	Snapshots(ctx context.Context) ([]Snapshot, error)
-	Quarantine(ctx context.Context, snapshot string) ([]Reject, error)
 }

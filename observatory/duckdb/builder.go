@@ -1,0 +1,257 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// kindTables names the data tables each kind of input owns. A run that
+// ingests a kind rebuilds those tables; the others are carried over from the
+// previous snapshot unchanged.
+var kindTables = map[string][]string{
+	"catalogue": {"formations"},
+}
+
+// provenanceTables are carried over row by row for the kinds not replaced.
+var provenanceTables = []string{"inputs", "quarantine", "repairs"}
+
+// Builder writes a new snapshot. Nothing is visible to readers until Commit
+// renames the finished file and publishes it; Abort leaves no trace.
+type Builder struct {
+	dir     Dir
+	id      string
+	path    string
+	prev    string
+	db      *sql.DB
+	created time.Time
+}
+
+// Build starts a new snapshot in dir with the reference geography loaded.
+func Build(ctx context.Context, dir Dir, geo *observatory.Gazetteer, version string) (*Builder, error) {
+	if err := dir.Init(); err != nil {
+		return nil, err
+	}
+	prev, err := dir.Current()
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	b := &Builder{dir: dir, id: NewID(now), prev: prev, created: now}
+	b.path = dir.Path(b.id) + ".building"
+	b.db, err = sql.Open("duckdb", b.path)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.init(ctx, geo, version); err != nil {
+		b.Abort()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Builder) init(ctx context.Context, geo *observatory.Gazetteer, version string) error {
+	if err := migrate(ctx, b.db); err != nil {
+		return err
+	}
+	if _, err := b.db.ExecContext(ctx, `INSERT INTO snapshot_info VALUES (?, ?, ?)`, b.id, b.created, version); err != nil {
+		return err
+	}
+	if err := loadGeography(ctx, b, geo); err != nil {
+		return fmt.Errorf("reference geography: %w", err)
+	}
+	if b.prev != "" {
+		// A path cannot be a bound parameter in ATTACH; it comes from Dir and
+		// a validated id, never from a client.
+		q := fmt.Sprintf(`ATTACH '%s' AS prev (READ_ONLY)`, escapeLiteral(b.dir.Path(b.prev)))
+		if _, err := b.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("attach previous snapshot %s: %w", b.prev, err)
+		}
+	}
+	return nil
+}
+
+// ID is the id the snapshot will have.
+func (b *Builder) ID() string { return b.id }
+
+// Created is the snapshot's creation time.
+func (b *Builder) Created() time.Time { return b.created }
+
+// Previous is the snapshot this one starts from, "" for the first.
+func (b *Builder) Previous() string { return b.prev }
+
+// DB gives loaders that need their own SQL the snapshot being built.
+func (b *Builder) DB() *sql.DB { return b.db }
+
+// CarryOver copies from the previous snapshot every table and provenance row
+// that does not belong to one of the kinds being replaced.
+func (b *Builder) CarryOver(ctx context.Context, replace ...string) error {
+	if b.prev == "" {
+		return nil
+	}
+	skip := map[string]bool{}
+	for _, k := range replace {
+		for _, t := range kindTables[k] {
+			skip[t] = true
+		}
+	}
+	for kind, tables := range kindTables {
+		for _, t := range tables {
+			if skip[t] {
+				continue
+			}
+			if err := b.copyTable(ctx, t, "", nil); err != nil {
+				return fmt.Errorf("carry over %s (%s): %w", t, kind, err)
+			}
+		}
+	}
+	where, args := "", []any{}
+	if len(replace) > 0 {
+		where = " WHERE NOT list_contains(?, kind)"
+		args = append(args, replace)
+	}
+	for _, t := range provenanceTables {
+		if err := b.copyTable(ctx, t, where, args); err != nil {
+			return fmt.Errorf("carry over %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// copyTable copies prev.t into t by column name, so a snapshot built with an
+// older schema still carries over. A table the old snapshot lacks is skipped.
+func (b *Builder) copyTable(ctx context.Context, t, where string, args []any) error {
+	var n int
+	err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = 'prev' AND table_name = ?`, t).Scan(&n)
+	if err != nil || n == 0 {
+		return err
+	}
+	// t comes from the package's own tables, never from input.
+	_, err = b.db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s BY NAME SELECT * FROM prev.%s%s`, t, t, where), args...)
+	return err
+}
+
+// Record stores an input with its rejected and repaired rows.
+func (b *Builder) Record(ctx context.Context, in observatory.Input, rejects []observatory.Reject, repairs []observatory.Repair) error {
+	_, err := b.db.ExecContext(ctx, `INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.Kind, in.Name, in.Size, in.SHA256, in.Synthetic, b.id, b.created,
+		in.RowsRead, in.Loaded, in.Quarantined, in.Repaired)
+	if err != nil {
+		return err
+	}
+	err = b.Append(ctx, "quarantine", len(rejects), func(i int) []driver.Value {
+		r := rejects[i]
+		return []driver.Value{in.Kind, r.File, nullString(r.Sheet), int32(r.Row), nullString(r.Column), nullString(r.Value), r.Reason}
+	})
+	if err != nil {
+		return err
+	}
+	return b.Append(ctx, "repairs", len(repairs), func(i int) []driver.Value {
+		r := repairs[i]
+		return []driver.Value{in.Kind, r.File, nullString(r.Sheet), int32(r.Row), r.Column, r.Was, r.Now, r.Reason}
+	})
+}
+
+// Append loads n rows into table with DuckDB's Appender, the fast path for
+// bulk loads. row(i) returns the values of row i in column order.
+func (b *Builder) Append(ctx context.Context, table string, n int, row func(i int) []driver.Value) error {
+	if n == 0 {
+		return nil
+	}
+	conn, err := b.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if i%4096 == 0 && ctx.Err() != nil {
+				a.Close()
+				return ctx.Err()
+			}
+			if err := a.AppendRow(row(i)...); err != nil {
+				a.Close()
+				return fmt.Errorf("%s row %d: %w", table, i, err)
+			}
+		}
+		return a.Close()
+	})
+}
+
+// Commit checkpoints the snapshot, moves it into place and makes it current.
+func (b *Builder) Commit(ctx context.Context) (string, error) {
+	if b.prev != "" {
+		if _, err := b.db.ExecContext(ctx, `DETACH prev`); err != nil {
+			b.Abort()
+			return "", err
+		}
+	}
+	if _, err := b.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+		b.Abort()
+		return "", err
+	}
+	if err := b.db.Close(); err != nil {
+		b.Abort()
+		return "", err
+	}
+	b.db = nil
+	if err := syncFile(b.path); err != nil {
+		b.Abort()
+		return "", err
+	}
+	final := b.dir.Path(b.id)
+	if err := os.Rename(b.path, final); err != nil {
+		b.Abort()
+		return "", err
+	}
+	if err := syncDir(b.dir.snapshots()); err != nil {
+		return "", err
+	}
+	if err := b.dir.Publish(b.id); err != nil {
+		return "", err
+	}
+	return b.id, nil
+}
+
+// Abort drops the snapshot being built. It is safe to call after Commit.
+func (b *Builder) Abort() {
+	if b.db != nil {
+		b.db.Close()
+		b.db = nil
+	}
+	for _, p := range []string{b.path, b.path + ".wal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+	}
+}
+
+func nullString(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func escapeLiteral(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			out = append(out, '\'')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}

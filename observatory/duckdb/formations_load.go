@@ -1,0 +1,48 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql/driver"
+	"time"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// AppendFormations loads catalogue rows into the snapshot being built.
+func (b *Builder) AppendFormations(ctx context.Context, fs []observatory.Formation) error {
+	return b.Append(ctx, "formations", len(fs), func(i int) []driver.Value {
+		f := &fs[i]
+		rome := f.ROME
+		if rome == nil {
+			rome = []string{}
+		}
+		return []driver.Value{
+			f.ID, f.Title, f.Structure, nullString(f.Postcode), nullString(f.CommuneCode), nullString(f.Commune),
+			f.Departement, f.Region, ptr(f.Lat), ptr(f.Lon), rome, nullString(f.Family),
+			ptr(f.DurationMonths), date(f.LabelledOn), ptr32(f.Wave), date(f.LabelEnd),
+			ptr32(f.Seats), ptr32(f.Sessions), ptr32(f.Learners), ptr32(f.Women), ptr32(f.LowQualified), ptr32(f.QPV),
+			f.Synthetic, f.Source, int32(f.SourceRow),
+		}
+	})
+}
+
+func ptr(p *float64) driver.Value {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func ptr32(p *int) driver.Value {
+	if p == nil {
+		return nil
+	}
+	return int32(*p)
+}
+
+func date(t *time.Time) driver.Value {
+	if t == nil {
+		return nil
+	}
+	return *t
+}

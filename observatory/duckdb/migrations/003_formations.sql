@@ -1,0 +1,28 @@
+-- The GEN catalogue. Figures a source did not give stay NULL, never 0.
+CREATE TABLE formations (
+    id              VARCHAR PRIMARY KEY,
+    title           VARCHAR NOT NULL,
+    structure       VARCHAR NOT NULL,
+    postcode        VARCHAR,
+    commune_code    VARCHAR,
+    commune         VARCHAR,
+    departement     VARCHAR NOT NULL,
+    region          VARCHAR NOT NULL,
+    lat             DOUBLE,
+    lon             DOUBLE,
+    rome            VARCHAR[] NOT NULL,
+    family          VARCHAR,
+    duration_months DOUBLE,
+    labelled_on     DATE,
+    wave            INTEGER,
+    label_end       DATE,
+    seats           INTEGER,
+    sessions        INTEGER,
+    learners        INTEGER,
+    women           INTEGER,
+    low_qualified   INTEGER,
+    qpv             INTEGER,
+    synthetic       BOOLEAN NOT NULL,
+    source          VARCHAR NOT NULL,
+    source_row      INTEGER NOT NULL
+);

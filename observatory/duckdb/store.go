@@ -1,0 +1,38 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+)
+
+// DB is one snapshot opened read-only. Snapshots never change once
+// published, so a DB can be shared by any number of requests.
+type DB struct {
+	ID string
+	db *sql.DB
+}
+
+// Open opens snapshot id of dir read-only.
+func Open(ctx context.Context, dir Dir, id string) (*DB, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("bad snapshot id %q", id)
+	}
+	db, err := sql.Open("duckdb", dir.Path(id)+"?access_mode=READ_ONLY&threads=2")
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open snapshot %s: %w", id, err)
+	}
+	return &DB{ID: id, db: db}, nil
+}
+
+// Close closes the snapshot.
+func (d *DB) Close() error { return d.db.Close() }
+
+// SQL exposes the connection pool to exporters that stream their own query.
+func (d *DB) SQL() *sql.DB { return d.db }
