@@ -1,0 +1,262 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gen-numerique/observatory/api"
+	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/observatory/duckdb"
+)
+
+type env struct {
+	srv *httptest.Server
+	hub *duckdb.Hub
+	dir duckdb.Dir
+	w   duckdb.Writer
+}
+
+// newEnv serves a real snapshot built from the embedded default data.
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	ctx := context.Background()
+	geo, err := datasets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := duckdb.Dir{Root: t.TempDir()}
+	w := duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}
+	if _, err := ingest.Defaults(ctx, w, ingest.Options{Geo: geo}); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub := duckdb.NewHub(dir, log)
+	if _, err := hub.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(api.Config{Version: "test"}, hub, geo, log).Handler())
+	t.Cleanup(func() { srv.Close(); hub.Close() })
+	return &env{srv: srv, hub: hub, dir: dir, w: w}
+}
+
+func (e *env) get(t testing.TB, path string, into any) *http.Response {
+	t.Helper()
+	res, err := http.Get(e.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if into != nil {
+		if err := json.NewDecoder(res.Body).Decode(into); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	return res
+}
+
+type list struct {
+	Snapshot  string `json:"snapshot"`
+	Synthetic bool   `json:"synthetic"`
+	Notice    string `json:"notice"`
+	Total     int    `json:"total"`
+	Next      string `json:"next"`
+	Items     []struct {
+		ID          string `json:"id"`
+		Region      string `json:"region"`
+		Departement string `json:"departement"`
+		Synthetic   bool   `json:"synthetic"`
+	} `json:"items"`
+}
+
+func TestFormationsByRegion(t *testing.T) {
+	e := newEnv(t)
+	var l list
+	res := e.get(t, "/api/v1/formations?region=84&limit=1000", &l)
+	if res.StatusCode != 200 || l.Total == 0 || len(l.Items) != l.Total {
+		t.Fatalf("status %d, total %d, items %d", res.StatusCode, l.Total, len(l.Items))
+	}
+	for _, it := range l.Items {
+		if it.Region != "84" || !it.Synthetic {
+			t.Fatalf("item %+v", it)
+		}
+	}
+	if !l.Synthetic || !strings.Contains(l.Notice, "SYNTHETIC") || res.Header.Get("X-Observatory-Synthetic") != "true" {
+		t.Fatal("synthetic data not flagged")
+	}
+	if res.Header.Get("X-Observatory-Snapshot") != l.Snapshot || l.Snapshot != e.hub.Current() {
+		t.Fatal("snapshot header")
+	}
+	var all list
+	e.get(t, "/api/v1/formations?limit=1", &all)
+	if all.Total != 532 {
+		t.Fatalf("total formations = %d, want 532", all.Total)
+	}
+}
+
+func TestPaginationOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	seen := map[string]bool{}
+	path := "/api/v1/formations?limit=50"
+	total := 0
+	for i := 0; path != ""; i++ {
+		var l list
+		res := e.get(t, path, &l)
+		total = l.Total
+		for _, it := range l.Items {
+			if seen[it.ID] {
+				t.Fatalf("%s on two pages", it.ID)
+			}
+			seen[it.ID] = true
+		}
+		path = ""
+		if link := res.Header.Get("Link"); link != "" {
+			path = strings.TrimSuffix(strings.TrimPrefix(strings.Split(link, ";")[0], "<"), ">")
+		}
+		if i > 20 {
+			t.Fatal("no end")
+		}
+	}
+	if len(seen) != total || total != 532 {
+		t.Fatalf("saw %d of %d", len(seen), total)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		path, param string
+		status      int
+	}{
+		{"/api/v1/formations?regoin=84", "regoin", 400},
+		{"/api/v1/formations?region=99", "region", 400},
+		{"/api/v1/formations?departement=20", "departement", 400},
+		{"/api/v1/formations?rome=XX", "rome", 400},
+		{"/api/v1/formations?limit=0", "limit", 400},
+		{"/api/v1/formations?limit=5000", "limit", 400},
+		{"/api/v1/formations?limit=abc", "limit", 400},
+		{"/api/v1/formations?cursor=%%%", "", 400},
+		{"/api/v1/formations?cursor=zz", "cursor", 400},
+		{"/api/v1/formations?region=84&region=11", "region", 400},
+		{"/api/v1/formations/NOPE", "", 404},
+		{"/api/v1/nothing", "", 404},
+	}
+	for _, c := range cases {
+		var p struct {
+			Status int    `json:"status"`
+			Param  string `json:"param"`
+			Detail string `json:"detail"`
+		}
+		res := e.get(t, c.path, &p)
+		if res.StatusCode != c.status || p.Status != c.status || p.Param != c.param ||
+			res.Header.Get("Content-Type") != "application/problem+json" || p.Detail == "" {
+			t.Errorf("%s: %d %+v %s", c.path, res.StatusCode, p, res.Header.Get("Content-Type"))
+		}
+	}
+}
+
+func TestFormationAndSnapshots(t *testing.T) {
+	e := newEnv(t)
+	var f map[string]any
+	if res := e.get(t, "/api/v1/formations/GEN-0001", &f); res.StatusCode != 200 || f["commune_code"] != "78621" || f["notice"] == nil {
+		t.Fatalf("GEN-0001: %d %v", res.StatusCode, f)
+	}
+	var s struct {
+		Items []struct {
+			ID      string `json:"id"`
+			Current bool   `json:"current"`
+			Inputs  []struct {
+				Name      string `json:"name"`
+				SHA256    string `json:"sha256"`
+				Synthetic bool   `json:"synthetic"`
+				Read      int    `json:"rows_read"`
+				Loaded    int    `json:"rows_loaded"`
+				Quar      int    `json:"rows_quarantined"`
+			} `json:"inputs"`
+		} `json:"items"`
+	}
+	e.get(t, "/api/v1/snapshots", &s)
+	if len(s.Items) != 1 || !s.Items[0].Current || len(s.Items[0].Inputs) == 0 {
+		t.Fatalf("snapshots: %+v", s)
+	}
+	in := s.Items[0].Inputs[0]
+	if len(in.SHA256) != 64 || !in.Synthetic || in.Read != in.Loaded+in.Quar {
+		t.Fatalf("input: %+v", in)
+	}
+	var q struct {
+		Total int `json:"total"`
+	}
+	e.get(t, "/api/v1/snapshots/current/quarantine", &q)
+	if q.Total != in.Quar {
+		t.Fatalf("quarantine %d, input says %d", q.Total, in.Quar)
+	}
+	if res := e.get(t, "/healthz", nil); res.StatusCode != 200 {
+		t.Fatal("healthz")
+	}
+}
+
+// TestSwitchDuringRequests ingests a new catalogue while clients read: every
+// response is whole and names the snapshot it came from.
+func TestSwitchDuringRequests(t *testing.T) {
+	e := newEnv(t)
+	first := e.hub.Current()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	totals := map[string]int{}
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var l list
+				res := e.get(t, "/api/v1/formations?limit=1000", &l)
+				if res.StatusCode != 200 || len(l.Items) != l.Total || res.Header.Get("X-Observatory-Snapshot") != l.Snapshot {
+					t.Errorf("status %d, %d items of %d", res.StatusCode, len(l.Items), l.Total)
+					return
+				}
+				mu.Lock()
+				totals[l.Snapshot] = l.Total
+				mu.Unlock()
+			}
+		}()
+	}
+	geo, _ := datasets.Geography()
+	f, c, err := ingest.OpenFile("../../shared/data/bad/catalogue-cp1252.csv")
+	if err != nil {
+		close(stop)
+		wg.Wait()
+		t.Skip("shared data not found")
+	}
+	defer c.Close()
+	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Geo: geo}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.hub.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		var l list
+		e.get(t, "/api/v1/formations", &l)
+		mu.Lock()
+		totals[l.Snapshot] = l.Total
+		mu.Unlock()
+	}
+	close(stop)
+	wg.Wait()
+	if totals[first] != 532 || totals[e.hub.Current()] != 2 || len(totals) != 2 {
+		t.Fatalf("totals by snapshot: %v", totals)
+	}
+}

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// syntheticNotice accompanies every response built from a synthetic input.
+const syntheticNotice = "SYNTHETIC DATA: the formation catalogue served here is a synthetic stand-in " +
+	"(invented names and figures on real places); do not cite it as real. " +
+	"Données synthétiques : ne pas citer comme réelles."
+
+type formationList struct {
+	Snapshot  string                  `json:"snapshot"`
+	Synthetic bool                    `json:"synthetic"`
+	Notice    string                  `json:"notice,omitempty"`
+	Total     int                     `json:"total"`
+	Items     []observatory.Formation `json:"items"`
+	Next      string                  `json:"next,omitempty"`
+}
+
+// formations lists formations with filters and cursor pagination.
+func (s *Server) formations(c echo.Context) error {
+	p := s.params(c, "region", "departement", "rome", "family", "q", "cursor", "limit")
+	f := observatory.FormationFilter{
+		Region:      p.region("region"),
+		Departement: p.departement("departement"),
+		ROME:        p.rome("rome"),
+		Family:      p.str("family"),
+		Q:           p.str("q"),
+		Cursor:      p.str("cursor"),
+		Limit:       p.int("limit", 100, 1, 1000),
+	}
+	if p.err != nil {
+		return p.err
+	}
+	st := store(c)
+	page, err := st.Formations(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := formationList{Snapshot: st.Snapshot(), Total: page.Total, Items: page.Items}
+	for _, it := range page.Items {
+		out.Synthetic = out.Synthetic || it.Synthetic
+	}
+	if out.Synthetic {
+		out.Notice = syntheticNotice
+		c.Response().Header().Set("X-Observatory-Synthetic", "true")
+	}
+	if page.Next != "" {
+		q := c.QueryParams()
+		q.Set("cursor", page.Next)
+		out.Next = page.Next
+		c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// formation returns one formation.
+func (s *Server) formation(c echo.Context) error {
+	if p := s.params(c); p.err != nil {
+		return p.err
+	}
+	f, err := store(c).Formation(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if f.Synthetic {
+		c.Response().Header().Set("X-Observatory-Synthetic", "true")
+	}
+	return c.JSON(http.StatusOK, struct {
+		*observatory.Formation
+		Notice string `json:"notice,omitempty"`
+	}{f, noticeIf(f.Synthetic)})
+}
+
+func noticeIf(synthetic bool) string {
+	if synthetic {
+		return syntheticNotice
+	}
+	return ""
+}
+
+func encode(q url.Values) string { return q.Encode() }

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// params reads a request's query string against the parameters a route
+// allows. The first problem found is kept and returned by err, so handlers
+// read every parameter and check once.
+type params struct {
+	vals url.Values
+	geo  *observatory.Gazetteer
+	err  error
+}
+
+const maxParamLen = 200
+
+func (s *Server) params(c echo.Context, allowed ...string) *params {
+	p := &params{vals: c.QueryParams(), geo: s.geo}
+	if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
+		p.fail("", "the query string is malformed: %s", "bad percent-encoding or separator")
+	}
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	names := make([]string, 0, len(p.vals))
+	for k := range p.vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		switch {
+		case !ok[k]:
+			p.fail(k, "unknown parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
+		case len(p.vals[k]) > 1:
+			p.fail(k, "parameter %q is given %d times; give it once", k, len(p.vals[k]))
+		case len(p.vals.Get(k)) > maxParamLen:
+			p.fail(k, "parameter %q is longer than %d characters", k, maxParamLen)
+		}
+	}
+	return p
+}
+
+func (p *params) fail(param, format string, args ...any) {
+	if p.err == nil {
+		p.err = observatory.ParamError(param, format, args...)
+	}
+}
+
+func (p *params) str(name string) string { return strings.TrimSpace(p.vals.Get(name)) }
+
+// int reads an integer in [min, max], def when absent.
+func (p *params) int(name string, def, min, max int) int {
+	v := p.str(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		p.fail(name, "%s must be a whole number from %d to %d", name, min, max)
+		return def
+	}
+	return n
+}
+
+// region reads a région INSEE code that must exist.
+func (p *params) region(name string) string {
+	v := p.str(name)
+	if v == "" {
+		return ""
+	}
+	if _, ok := p.geo.Region(v); !ok {
+		p.fail(name, "%s %q is not an INSEE région code (e.g. 84, 11, 04); see /api/v1/territories/region", name, v)
+	}
+	return v
+}
+
+// departement reads a département INSEE code that must exist.
+func (p *params) departement(name string) string {
+	v := strings.ToUpper(p.str(name))
+	if v == "" {
+		return ""
+	}
+	if _, ok := p.geo.Departement(v); !ok {
+		p.fail(name, "%s %q is not an INSEE département code (01…95, 2A, 2B, 971…976)", name, v)
+	}
+	return v
+}
+
+var romeRe = regexp.MustCompile(`^[A-N][0-9]{4}$`)
+
+// rome reads a ROME code (a letter A–N and four digits).
+func (p *params) rome(name string) string {
+	v := strings.ToUpper(p.str(name))
+	if v != "" && !romeRe.MatchString(v) {
+		p.fail(name, "%s %q is not a ROME code (a letter A–N and 4 digits, e.g. M1805)", name, v)
+	}
+	return v
+}

@@ -1,0 +1,25 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) routes() {
+	e := s.echo
+	e.Use(requestID, s.accessLog, s.recoverPanic, s.timeout)
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/snapshots", s.snapshots)
+	data := v1.Group("", s.withStore)
+	data.GET("/snapshots/current/quarantine", s.quarantine)
+	data.GET("/formations", s.formations)
+	data.GET("/formations/:id", s.formation)
+
+	e.RouteNotFound("/*", func(c echo.Context) error {
+		return echo.NewHTTPError(http.StatusNotFound, "no such route; see /api/v1/openapi.json")
+	})
+}

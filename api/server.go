@@ -1,0 +1,112 @@
+// Package api serves the observatory over HTTP with Echo: JSON (and later
+// other formats) for analysts, problem+json errors, one snapshot per request.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// Hub gives requests a snapshot to read; implemented by the DuckDB store.
+type Hub interface {
+	Acquire() (observatory.Store, func(), error)
+	Snapshots(ctx context.Context) ([]observatory.Snapshot, error)
+	Current() string
+}
+
+// Config is the server's configuration; zero values get defaults.
+type Config struct {
+	Addr           string
+	Version        string
+	AdminToken     string        // empty disables admin routes
+	RequestTimeout time.Duration // per request, applied to every query
+	MaxBodyBytes   int64         // uploads and other bodies
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = 30 * time.Second
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 64 << 20
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 60 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 2 * time.Minute
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg  Config
+	hub  Hub
+	geo  *observatory.Gazetteer
+	log  *slog.Logger
+	echo *echo.Echo
+	http *http.Server
+}
+
+// New builds the server and its routes.
+func New(cfg Config, hub Hub, geo *observatory.Gazetteer, log *slog.Logger) *Server {
+	cfg.defaults()
+	s := &Server{cfg: cfg, hub: hub, geo: geo, log: log}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	s.echo = e
+	s.routes()
+	s.http = &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handler is the server's http.Handler, for tests and embedding.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Serve listens on l until ctx ends, then shuts down gracefully, letting
+// requests in flight finish within grace.
+func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := s.http.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

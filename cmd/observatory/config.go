@@ -1,0 +1,78 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/observatory"
+	"github.com/gen-numerique/observatory/observatory/duckdb"
+)
+
+// Main holds what the subcommands share and closes it at the end.
+type Main struct {
+	Stdout, Stderr io.Writer
+	DataDir        string
+	LogLevel       string
+	LogFormat      string
+
+	log     *slog.Logger
+	closers []io.Closer
+}
+
+// env returns the OBSERVATORY_* variable or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("OBSERVATORY_" + name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// commonFlags registers the flags every subcommand has.
+func (m *Main) commonFlags(fs *flag.FlagSet) {
+	fs.SetOutput(m.Stderr)
+	fs.StringVar(&m.DataDir, "data", env("DATA", "data"), "data directory (env OBSERVATORY_DATA)")
+	fs.StringVar(&m.LogLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env OBSERVATORY_LOG_LEVEL)")
+	fs.StringVar(&m.LogFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (env OBSERVATORY_LOG_FORMAT)")
+}
+
+func (m *Main) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(m.LogLevel)); err != nil {
+		return usageError{"--log-level: " + err.Error()}
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch strings.ToLower(m.LogFormat) {
+	case "json":
+		m.log = slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	case "text":
+		m.log = slog.New(slog.NewTextHandler(m.Stderr, opts))
+	default:
+		return usageError{"--log-format must be text or json"}
+	}
+	return nil
+}
+
+func (m *Main) dir() duckdb.Dir { return duckdb.Dir{Root: m.DataDir} }
+
+func (m *Main) writer() (duckdb.Writer, *observatory.Gazetteer, error) {
+	geo, err := datasets.Geography()
+	if err != nil {
+		return duckdb.Writer{}, nil, err
+	}
+	return duckdb.Writer{Dir: m.dir(), Geo: geo, Version: version}, geo, nil
+}
+
+// Close closes what the command opened, in reverse order.
+func (m *Main) Close() {
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		m.closers[i].Close()
+	}
+	m.closers = nil
+}

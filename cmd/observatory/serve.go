@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gen-numerique/observatory/api"
+	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/observatory/duckdb"
+)
+
+// Serve runs the API until SIGINT or SIGTERM, then drains requests.
+func (m *Main) Serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	m.commonFlags(fs)
+	cfg := api.Config{Version: version}
+	fs.StringVar(&cfg.Addr, "addr", env("ADDR", ":8080"), "listen address (env OBSERVATORY_ADDR)")
+	fs.StringVar(&cfg.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "bearer token for admin routes; empty disables them (env OBSERVATORY_ADMIN_TOKEN)")
+	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request")
+	watch := fs.Duration("watch", 5*time.Second, "how often to look for a new current snapshot")
+	grace := fs.Duration("grace", 20*time.Second, "how long requests in flight may run on shutdown")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	w, geo, err := m.writer()
+	if err != nil {
+		return err
+	}
+	if err := m.bootstrap(ctx, w); err != nil {
+		return err
+	}
+	hub := duckdb.NewHub(w.Dir, m.log)
+	m.closers = append(m.closers, hub)
+	if _, err := hub.Reload(ctx); err != nil {
+		return err
+	}
+	go hub.Watch(ctx, *watch)
+	go m.reloadOnHangup(ctx, hub)
+
+	srv := api.New(cfg, hub, geo, m.log)
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	m.log.Info("serving", "addr", l.Addr().String(), "snapshot", hub.Current(), "data", m.DataDir,
+		"version", version, "startup", time.Since(start).Round(time.Millisecond))
+	return srv.Serve(ctx, l, *grace)
+}
+
+// bootstrap builds a first snapshot from the embedded inputs when the data
+// directory has none, so a fresh install serves data at once.
+func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
+	if err := w.Dir.Init(); err != nil {
+		return err
+	}
+	cur, err := w.Dir.Current()
+	if err != nil || cur != "" {
+		return err
+	}
+	m.log.Info("no snapshot yet: building one from the embedded default data", "data", m.DataDir)
+	rep, err := ingest.Defaults(ctx, w, ingest.Options{Geo: w.Geo})
+	if err != nil {
+		return err
+	}
+	read, loaded, quarantined, _ := rep.Totals()
+	m.log.Info("default snapshot built", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
+		"quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
+	return nil
+}
+
+// reloadOnHangup switches snapshots at once on SIGHUP.
+func (m *Main) reloadOnHangup(ctx context.Context, hub *duckdb.Hub) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if _, err := hub.Reload(ctx); err != nil {
+				m.log.Error("reload", "err", err)
+			}
+		}
+	}
+}

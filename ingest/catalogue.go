@@ -1,0 +1,213 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// catalogueSchema lists the columns of a formation catalogue under the names
+// publishers give them. Names are compared after Normalize, so accents, case
+// and punctuation do not matter; add a name here rather than tuning a file.
+var catalogueSchema = Schema{Name: "catalogue", Columns: []Column{
+	{Key: "id", Names: []string{"identifiant", "id", "identifiant formation", "code formation", "numero", "n", "ref", "reference"}},
+	{Key: "title", Required: true, Names: []string{"nom de la formation", "intitule", "intitule de la formation", "intitule formation", "formation", "titre", "libelle", "libelle formation", "nom formation", "nom"}},
+	{Key: "structure", Required: true, Names: []string{"structure porteuse", "structure", "organisme", "organisme de formation", "porteur", "porteur de projet", "fabrique", "nom de la structure", "raison sociale", "operateur"}},
+	{Key: "postcode", Names: []string{"code postal", "cp", "code postale", "codepostal"}},
+	{Key: "commune", Names: []string{"commune", "ville", "localite", "nom commune", "lieu"}},
+	{Key: "commune_code", Names: []string{"code commune insee", "code insee", "insee", "code commune", "code insee commune", "codgeo", "com"}},
+	{Key: "departement", Names: []string{"departement", "dept", "dep", "code departement", "num departement", "numero departement"}},
+	{Key: "region", Names: []string{"region", "code region", "reg", "nom region"}},
+	{Key: "lat", Names: []string{"latitude", "lat", "y", "coord y"}},
+	{Key: "lon", Names: []string{"longitude", "lon", "lng", "long", "x", "coord x"}},
+	{Key: "rome", Names: []string{"codes rome", "code rome", "rome", "code s rome", "codes metiers rome"}},
+	{Key: "family", Names: []string{"famille de metiers", "famille metier", "famille", "filiere", "domaine", "categorie"}},
+	{Key: "duration", Names: []string{"duree mois", "duree", "duree en mois", "duree de la formation", "duree formation"}},
+	{Key: "labelled_on", Names: []string{"date de labellisation", "date labellisation", "labellisation", "date de label", "date du label", "labellise le"}},
+	{Key: "wave", Names: []string{"vague", "vague de labellisation", "numero de vague"}},
+	{Key: "label_end", Names: []string{"fin de labellisation", "date de fin de labellisation", "fin du label", "fin label", "date fin label"}},
+	{Key: "seats", Names: []string{"places par session", "places", "nombre de places", "capacite", "places session"}},
+	{Key: "sessions", Names: []string{"sessions realisees", "nombre de sessions", "sessions", "nb sessions"}},
+	{Key: "learners", Names: []string{"apprenants formes", "apprenants", "nombre d apprenants", "stagiaires", "personnes formees", "nb apprenants", "beneficiaires"}},
+	{Key: "women", Names: []string{"dont femmes", "femmes", "nombre de femmes", "nb femmes"}},
+	{Key: "low_qualified", Names: []string{"dont peu ou pas qualifies", "peu ou pas qualifies", "dont peu qualifies", "infra bac", "niveau infra bac", "dont infra bac"}},
+	{Key: "qpv", Names: []string{"dont residents qpv", "residents qpv", "qpv", "dont qpv", "habitants qpv"}},
+}}
+
+// locationKeys: a catalogue needs at least one of them to place formations.
+var locationKeys = []string{"commune_code", "postcode", "departement", "commune"}
+
+// loadCatalogue reads catalogue files into the batch, row by row: each row
+// is loaded (possibly repaired) or quarantined with its reason.
+func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error) {
+	if opt.Geo == nil {
+		return nil, errors.New("catalogue ingest needs the reference geography")
+	}
+	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
+	seen := &seenRows{ids: map[string]string{}, rows: map[string]string{}}
+	for _, f := range files {
+		in, forms, rejects, repairs, notes, err := readCatalogue(ctx, f, seen, opt)
+		if err != nil {
+			return nil, err
+		}
+		if len(forms) == 0 {
+			return nil, noRowLoaded(in, rejects)
+		}
+		if err := b.AppendFormations(ctx, forms); err != nil {
+			return nil, fmt.Errorf("%s: load: %w", f.Name, err)
+		}
+		if err := b.Record(ctx, in, rejects, repairs); err != nil {
+			return nil, fmt.Errorf("%s: record: %w", f.Name, err)
+		}
+		rep.Inputs = append(rep.Inputs, in)
+		rep.Rejects = append(rep.Rejects, rejects...)
+		rep.Repairs = append(rep.Repairs, repairs...)
+		rep.Notes = append(rep.Notes, notes...)
+	}
+	return rep, nil
+}
+
+// seenRows finds duplicates across all the files of a run.
+type seenRows struct {
+	ids  map[string]string // id -> "file row N"
+	rows map[string]string // whole-row key -> "file row N"
+}
+
+func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in observatory.Input, forms []observatory.Formation, rejects []observatory.Reject, repairs []observatory.Repair, notes []string, err error) {
+	in = observatory.Input{Kind: "catalogue", Name: f.Name, Size: f.Size}
+	if in.SHA256, err = digest(f); err != nil {
+		return
+	}
+	t, err := OpenReader(ctx, f.Data, f.Size, f.Name, catalogueSchema, opt.Limits)
+	if err != nil {
+		return
+	}
+	defer t.Close()
+	cols := t.Columns()
+	if !hasAny(cols, locationKeys) {
+		err = observatory.Errorf(observatory.EINVALID,
+			"%s: no column locates the formations; expected one of: code commune INSEE, code postal, département, commune", f.Name)
+		return
+	}
+	if u := t.Unmapped(); len(u) > 0 {
+		notes = append(notes, fmt.Sprintf("%s: columns not used: %s", f.Name, strings.Join(u, ", ")))
+	}
+	structs, synth := 0, 0
+	for {
+		rec, rerr := t.Next()
+		if rerr == io.EOF {
+			break
+		}
+		var rowErr *RowError
+		if errors.As(rerr, &rowErr) {
+			in.RowsRead++
+			rejects = append(rejects, observatory.Reject{File: rowErr.File, Sheet: rowErr.Sheet, Row: rowErr.Row, Column: rowErr.Column, Reason: rowErr.Reason})
+			continue
+		}
+		if rerr != nil {
+			err = rerr
+			return
+		}
+		in.RowsRead++
+		if opt.Progress != nil && in.RowsRead%1000 == 0 {
+			opt.Progress(f.Name, in.RowsRead)
+		}
+		c := &rowCheck{rec: rec, geo: opt.Geo}
+		if len(rec.Extra) > 0 {
+			x := rec.Extra[0]
+			c.fail("", x.Value, "%d cell(s) beyond the last header column (%s); the row is probably shifted", len(rec.Extra), x.Column)
+		}
+		fm := c.formation()
+		if c.reject == nil {
+			c.duplicates(seen, fm)
+		}
+		if c.reject != nil {
+			rejects = append(rejects, *c.reject)
+			continue
+		}
+		repairs = append(repairs, c.repairs...)
+		if len(c.repairs) > 0 {
+			in.Repaired++
+		}
+		structs++
+		if strings.Contains(Normalize(fm.Structure), "synthetique") || strings.Contains(Normalize(fm.Structure), "synthetic") {
+			synth++
+		}
+		forms = append(forms, fm)
+	}
+	// Footnotes are counted as rows read and listed in quarantine, so that
+	// rows read = loaded + quarantined holds for every file.
+	for _, sk := range t.Skipped() {
+		rejects = append(rejects, observatory.Reject{File: sk.File, Sheet: sk.Sheet, Row: sk.Row, Value: sk.Text,
+			Reason: "not a data row (note or footnote below the table)"})
+	}
+	in.RowsRead += t.SkippedCount()
+	// A synthetic stand-in must never pass for real data: it is flagged when
+	// the caller says so, when its name says so, or when its structures do.
+	in.Synthetic = f.Synthetic || strings.Contains(Normalize(f.Name), "synth") || (structs > 0 && synth*2 >= structs)
+	for i := range forms {
+		forms[i].Synthetic = in.Synthetic
+	}
+	in.Loaded, in.Quarantined = len(forms), in.RowsRead-len(forms)
+	if opt.Progress != nil {
+		opt.Progress(f.Name, in.RowsRead)
+	}
+	return
+}
+
+// noRowLoaded refuses a file none of whose rows could be loaded: replacing
+// the catalogue with nothing is never what its publisher meant.
+func noRowLoaded(in observatory.Input, rejects []observatory.Reject) error {
+	if len(rejects) == 0 {
+		return observatory.Errorf(observatory.EINVALID, "%s: no data row under the header; nothing changed", in.Name)
+	}
+	r := rejects[0]
+	col := ""
+	if r.Column != "" {
+		col = ", column " + r.Column
+	}
+	return observatory.Errorf(observatory.EINVALID, "%s: none of its %d rows could be loaded (first: row %d%s: %s); nothing changed",
+		in.Name, in.RowsRead, r.Row, col, r.Reason)
+}
+
+func hasAny(cols map[string]string, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := cols[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+var romeRe = regexp.MustCompile(`^[A-N][0-9]{4}$`)
+
+// duplicates quarantines a row that repeats an earlier one exactly, or that
+// reuses an id with different content.
+func (c *rowCheck) duplicates(seen *seenRows, f observatory.Formation) {
+	where := fmt.Sprintf("%s row %d", c.rec.File, c.rec.Row)
+	key := rowKey(c.rec.Values)
+	if prev, ok := seen.rows[key]; ok {
+		c.fail("", "", "exact duplicate of %s", prev)
+		return
+	}
+	seen.rows[key] = where
+	if prev, ok := seen.ids[f.ID]; ok {
+		c.fail("id", f.ID, "identifier %s is already used by %s with other values", f.ID, prev)
+		return
+	}
+	seen.ids[f.ID] = where
+}
+
+func rowKey(v map[string]string) string {
+	var sb strings.Builder
+	for _, col := range catalogueSchema.Columns {
+		sb.WriteString(v[col.Key])
+		sb.WriteByte(0)
+	}
+	return sb.String()
+}

@@ -1,0 +1,141 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// File is one input of a run: a path on disk, an upload or an embedded file.
+type File struct {
+	Name      string // display name, used in every message
+	Data      io.ReaderAt
+	Size      int64
+	Synthetic bool // force the synthetic flag (embedded stand-ins); otherwise detected
+}
+
+// OpenFile opens a file on disk as an input. The caller closes the returned closer.
+func OpenFile(path string) (File, io.Closer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, nil, observatory.Errorf(observatory.EINVALID, "%s: %v", filepath.Base(path), unwrapPath(err))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return File{}, nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return File{}, nil, observatory.Errorf(observatory.EINVALID, "%s: is a directory", filepath.Base(path))
+	}
+	return File{Name: filepath.Base(path), Data: f, Size: st.Size()}, f, nil
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Options tune a run.
+type Options struct {
+	Geo      *observatory.Gazetteer // reference geography, to check and repair places
+	Limits   Limits
+	Progress func(file string, rows int) // called every few thousand rows and at the end of each file
+}
+
+// loader reads the files of one kind into the batch.
+type loader func(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error)
+
+var loaders = map[string]loader{
+	"catalogue": loadCatalogue,
+}
+
+// Kinds lists the kinds of input a run can ingest.
+func Kinds() []string {
+	ks := make([]string, 0, len(loaders))
+	for k := range loaders {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Job is the files of one kind that a run ingests.
+type Job struct {
+	Kind  string
+	Files []File
+}
+
+// Run ingests files of one kind into a new snapshot and publishes it.
+func Run(ctx context.Context, snap observatory.Snapshotter, kind string, files []File, opt Options) (*observatory.Report, error) {
+	return RunJobs(ctx, snap, []Job{{Kind: kind, Files: files}}, opt)
+}
+
+// RunJobs ingests several kinds into one new snapshot and publishes it. It
+// is all or nothing: on any error the snapshot being built is dropped and the
+// current one stays as it was.
+func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt Options) (*observatory.Report, error) {
+	start := time.Now()
+	kinds := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		if _, ok := loaders[j.Kind]; !ok {
+			return nil, observatory.Errorf(observatory.EINVALID, "unknown kind %q; known: %s", j.Kind, strings.Join(Kinds(), ", "))
+		}
+		if len(j.Files) == 0 {
+			return nil, observatory.Errorf(observatory.EINVALID, "no %s file given", j.Kind)
+		}
+		kinds = append(kinds, j.Kind)
+	}
+	b, err := snap.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			b.Abort()
+		}
+	}()
+	if err := b.CarryOver(ctx, kinds...); err != nil {
+		return nil, err
+	}
+	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
+	for _, j := range jobs {
+		r, err := loaders[j.Kind](ctx, b, j.Files, opt)
+		if err != nil {
+			return nil, err
+		}
+		rep.Inputs = append(rep.Inputs, r.Inputs...)
+		rep.Rejects = append(rep.Rejects, r.Rejects...)
+		rep.Repairs = append(rep.Repairs, r.Repairs...)
+		rep.Notes = append(rep.Notes, r.Notes...)
+	}
+	id, err := b.Commit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	committed = true
+	rep.Snapshot, rep.Duration = id, time.Since(start)
+	return rep, nil
+}
+
+// digest is the SHA-256 of a file, recorded as its provenance.
+func digest(f File) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(f.Data, 0, f.Size)); err != nil {
+		return "", fmt.Errorf("%s: %w", f.Name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
