@@ -143,8 +143,11 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 	// Footnotes are counted as rows read and listed in quarantine, so that
 	// rows read = loaded + quarantined holds for every file.
 	for _, sk := range t.Skipped() {
-		rejects = append(rejects, observatory.Reject{File: sk.File, Sheet: sk.Sheet, Row: sk.Row, Value: sk.Text,
-			Reason: "not a data row (note or footnote below the table)"})
+		reason := "not a data row: note or footnote below the table"
+		if sk.Reason != "footnote" {
+			reason = "not a data row: " + sk.Reason
+		}
+		rejects = append(rejects, observatory.Reject{File: sk.File, Sheet: sk.Sheet, Row: sk.Row, Value: sk.Text, Reason: reason})
 	}
 	in.RowsRead += t.SkippedCount()
 	// A synthetic stand-in must never pass for real data: it is flagged when

@@ -124,6 +124,20 @@ func TestCSVFootnotes(t *testing.T) {
 	}
 }
 
+func TestCSVRepeatedHeader(t *testing.T) {
+	tb, err := openString(t, "twice.csv", "Nom de la formation;Ville\nA;Paris\nnom de la formation ; VILLE\nB;Lyon\n", catSchema, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := readAll(t, tb)
+	if len(res.recs) != 2 || res.recs[1].Values["title"] != "B" {
+		t.Fatalf("records = %+v", res.recs)
+	}
+	if sk := tb.Skipped(); len(sk) != 1 || sk[0].Row != 3 || sk[0].Reason != "repeated header" {
+		t.Errorf("skipped = %+v", sk)
+	}
+}
+
 func TestCSVStrayQuotes(t *testing.T) {
 	s := catSchema
 	tb := openFile(t, filepath.Join("testdata", "stray-quotes.csv"), s, Limits{})
@@ -360,4 +374,29 @@ func FuzzOpenCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkOpenCatalogueCSV reads the synthetic catalogue CSV (539 rows).
+func BenchmarkOpenCatalogueCSV(b *testing.B) {
+	p := shared(b, "synthetic/gen-formations-synthetique.csv")
+	b.ReportAllocs()
+	rows := 0
+	for b.Loop() {
+		tb, err := Open(context.Background(), p, "gen.csv", fullSchema(), Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			_, err := tb.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows++
+		}
+		tb.Close()
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }

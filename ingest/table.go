@@ -24,7 +24,7 @@
 //		if err != nil { return err }                               // fatal
 //		use(rec.Values["title"], rec.Row)
 //	}
-//	notes := t.Skipped()             // footnote rows, to report
+//	notes := t.Skipped()             // footnotes and repeated headers, to report
 //
 // Open and OpenReader choose the format by content, not by name: a file that
 // starts like a ZIP archive is read as XLSX, anything else as text (CSV). One
@@ -54,6 +54,8 @@
 //     following single-cell rows are taken as its continuation until a row
 //     with more cells appears. A data row reduced to one cell of this shape
 //     would be reported there too, never silently dropped.
+//   - A copy of the header row among the data (exports pasted one after the
+//     other) is skipped and reported by Skipped as "repeated header".
 //   - Ragged rows are tolerated: a short row gives "" for the missing cells; a
 //     non-blank cell in a column with no header (beyond the header's width, or
 //     under a blank header cell) is kept in Record.Extra and the record is
@@ -70,30 +72,38 @@
 //
 // CSV specifics: the encoding is UTF-8 (with or without BOM), UTF-16 with a
 // BOM (Excel's "Unicode text"), or Windows-1252 when the bytes are not valid
-// UTF-8 (checked over the whole file). The separator (',' ';' or tab) is
-// sniffed from the first lines, counting outside quotes, and confirmed by the
-// header: the three are tried and the one giving the best header wins. Quoting
-// follows RFC 4180 (doubled quotes, separators and line breaks inside quoted
-// fields, CRLF, LF or lone CR line ends), and stray quotes are read the way
-// Excel reads them rather than rejected, because real exports contain them: a
-// quote inside an unquoted field is a literal character (`Ecran 15"`), and
-// text after the closing quote of a quoted field is appended to the field
-// (`"abc"def` gives abcdef). An unterminated quoted field runs to the end of
-// the file and is reported as a RowError. Record.Row is the line on which the
-// record starts. A file that has NUL bytes or mostly control characters in its
-// first KiB is refused as "not a text file".
+// UTF-8 (checked over the whole file, not just its start). A file that is
+// mostly valid UTF-8 with a few invalid bytes (exports pasted together) is
+// read as UTF-8 with each invalid byte taken as Windows-1252; Format says so.
+// The separator (',' ';' or tab) is sniffed from the first lines, counting
+// outside quotes, and confirmed by the header: the three are tried and the
+// one giving the best header wins (the sniffed one on a tie). Quoting follows
+// RFC 4180 (doubled quotes, separators and line breaks inside quoted fields,
+// CRLF, LF or lone CR line ends). Stray quotes are read the way Excel reads
+// them rather than rejected, because real exports contain them: a quote
+// inside an unquoted field is a literal character (`Ecran 15"`), and text
+// after the closing quote of a quoted field is appended to it (`"abc"def`
+// gives abcdef). An unterminated quoted field runs to the end of the file
+// and is reported as a RowError. Cells are cut while reading once over
+// MaxCellBytes, so a 10 MB cell costs no more memory than a 32 KiB one.
+// Record.Row is the line on which the record starts. A file with NUL bytes or
+// more than 5 % control characters in its first KiB is refused as "not a text
+// file"; an HTML page saved as .xls is refused as such.
 //
 // XLSX specifics: before excelize sees the file, the ZIP central directory is
 // checked: the total declared uncompressed size must stay under
 // Limits.MaxUnzipBytes and no large entry may have an absurd compression ratio
-// (zip bomb), else ETOOLARGE. Sheets are then streamed with excelize's Rows
-// iterator, so memory stays flat whatever the row count. Numbers come out as
-// stored, not as displayed ("48.76897", "101", "2024", never "101.0" or
-// "1.01E+02" or a value rounded by a "0.00" format); cells with a date or time
-// number format come out in ISO form ("2016-02-03", "2016-02-03 14:30:00",
-// "14:30:00"). Formulas give their cached value; booleans TRUE/FALSE. In
-// merged ranges the value is in the top-left cell only. Record.Row is the
-// spreadsheet row number.
+// (zip bomb), else ETOOLARGE; then every entry is inflated once to check its
+// CRC, because excelize silently truncates a damaged entry. Sheets are then
+// streamed with excelize's Rows iterator (worksheets over 16 MiB are unpacked
+// to a temporary file, not memory), so memory stays flat whatever the row
+// count. Numbers come out as stored, not as displayed ("48.76897", "101",
+// "2024", never "101.0" or "1.01E+02" or a value rounded by a "0.00" format);
+// cells with a date or time number format come out in ISO form
+// ("2016-02-03", "2016-02-03 14:30:00", "14:30:00"). Formulas give their
+// cached value; booleans TRUE/FALSE. In merged ranges the value is in the
+// top-left cell only. Hidden sheets are examined like the others. Record.Row
+// is the spreadsheet row number.
 //
 // A Table is not safe for concurrent use. The context given to Open is
 // checked every 256 rows for the whole life of the Table.
@@ -141,12 +151,13 @@ type ExtraCell struct {
 	Value  string
 }
 
-// SkippedRow is a non-blank row that Next did not return: a footnote.
+// SkippedRow is a non-blank row that Next did not return: a footnote, or a
+// copy of the header row among the data.
 type SkippedRow struct {
 	File   string
 	Sheet  string
 	Row    int
-	Reason string // "footnote"
+	Reason string // "footnote" or "repeated header"
 	Text   string // the row's text, cut to 200 bytes
 }
 
@@ -196,8 +207,8 @@ type Table interface {
 	Columns() map[string]string // key -> header found
 	Unmapped() []string         // header cells that matched no column (reported, not fatal)
 	Next() (Record, error)      // io.EOF at the end; *RowError for one bad row
-	Skipped() []SkippedRow      // footnote rows so far (the first 10,000)
-	SkippedCount() int          // footnote rows so far, all of them
+	Skipped() []SkippedRow      // rows skipped so far: footnotes, repeated headers (the first 10,000)
+	SkippedCount() int          // rows skipped so far, all of them
 	Close() error
 }
 
@@ -577,18 +588,16 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 			text := trimCell(r.cells[only])
 			if t.inNotes || isFootnote(text) {
 				t.inNotes = true
-				t.nSkipped++
-				if len(t.skipped) < maxSkippedKept {
-					if len(text) > 200 {
-						text = text[:200] + "…"
-					}
-					t.skipped = append(t.skipped, SkippedRow{File: t.file, Sheet: t.sheet, Row: r.num, Reason: "footnote", Text: text})
-				}
+				t.skip(r.num, text, "footnote")
 				return Record{}, nil, false
 			}
 		}
 	}
 	t.inNotes = false
+	if r.problem == "" && len(over) == 0 && t.repeatsHeader(r.cells) {
+		t.skip(r.num, strings.Join(r.cells, " | "), "repeated header")
+		return Record{}, nil, false
+	}
 	rec = Record{File: t.file, Sheet: t.sheet, Row: r.num, Values: make(map[string]string, len(t.h.cols)), Cols: t.h.cols}
 	for j, key := range t.h.keyAt {
 		if key == "" {
@@ -628,6 +637,32 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 		rowErr = &RowError{File: t.file, Sheet: t.sheet, Row: r.num, Column: col, Reason: reason}
 	}
 	return rec, rowErr, true
+}
+
+func (t *table) skip(row int, text, reason string) {
+	t.nSkipped++
+	if len(t.skipped) < maxSkippedKept {
+		if len(text) > 200 {
+			text = strings.ToValidUTF8(text[:200], "") + "…"
+		}
+		t.skipped = append(t.skipped, SkippedRow{File: t.file, Sheet: t.sheet, Row: row, Reason: reason, Text: text})
+	}
+}
+
+// repeatsHeader spots a copy of the header row among the data, as left by
+// exports pasted one after another: every mapped cell equal to its header.
+func (t *table) repeatsHeader(cells []string) bool {
+	n := 0
+	for j, key := range t.h.keyAt {
+		if key == "" {
+			continue
+		}
+		if j >= len(cells) || !strings.EqualFold(trimCell(cells[j]), t.h.texts[j]) {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // footnoteWords start a note row, compared on the normalised text.
