@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsage(t *testing.T) {
+	if code, _, stderr := runCmd(t); code != 2 || !strings.Contains(stderr, "Usage") {
+		t.Fatalf("no args: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown: %d %q", code, stderr)
+	}
+	if code, out, _ := runCmd(t, "version"); code != 0 || !strings.HasPrefix(out, "observatory ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	if code, _, stderr := runCmd(t, "ingest", "catalogue", "--data", t.TempDir()); code != 2 || !strings.Contains(stderr, "at least one file") {
+		t.Fatalf("ingest without files: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "ingest", "nonsense", "--data", t.TempDir(), "x.csv"); code != 1 || !strings.Contains(stderr, "x.csv") {
+		t.Fatalf("missing file: %d %q", code, stderr)
+	}
+}
+
+func TestIngestThenList(t *testing.T) {
+	data := t.TempDir()
+	code, out, stderr := runCmd(t, "ingest", "catalogue", "--data", data, "../../../shared/data/bad/catalogue-cp1252.csv")
+	if strings.Contains(stderr, "no such file") {
+		t.Skip("shared data not found")
+	}
+	if code != 0 || !strings.Contains(out, "catalogue-cp1252.csv: 2 rows read, 2 loaded (0 repaired), 0 quarantined") {
+		t.Fatalf("ingest: %d %q %q", code, out, stderr)
+	}
+	code, out, _ = runCmd(t, "snapshots", "--data", data)
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "current") {
+		t.Fatalf("snapshots: %d %q", code, out)
+	}
+	code, _, stderr = runCmd(t, "ingest", "catalogue", "--data", data, "../../../shared/data/bad/empty.csv")
+	if code != 1 || stderr != "observatory: empty.csv: empty file\n" {
+		t.Fatalf("empty file: %d %q", code, stderr)
+	}
+}
+
+// TestServeBootstrapAndShutdown starts the server on an empty data
+// directory: it builds the default snapshot, serves it, and stops cleanly
+// when its context ends (as on SIGTERM).
+func TestServeBootstrapAndShutdown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var errb bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--data", t.TempDir(), "--log-level", "warn"}, &bytes.Buffer{}, &errb)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get("http://" + addr + "/api/v1/formations?region=84&limit=1")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode != 200 || res.Header.Get("X-Observatory-Snapshot") == "" {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not up: %v; %s", err, errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+}
