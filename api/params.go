@@ -3,6 +3,7 @@ package api
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,4 +106,45 @@ func (p *params) rome(name string) string {
 		p.fail(name, "%s %q is not a ROME code (a letter A–N and 4 digits, e.g. M1805)", name, v)
 	}
 	return v
+}
+
+// level reads a territorial level among allowed, def when absent.
+func (p *params) level(name string, def observatory.Level, allowed ...observatory.Level) observatory.Level {
+	v := p.str(name)
+	if v == "" {
+		return def
+	}
+	if !slices.Contains(allowed, observatory.Level(v)) {
+		names := make([]string, len(allowed))
+		for i, l := range allowed {
+			names[i] = string(l)
+		}
+		p.fail(name, "%s %q is not allowed here; allowed: %s", name, v, strings.Join(names, ", "))
+		return def
+	}
+	return observatory.Level(v)
+}
+
+var bassinRe = regexp.MustCompile(`^[0-9]{3,4}$`)
+
+// territory reads a territory code of level l that must exist. Bassins
+// d'emploi change from one survey to the next, so only their shape is
+// checked.
+func (p *params) territory(name string, l observatory.Level) string {
+	switch l {
+	case observatory.LevelRegion:
+		return p.region(name)
+	case observatory.LevelDepartement:
+		return p.departement(name)
+	case observatory.LevelBassin:
+		v := p.str(name)
+		if v != "" && !bassinRe.MatchString(v) {
+			p.fail(name, "%s %q is not a BMO bassin code (3 or 4 digits, e.g. 9411)", name, v)
+		}
+		return v
+	}
+	if p.str(name) != "" {
+		p.fail(name, "%s is not used at level %s", name, l)
+	}
+	return ""
 }

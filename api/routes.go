@@ -18,6 +18,9 @@ func (s *Server) routes() {
 	data.GET("/snapshots/current/quarantine", s.quarantine)
 	data.GET("/formations", s.formations)
 	data.GET("/formations/:id", s.formation)
+	data.GET("/indicators", s.indicatorList)
+	data.GET("/indicators/:id", s.indicatorValues)
+	data.GET("/territories/:level/:code/profile", s.profile)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no such route; see /api/v1/openapi.json")

@@ -12,6 +12,9 @@ const (
 	LevelRegion      Level = "region"
 	LevelDepartement Level = "departement"
 	LevelBassin      Level = "bassin"
+	// LevelNational is France as a whole: only the plan's targets exist
+	// there, so it is not among Levels.
+	LevelNational Level = "national"
 )
 
 // Levels lists the valid levels, in order from largest to smallest.

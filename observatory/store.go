@@ -12,4 +12,5 @@ type Store interface {
 	// Quarantine lists the rows of this snapshot's inputs that were not loaded.
 	Quarantine(ctx context.Context) ([]Reject, error)
 	FormationService
+	FactStore
 }

@@ -1,0 +1,291 @@
+package duckdb_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/observatory"
+	"github.com/gen-numerique/observatory/observatory/duckdb"
+)
+
+// defaultsDB opens a snapshot built from the embedded default inputs: the
+// real geography and the (synthetic) catalogue.
+func defaultsDB(t testing.TB) (*duckdb.DB, *observatory.Gazetteer) {
+	t.Helper()
+	ctx := context.Background()
+	g, err := datasets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := duckdb.Dir{Root: t.TempDir()}
+	rep, err := ingest.Defaults(ctx, duckdb.Writer{Dir: dir, Geo: g, Version: "test"}, ingest.Options{Geo: g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := duckdb.Open(ctx, dir, rep.Snapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, g
+}
+
+func allFormations(t testing.TB, db *duckdb.DB) []observatory.Formation {
+	t.Helper()
+	page, err := db.Formations(context.Background(), observatory.FormationFilter{Limit: duckdb.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Next != "" {
+		t.Fatal("more formations than one page")
+	}
+	return page.Items
+}
+
+// TestIndicatorsByHand recomputes the offer indicators in plain Go from the
+// loaded rows and the gazetteer, and compares them with what the indicator
+// service gives through SQL.
+func TestIndicatorsByHand(t *testing.T) {
+	ctx := context.Background()
+	db, g := defaultsDB(t)
+	forms := allFormations(t, db)
+	type hand struct {
+		n           int
+		structs     map[string]bool
+		learners    int64
+		women, base int64
+	}
+	by := map[string]*hand{}
+	for _, f := range forms {
+		h := by[f.Departement]
+		if h == nil {
+			h = &hand{structs: map[string]bool{}}
+			by[f.Departement] = h
+		}
+		h.n++
+		h.structs[f.Structure] = true
+		if f.Learners != nil {
+			h.learners += int64(*f.Learners)
+			if f.Women != nil {
+				h.women += int64(*f.Women)
+				h.base += int64(*f.Learners)
+			}
+		}
+	}
+	svc := observatory.Indicators{Facts: db, Geo: g}
+	get := func(id string) map[string]observatory.Value {
+		vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: id, Level: observatory.LevelDepartement})
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if len(vals) != len(g.Departements()) {
+			t.Fatalf("%s: %d values for %d départements", id, len(vals), len(g.Departements()))
+		}
+		m := map[string]observatory.Value{}
+		for _, v := range vals {
+			m[v.Code] = v
+		}
+		return m
+	}
+	count, structs, per100k, women, cover := get("formations"), get("structures"), get("formations_per_100k"), get("women_share"), get("coverage_class")
+	natPop := int64(0)
+	for _, d := range g.Departements() {
+		natPop += d.Population
+	}
+	natRate := float64(len(forms)) / float64(natPop)
+	classes := map[string]int{}
+	for _, d := range g.Departements() {
+		h := by[d.Code]
+		if h == nil {
+			h = &hand{}
+		}
+		if got := *count[d.Code].Value; got != float64(h.n) {
+			t.Errorf("%s formations = %v, by hand %d", d.Code, got, h.n)
+		}
+		if got := *structs[d.Code].Value; got != float64(len(h.structs)) {
+			t.Errorf("%s structures = %v, by hand %d", d.Code, got, len(h.structs))
+		}
+		if want := float64(h.n) / float64(d.Population) * 1e5; !near(*per100k[d.Code].Value, want) {
+			t.Errorf("%s per 100k = %v, by hand %v", d.Code, *per100k[d.Code].Value, want)
+		}
+		switch w := women[d.Code].Value; {
+		case h.base == 0 && w != nil:
+			t.Errorf("%s women share = %v with no learners", d.Code, *w)
+		case h.base > 0 && (w == nil || !near(*w, 100*float64(h.women)/float64(h.base))):
+			t.Errorf("%s women share = %v, by hand %d/%d", d.Code, w, h.women, h.base)
+		}
+		want := observatory.ClassAdequate
+		switch rate := float64(h.n) / float64(d.Population); {
+		case h.n == 0:
+			want = observatory.ClassNone
+		case rate/natRate < observatory.LowCoverageShare:
+			want = observatory.ClassLow
+		}
+		if got := cover[d.Code].Class; got != want {
+			t.Errorf("%s coverage class = %q, by hand %q", d.Code, got, want)
+		}
+		classes[want]++
+	}
+	// The synthetic catalogue covers most départements, not all: all three
+	// classes must occur, or the thresholds test nothing.
+	for _, c := range []string{observatory.ClassNone, observatory.ClassLow, observatory.ClassAdequate} {
+		if classes[c] == 0 {
+			t.Errorf("no département in class %s: %v", c, classes)
+		}
+	}
+	t.Logf("coverage classes of the départements: %v", classes)
+}
+
+// TestRegionsAddUp: each région's formations are the sum of its
+// départements', and the family shares of a territory add up to 100 %.
+func TestRegionsAddUp(t *testing.T) {
+	ctx := context.Background()
+	db, g := defaultsDB(t)
+	deps, err := db.OfferFacts(ctx, observatory.FactQuery{Level: observatory.LevelDepartement})
+	if err != nil {
+		t.Fatal(err)
+	}
+	regs, err := db.OfferFacts(ctx, observatory.FactQuery{Level: observatory.LevelRegion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := map[string]int{}
+	for _, d := range deps {
+		dep, _ := g.Departement(d.Code)
+		sum[dep.Parent] += d.Formations
+	}
+	total := 0
+	for _, r := range regs {
+		total += r.Formations
+		if r.Formations != sum[r.Code] {
+			t.Errorf("région %s: %d formations, its départements %d", r.Code, r.Formations, sum[r.Code])
+		}
+	}
+	if n := len(allFormations(t, db)); total != n {
+		t.Errorf("régions add up to %d formations, the catalogue has %d", total, n)
+	}
+	svc := observatory.Indicators{Facts: db, Geo: g}
+	vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: observatory.IndFamilyShare, Level: observatory.LevelRegion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares := map[string]float64{}
+	for _, v := range vals {
+		if v.Value != nil {
+			shares[v.Code] += *v.Value
+		}
+	}
+	for code, s := range shares {
+		if !near(s, 100) {
+			t.Errorf("région %s: family shares add up to %v %%", code, s)
+		}
+	}
+}
+
+// TestSeriesAddsUpToTotal: a territory's time series by label year sums to
+// its whole-catalogue figure.
+func TestSeriesAddsUpToTotal(t *testing.T) {
+	ctx := context.Background()
+	db, g := defaultsDB(t)
+	svc := observatory.Indicators{Facts: db, Geo: g}
+	series, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Territory: "84"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Year: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	years := map[int]bool{}
+	for _, v := range series {
+		if v.Code != "84" || v.Year == 0 || years[v.Year] {
+			t.Fatalf("bad series value %+v", v)
+		}
+		years[v.Year] = true
+		sum += *v.Value
+	}
+	for _, v := range total {
+		if v.Code == "84" && *v.Value != sum {
+			t.Errorf("84: series adds up to %v, total %v", sum, *v.Value)
+		}
+	}
+	if len(years) < 3 {
+		t.Errorf("series has %d years", len(years))
+	}
+}
+
+// TestDistanceByHand checks the nearest-formation distance of one
+// département against a brute-force great-circle computation.
+func TestDistanceByHand(t *testing.T) {
+	ctx := context.Background()
+	db, g := defaultsDB(t)
+	pts, err := db.FormationPoints(ctx, observatory.FactQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := observatory.NearestDistances(g, observatory.LevelDepartement, pts)
+	for _, code := range []string{"23", "48", "75", "974"} {
+		var sum, pop float64
+		for _, c := range g.Communes() {
+			if c.Departement != code || c.Population == 0 || (c.Lat == 0 && c.Lon == 0) {
+				continue
+			}
+			best := math.Inf(1)
+			for _, p := range pts {
+				if (len(code) == 3) != (len(p.Departement) == 3) || len(code) == 3 && p.Departement != code {
+					continue
+				}
+				best = math.Min(best, geo.Distance(orb.Point{c.Lon, c.Lat}, p.Point)/1000)
+			}
+			sum += best * float64(c.Population)
+			pop += float64(c.Population)
+		}
+		want := sum / pop
+		if math.IsInf(want, 1) || math.IsNaN(want) {
+			if _, ok := got[code]; ok {
+				t.Errorf("%s: distance %v with no formation in reach", code, got[code])
+			}
+			continue
+		}
+		if math.Abs(got[code]-want) > 0.01*want+0.05 {
+			t.Errorf("%s: distance %.3f km, brute force %.3f km", code, got[code], want)
+		}
+		t.Logf("%s: %.1f km", code, got[code])
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+func BenchmarkNearestDistances(b *testing.B) {
+	db, g := defaultsDB(b)
+	pts, err := db.FormationPoints(context.Background(), observatory.FactQuery{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		observatory.NearestDistances(g, observatory.LevelDepartement, pts)
+	}
+}
+
+func BenchmarkIndicatorValues(b *testing.B) {
+	db, g := defaultsDB(b)
+	svc := observatory.Indicators{Facts: db, Geo: g}
+	ctx := context.Background()
+	for _, id := range []string{"formations", "coverage_class", "family_share", "distance_nearest_km"} {
+		b.Run(id, func(b *testing.B) {
+			for range b.N {
+				if _, err := svc.Values(ctx, observatory.IndicatorQuery{ID: id, Level: observatory.LevelDepartement}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
