@@ -60,6 +60,7 @@ type loader func(ctx context.Context, b observatory.Batch, files []File, opt Opt
 
 var loaders = map[string]loader{
 	"catalogue": loadCatalogue,
+	"bmo":       loadBMO,
 }
 
 // Kinds lists the kinds of input a run can ingest.

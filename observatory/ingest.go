@@ -2,6 +2,7 @@ package observatory
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -14,6 +15,14 @@ type Batch interface {
 	// Record stores an input file with its quarantined and repaired rows.
 	Record(ctx context.Context, in Input, rejects []Reject, repairs []Repair) error
 	AppendFormations(ctx context.Context, fs []Formation) error
+	// AppendJobDemand streams BMO rows into the snapshot through one
+	// appender, so memory stays flat; a non-nil error from the sequence
+	// stops it. It returns the number of rows appended.
+	AppendJobDemand(ctx context.Context, rows iter.Seq2[*JobDemand, error]) (int, error)
+	// KeepJobDemand carries over the previous snapshot's job demand of the
+	// years not in replaced, with the provenance of the files they came
+	// from: a BMO run replaces only the survey years it loads.
+	KeepJobDemand(ctx context.Context, replaced []int) error
 	Commit(ctx context.Context) (string, error)
 	Abort()
 }

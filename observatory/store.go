@@ -13,4 +13,6 @@ type Store interface {
 	Quarantine(ctx context.Context) ([]Reject, error)
 	FormationService
 	FactStore
+	JobDemandService
+	MetierService
 }

@@ -19,6 +19,7 @@ import (
 // previous snapshot unchanged.
 var kindTables = map[string][]string{
 	"catalogue": {"formations"},
+	"bmo":       {"job_demand"}, // the loader keeps the years it does not replace (KeepJobDemand)
 }
 
 // provenanceTables are carried over row by row for the kinds not replaced.
@@ -67,6 +68,9 @@ func (b *Builder) init(ctx context.Context, geo *observatory.Gazetteer, version 
 	}
 	if err := loadGeography(ctx, b, geo); err != nil {
 		return fmt.Errorf("reference geography: %w", err)
+	}
+	if err := loadMetiers(ctx, b); err != nil {
+		return fmt.Errorf("digital-jobs referential: %w", err)
 	}
 	if b.prev != "" {
 		// A path cannot be a bound parameter in ATTACH; it comes from Dir and
