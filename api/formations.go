@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,17 +16,20 @@ const syntheticNotice = "SYNTHETIC DATA: the formation catalogue served here is 
 	"Données synthétiques : ne pas citer comme réelles."
 
 type formationList struct {
-	Snapshot  string                  `json:"snapshot"`
-	Synthetic bool                    `json:"synthetic"`
-	Notice    string                  `json:"notice,omitempty"`
-	Total     int                     `json:"total"`
-	Items     []observatory.Formation `json:"items"`
-	Next      string                  `json:"next,omitempty"`
+	Snapshot  string `json:"snapshot"`
+	Synthetic bool   `json:"synthetic"`
+	Notice    string `json:"notice,omitempty"`
+	Total     int    `json:"total"`
+	Items     any    `json:"items"` // []observatory.Formation, or fields= projections
+	Next      string `json:"next,omitempty"`
 }
 
-// formations lists formations with filters and cursor pagination.
+// formations lists formations with filters, sort and cursor pagination,
+// as JSON pages or whole files (.csv .xlsx .geojson .parquet).
 func (s *Server) formations(c echo.Context) error {
-	p := s.params(c, "region", "departement", "rome", "family", "q", "cursor", "limit")
+	p := s.params(c, listParams("region", "departement", "rome", "family", "q")...)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
+	p.dialect(fm)
 	f := observatory.FormationFilter{
 		Region:      p.region("region"),
 		Departement: p.departement("departement"),
@@ -33,17 +37,30 @@ func (s *Server) formations(c echo.Context) error {
 		Family:      p.str("family"),
 		Q:           p.str("q"),
 		Cursor:      p.str("cursor"),
-		Limit:       p.int("limit", 100, 1, 1000),
+		Limit:       p.limit(fm),
+		Sort:        p.sort("sort", observatory.FormationSortFields),
 	}
+	fields := p.fields("fields", columnNames(formationColumns))
 	if p.err != nil {
 		return p.err
 	}
 	st := store(c)
+	if fm != FormatJSON {
+		t, err := s.formationsTable(c, f)
+		if err != nil {
+			return err
+		}
+		return s.download(c, fm, t.Select(fields))
+	}
 	page, err := st.Formations(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	out := formationList{Snapshot: st.Snapshot(), Total: page.Total, Items: page.Items}
+	items, err := project(page.Items, fields)
+	if err != nil {
+		return err
+	}
+	out := formationList{Snapshot: st.Snapshot(), Total: page.Total, Items: items}
 	for _, it := range page.Items {
 		out.Synthetic = out.Synthetic || it.Synthetic
 	}
@@ -57,6 +74,7 @@ func (s *Server) formations(c echo.Context) error {
 		out.Next = page.Next
 		c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
 	}
+	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
 	return c.JSON(http.StatusOK, out)
 }
 

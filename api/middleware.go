@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -93,3 +94,23 @@ func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func store(c echo.Context) observatory.Store { return c.Get(storeKey).(observatory.Store) }
+
+// headAsGet serves HEAD as GET without the body (RFC 9110 §9.3.2): Echo
+// routes GET only, and CORS and curl -I use HEAD.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodHead {
+			return next(c)
+		}
+		c.Request().Method = http.MethodGet
+		c.Response().Writer = headWriter{c.Response().Writer}
+		return next(c)
+	}
+}
+
+// headWriter drops the body of a response to HEAD.
+type headWriter struct{ http.ResponseWriter }
+
+func (w headWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -8,13 +8,16 @@ import (
 
 func (s *Server) routes() {
 	e := s.echo
-	e.Use(requestID, s.accessLog, s.recoverPanic, s.timeout)
+	e.Pre(headAsGet)
+	e.Use(s.observe, cors(), requestID, s.accessLog, s.recoverPanic, s.timeout)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/snapshots", s.snapshots)
-	data := v1.Group("", s.withStore)
+	// data routes read a snapshot: ETag/304, response cache, gzip (cache.go).
+	data := v1.Group("", s.withStore, s.httpCache, gzipped)
+	s.openDataRoutes(e, v1, data) // formats, datasets, OpenAPI, docs, metrics (opendata.go)
 	data.GET("/snapshots/current/quarantine", s.quarantine)
 	data.GET("/formations", s.formations)
 	data.GET("/formations/:id", s.formation)

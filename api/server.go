@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,9 @@ type Config struct {
 	ReadTimeout    time.Duration
 	WriteTimeout   time.Duration
 	IdleTimeout    time.Duration
+	PublicURL      string // e.g. https://observatoire.example.fr; empty: taken from each request
+	CacheBytes     int64  // response cache budget; 0: 64 MiB, <0: no cache
+	TempDir        string // for Parquet exports; empty: the system's
 }
 
 func (c *Config) defaults() {
@@ -53,6 +57,9 @@ func (c *Config) defaults() {
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = 2 * time.Minute
 	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = 64 << 20
+	}
 }
 
 // Server is the HTTP API.
@@ -63,12 +70,17 @@ type Server struct {
 	log  *slog.Logger
 	echo *echo.Echo
 	http *http.Server
+
+	cache   *responseCache // encoded responses of the current snapshot
+	metrics *metrics
+	infos   sync.Map // snapshot id -> *observatory.Snapshot
 }
 
 // New builds the server and its routes.
 func New(cfg Config, hub Hub, geo *observatory.Gazetteer, log *slog.Logger) *Server {
 	cfg.defaults()
-	s := &Server{cfg: cfg, hub: hub, geo: geo, log: log}
+	s := &Server{cfg: cfg, hub: hub, geo: geo, log: log, metrics: newMetrics()}
+	s.cache = newResponseCache(cfg.CacheBytes)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler

@@ -20,15 +20,3 @@ func (s *Server) snapshots(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": list})
 }
-
-// quarantine lists the rows of the current snapshot's inputs that were not loaded.
-func (s *Server) quarantine(c echo.Context) error {
-	if p := s.params(c); p.err != nil {
-		return p.err
-	}
-	rows, err := store(c).Quarantine(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"snapshot": store(c).Snapshot(), "total": len(rows), "items": rows})
-}

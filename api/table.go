@@ -1,9 +1,8 @@
 package api
 
 import (
-	"encoding/csv"
+	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -27,34 +26,21 @@ type Table struct {
 	Name    string // dataset name, used in download file names
 	Columns []Column
 	Each    func(yield func(row []any) error) error
+
+	// Optional; see format.go for how a list endpoint fills them.
+	Synthetic bool   // built from a synthetic input: flagged in headers and in each format's metadata
+	Point     *Point // lon/lat columns, for GeoJSON points
+	// Parquet has the store write the same rows to a Parquet file at path
+	// (DuckDB's COPY), with the given columns (all when nil) and key-value
+	// metadata. Without it the table is not offered as Parquet.
+	Parquet func(ctx context.Context, fields []string, meta map[string]string, path string) error
+
+	sel []int // indexes of the columns Select chose; nil for all
 }
 
 // writeCSV streams t as RFC 4180 CSV in UTF-8.
 func (s *Server) writeCSV(c echo.Context, t Table) error {
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s.csv"`, t.Name, h.Get(headerSnapshot)))
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	head := make([]string, len(t.Columns))
-	for i, col := range t.Columns {
-		head[i] = col.Name
-	}
-	if err := w.Write(head); err != nil {
-		return err
-	}
-	rec := make([]string, len(t.Columns))
-	err := t.Each(func(row []any) error {
-		for i, v := range row {
-			rec[i] = cell(v)
-		}
-		return w.Write(rec)
-	})
-	w.Flush()
-	if err == nil {
-		err = w.Error()
-	}
-	return err
+	return s.download(c, FormatCSV, t)
 }
 
 // cell formats one value for CSV. Text that a spreadsheet would take for a

@@ -21,6 +21,9 @@ type Formation struct {
 	Lon            *float64   `json:"lon"`
 	ROME           []string   `json:"rome"`
 	Family         string     `json:"family,omitempty"`
+	FamilyRule     string     `json:"family_rule,omitempty"`  // how Family was attached: Rule* in metier.go
+	FamilyGiven    string     `json:"family_given,omitempty"` // the source's family column, as written
+	FamilyNote     string     `json:"family_note,omitempty"`  // what the ingest reported about the family
 	DurationMonths *float64   `json:"duration_months"`
 	LabelledOn     *time.Time `json:"labelled_on"`
 	Wave           *int       `json:"wave"`
@@ -45,6 +48,22 @@ type FormationFilter struct {
 	Q           string // free text over title, structure and commune
 	Cursor      string // opaque, from a previous page's Next
 	Limit       int
+	Sort        []SortKey // empty: by id; fields from FormationSortFields
+}
+
+// SortKey orders a list by one field, ascending unless Desc. Missing
+// values sort last either way.
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// FormationSortFields are the fields a list of formations can be sorted
+// by, named as in the JSON; the store maps each to a column.
+var FormationSortFields = []string{
+	"id", "title", "structure", "postcode", "commune_code", "commune", "departement", "region",
+	"family", "duration_months", "labelled_on", "wave", "label_end", "seats_per_session",
+	"sessions", "learners", "women", "low_qualified", "qpv_residents",
 }
 
 // FormationPage is one page of formations.
@@ -58,4 +77,11 @@ type FormationPage struct {
 type FormationService interface {
 	Formations(ctx context.Context, f FormationFilter) (*FormationPage, error)
 	Formation(ctx context.Context, id string) (*Formation, error)
+	// EachFormation streams every formation matching f in order, without
+	// the page cap: f.Limit (0 for no limit) and f.Cursor still apply.
+	EachFormation(ctx context.Context, f FormationFilter, fn func(*Formation) error) error
+	// FormationsParquet writes what EachFormation would stream to a Parquet
+	// file at path, with the given JSON field names as columns (all when
+	// empty) and meta as the file's key-value metadata.
+	FormationsParquet(ctx context.Context, f FormationFilter, fields []string, meta map[string]string, path string) error
 }

@@ -1,0 +1,269 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// datasetSpec is how the API builds a published dataset. Its titles,
+// licence and sources are in datasets.Catalogue, under the same name.
+type datasetSpec struct {
+	Name    string
+	List    string   // the list endpoint that pages and filters it
+	Columns []Column // its Table Schema; the table's columns when nil
+	Formats []Format // download formats; the table's when nil
+	// Table returns the whole dataset as a table of the request's snapshot.
+	Table func(s *Server, c echo.Context) (Table, error)
+}
+
+var registry struct {
+	sync.Mutex
+	specs []datasetSpec
+}
+
+// registerDataset adds a dataset to /api/v1/datasets; call it from init.
+func registerDataset(d datasetSpec) {
+	registry.Lock()
+	defer registry.Unlock()
+	registry.specs = append(registry.specs, d)
+}
+
+// registered returns the datasets in catalogue order, then the others.
+func registered() []datasetSpec {
+	registry.Lock()
+	defer registry.Unlock()
+	out := slices.Clone(registry.specs)
+	order := func(name string) int {
+		for i, d := range datasets.Catalogue {
+			if d.Name == name {
+				return i
+			}
+		}
+		return len(datasets.Catalogue)
+	}
+	slices.SortStableFunc(out, func(a, b datasetSpec) int { return order(a.Name) - order(b.Name) })
+	return out
+}
+
+func lookupSpec(name string) (datasetSpec, bool) {
+	for _, d := range registered() {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return datasetSpec{}, false
+}
+
+// datasetEntry is one dataset of the catalogue as /api/v1/datasets shows it.
+type datasetEntry struct {
+	Name        string                   `json:"name"`
+	Title       langText                 `json:"title"`
+	Description langText                 `json:"description"`
+	Keywords    []string                 `json:"keywords"`
+	Publisher   string                   `json:"publisher"`
+	Licence     datasets.Licence         `json:"licence"`
+	Sources     []datasets.SourceLicence `json:"sources"`
+	Synthetic   bool                     `json:"synthetic"`
+	Notice      string                   `json:"notice,omitempty"`
+	Provenance  provenance               `json:"provenance"`
+	Schema      tableSchema              `json:"schema"`
+	API         string                   `json:"api,omitempty"`
+	Downloads   []download               `json:"downloads"`
+}
+
+type langText struct {
+	FR string `json:"fr"`
+	EN string `json:"en"`
+}
+
+type provenance struct {
+	Snapshot     string              `json:"snapshot"`
+	SnapshotDate string              `json:"snapshot_date"`
+	Inputs       []observatory.Input `json:"inputs"`
+}
+
+// tableSchema is a Frictionless Table Schema.
+type tableSchema struct {
+	Fields        []schemaField `json:"fields"`
+	MissingValues []string      `json:"missingValues"`
+}
+
+type schemaField struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Format      string `json:"format,omitempty"`
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+type download struct {
+	Format    Format `json:"format"`
+	MediaType string `json:"media_type"`
+	URL       string `json:"url"`
+	Note      string `json:"note,omitempty"`
+}
+
+// entry describes a dataset for the snapshot of info.
+func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snapshot) (datasetEntry, error) {
+	d, ok := datasets.Lookup(spec.Name)
+	if !ok {
+		return datasetEntry{}, observatory.Errorf(observatory.EINTERNAL, "dataset %s has no catalogue entry", spec.Name)
+	}
+	e := datasetEntry{
+		Name: d.Name, Title: langText{d.TitleFR, d.TitleEN}, Description: langText{d.DescriptionFR, d.DescriptionEN},
+		Keywords: d.Keywords, Publisher: datasets.Publisher, Licence: d.Licence, Sources: d.Sources,
+		Provenance: provenance{Snapshot: info.ID, SnapshotDate: info.Created.UTC().Format("2006-01-02T15:04:05Z"),
+			Inputs: inputsOf(info, d.InputKinds)},
+		API:    spec.List,
+		Schema: tableSchema{Fields: []schemaField{}, MissingValues: []string{""}},
+	}
+	if len(d.InputKinds) == 0 {
+		e.Provenance.Inputs = embeddedInputs()
+	}
+	for _, in := range e.Provenance.Inputs {
+		e.Synthetic = e.Synthetic || in.Synthetic
+	}
+	if e.Synthetic {
+		e.Notice = syntheticNotice
+	}
+	for _, col := range spec.Columns {
+		f := schemaField{Name: col.Name, Type: col.Type, Title: col.Title, Description: col.Description}
+		if col.Type == "date" {
+			f.Format = "%Y-%m-%d"
+		}
+		e.Schema.Fields = append(e.Schema.Fields, f)
+	}
+	for _, f := range spec.Formats {
+		u := "/api/v1/datasets/" + d.Name + "." + string(f)
+		mt, _, _ := strings.Cut(mediaTypes[f], ";")
+		e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: u})
+		if f == FormatCSV {
+			e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: u + "?dialect=fr",
+				Note: "French spreadsheet dialect: semicolons, UTF-8 BOM, decimal commas"})
+		}
+	}
+	return e, nil
+}
+
+// datasetsList serves the catalogue as JSON, or as DCAT-AP JSON-LD for
+// harvesters (.jsonld, format=jsonld or Accept: application/ld+json).
+func (s *Server) datasetsList(c echo.Context) error {
+	p := s.params(c, formatParam)
+	fm := p.format(c, FormatJSON, FormatJSONLD)
+	if p.err != nil {
+		return p.err
+	}
+	entries, info, err := s.catalogue(c)
+	if err != nil {
+		return err
+	}
+	if fm == FormatJSONLD {
+		c.Response().Header().Set(echo.HeaderContentType, mediaTypes[FormatJSONLD])
+		c.Response().WriteHeader(http.StatusOK)
+		return writeJSON(c.Response(), s.dcat(c, entries, info))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"snapshot": info.ID, "total": len(entries), "items": entries})
+}
+
+func (s *Server) catalogue(c echo.Context) ([]datasetEntry, *observatory.Snapshot, error) {
+	info, err := s.snapshotInfo(c.Request().Context(), store(c))
+	if err != nil {
+		return nil, nil, err
+	}
+	specs := registered()
+	entries := make([]datasetEntry, 0, len(specs))
+	for _, spec := range specs {
+		e, err := s.entry(c, spec, info)
+		if err != nil {
+			return nil, nil, err
+		}
+		entries = append(entries, e)
+	}
+	return entries, info, nil
+}
+
+// datasetFile serves /api/v1/datasets/{name}.{format}: the whole dataset as
+// a file; or, with no suffix, its catalogue entry.
+func (s *Server) datasetFile(c echo.Context) error {
+	p := s.params(c, "dialect")
+	name, ext, hasExt := strings.Cut(c.Param("file"), ".")
+	spec, ok := lookupSpec(name)
+	if !ok {
+		names := []string{}
+		for _, d := range registered() {
+			names = append(names, d.Name)
+		}
+		return observatory.Errorf(observatory.ENOTFOUND, "no dataset %q; the datasets are %s", name, strings.Join(names, ", "))
+	}
+	if !hasExt {
+		if p.str("dialect") != "" {
+			p.fail("dialect", "dialect applies to CSV downloads only")
+		}
+		if p.err != nil {
+			return p.err
+		}
+		info, err := s.snapshotInfo(c.Request().Context(), store(c))
+		if err != nil {
+			return err
+		}
+		e, err := s.entry(c, spec, info)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, e)
+	}
+	fm := Format(ext)
+	if !slices.Contains(spec.Formats, fm) {
+		p.fail("format", "%s is not offered as %q; choose one of %s", name, ext, joinFormats(spec.Formats))
+	}
+	p.dialect(fm)
+	if p.err != nil {
+		return p.err
+	}
+	t, err := spec.Table(s, c)
+	if err != nil {
+		return err
+	}
+	return s.download(c, fm, t)
+}
+
+// embeddedInputs describes the geography files embedded in the binary, the
+// provenance of datasets that come from no snapshot input.
+var embeddedInputs = sync.OnceValue(func() []observatory.Input {
+	var out []observatory.Input
+	fsys := datasets.GeoFiles()
+	for _, name := range []string{"regions.csv", "departements.csv", "regions.geojson", "departements.geojson"} {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(b)
+		out = append(out, observatory.Input{Kind: "geography", Name: "datasets/geo/" + name, Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	return out
+})
+
+// validateRegistry checks every registered dataset has a catalogue entry,
+// columns and formats; called when the server starts so a mistake shows
+// at once.
+func validateRegistry() error {
+	for _, spec := range registered() {
+		if _, ok := datasets.Lookup(spec.Name); !ok {
+			return observatory.Errorf(observatory.EINTERNAL, "dataset %s is registered but not in datasets.Catalogue", spec.Name)
+		}
+		if len(spec.Columns) == 0 || len(spec.Formats) == 0 || spec.Table == nil {
+			return observatory.Errorf(observatory.EINTERNAL, "dataset %s lacks columns, formats or a table", spec.Name)
+		}
+	}
+	return nil
+}

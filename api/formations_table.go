@@ -1,0 +1,102 @@
+package api
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// headerTotal gives a list's total count to clients that read headers only.
+const headerTotal = "X-Total-Count"
+
+// formationColumns are the formations as a table, named as in the JSON.
+var formationColumns = []Column{
+	{Name: "id", Type: "string", Title: "Identifiant", Description: "identifier of the formation in the catalogue"},
+	{Name: "title", Type: "string", Title: "Nom de la formation", Description: "title of the course"},
+	{Name: "structure", Type: "string", Title: "Structure porteuse", Description: "organisation running the course"},
+	{Name: "postcode", Type: "string", Title: "Code postal", Description: "postcode"},
+	{Name: "commune_code", Type: "string", Title: "Code commune INSEE", Description: "INSEE commune code"},
+	{Name: "commune", Type: "string", Title: "Commune", Description: "commune name"},
+	{Name: "departement", Type: "string", Title: "Département", Description: "INSEE département code"},
+	{Name: "region", Type: "string", Title: "Région", Description: "INSEE région code"},
+	{Name: "lat", Type: "number", Title: "Latitude", Description: "WGS84 latitude"},
+	{Name: "lon", Type: "number", Title: "Longitude", Description: "WGS84 longitude"},
+	{Name: "rome", Type: "string", Title: "Codes ROME", Description: "ROME 4.0 codes, separated by | in CSV and XLSX (an array in JSON and Parquet)"},
+	{Name: "family", Type: "string", Title: "Famille de métiers", Description: "GEN job family id (developpement, donnees, cybersecurite, ...)"},
+	{Name: "duration_months", Type: "number", Title: "Durée (mois)", Description: "duration in months"},
+	{Name: "labelled_on", Type: "date", Title: "Date de labellisation", Description: "date the course was labelled"},
+	{Name: "wave", Type: "integer", Title: "Vague", Description: "labelling wave"},
+	{Name: "label_end", Type: "date", Title: "Fin de labellisation", Description: "end of the label"},
+	{Name: "seats_per_session", Type: "integer", Title: "Places par session", Description: "seats per session"},
+	{Name: "sessions", Type: "integer", Title: "Sessions réalisées", Description: "sessions held"},
+	{Name: "learners", Type: "integer", Title: "Apprenants formés", Description: "learners trained"},
+	{Name: "women", Type: "integer", Title: "dont femmes", Description: "of whom women"},
+	{Name: "low_qualified", Type: "integer", Title: "dont peu ou pas qualifiés", Description: "of whom low-qualified"},
+	{Name: "qpv_residents", Type: "integer", Title: "dont résidents QPV", Description: "of whom residents of priority neighbourhoods (QPV)"},
+	{Name: "synthetic", Type: "boolean", Title: "Synthétique", Description: "true when the row comes from a synthetic input: not real"},
+	{Name: "source", Type: "string", Title: "Fichier source", Description: "input file the row was read from"},
+	{Name: "source_row", Type: "integer", Title: "Ligne source", Description: "row in the input file, as a spreadsheet numbers it"},
+}
+
+func formationRow(f *observatory.Formation) []any {
+	return []any{f.ID, f.Title, f.Structure, f.Postcode, f.CommuneCode, f.Commune, f.Departement, f.Region,
+		f.Lat, f.Lon, f.ROME, f.Family, f.DurationMonths, f.LabelledOn, f.Wave, f.LabelEnd,
+		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Synthetic, f.Source, f.SourceRow}
+}
+
+// formationsTable is every formation matching f as a Table. The filter is
+// checked first (a bad cursor gives a 400 before any byte is written) and
+// the total told in X-Total-Count.
+func (s *Server) formationsTable(c echo.Context, f observatory.FormationFilter) (Table, error) {
+	st := store(c)
+	ctx := c.Request().Context()
+	probe := f
+	probe.Limit = 1
+	page, err := st.Formations(ctx, probe)
+	if err != nil {
+		return Table{}, err
+	}
+	info, err := s.snapshotInfo(ctx, st)
+	if err != nil {
+		return Table{}, err
+	}
+	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
+	return Table{
+		Name:      "formations",
+		Columns:   formationColumns,
+		Synthetic: catalogueSynthetic(info),
+		Point:     &Point{Lon: "lon", Lat: "lat"},
+		Each: func(yield func(row []any) error) error {
+			return st.EachFormation(ctx, f, func(fm *observatory.Formation) error { return yield(formationRow(fm)) })
+		},
+		Parquet: func(ctx context.Context, fields []string, meta map[string]string, path string) error {
+			return st.FormationsParquet(ctx, f, fields, meta, path)
+		},
+	}, nil
+}
+
+// catalogueSynthetic tells whether a catalogue input of the snapshot is
+// synthetic, so a download says so before its first row.
+func catalogueSynthetic(info *observatory.Snapshot) bool {
+	for _, in := range info.Inputs {
+		if in.Kind == "catalogue" && in.Synthetic {
+			return true
+		}
+	}
+	return false
+}
+
+func init() {
+	registerDataset(datasetSpec{
+		Name:    "formations",
+		List:    "/api/v1/formations",
+		Columns: formationColumns,
+		Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet},
+		Table: func(s *Server, c echo.Context) (Table, error) {
+			return s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows})
+		},
+	})
+}

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// Page and download limits.
+const (
+	DefaultLimit    = 100
+	MaxPageLimit    = 1000      // a JSON page
+	MaxDownloadRows = 1_000_000 // a file (CSV, XLSX, GeoJSON, Parquet); XLSX holds 1,048,576 rows
+)
+
+// listParams are the parameters every list endpoint takes besides its own
+// filters: format, dialect, sort, fields, limit, cursor.
+func listParams(filters ...string) []string {
+	return append(filters, formatParam, "dialect", "sort", "fields", "limit", "cursor")
+}
+
+// failStatus records an error with another status than 400 (406 for an
+// Accept header nothing matches). The detail names the header or
+// parameter at fault.
+func (p *params) failStatus(status int, param, format string, args ...any) {
+	if p.err == nil {
+		p.err = echo.NewHTTPError(status, observatory.ParamError(param, format, args...).Message)
+	}
+}
+
+// limit reads limit for a list: a JSON page holds DefaultLimit rows unless
+// told, at most MaxPageLimit; a download holds every row unless told, at
+// most MaxDownloadRows.
+func (p *params) limit(f Format) int {
+	if f == FormatJSON || f == FormatJSONLD {
+		return p.int("limit", DefaultLimit, 1, MaxPageLimit)
+	}
+	return p.int("limit", MaxDownloadRows, 1, MaxDownloadRows)
+}
+
+// dialect reads dialect=, which only CSV takes: "fr" for French
+// spreadsheets (semicolons, a BOM, decimal commas), "rfc4180" (the default).
+func (p *params) dialect(f Format) string {
+	switch v := p.str("dialect"); {
+	case v == "":
+		return ""
+	case f != FormatCSV:
+		p.fail("dialect", "dialect applies to CSV only (.csv or format=csv)")
+	case v == "fr" || v == "rfc4180":
+		return v
+	default:
+		p.fail("dialect", "dialect %q is not one of fr, rfc4180", v)
+	}
+	return ""
+}
+
+// sort reads a comma-separated list of fields from allowed, each with an
+// optional leading "-" for descending order: sort=-learners,title.
+func (p *params) sort(name string, allowed []string) []observatory.SortKey {
+	v := p.str(name)
+	if v == "" {
+		return nil
+	}
+	var keys []observatory.SortKey
+	seen := map[string]bool{}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		k := observatory.SortKey{Field: strings.TrimPrefix(strings.TrimPrefix(part, "-"), "+")}
+		k.Desc = strings.HasPrefix(part, "-")
+		if !slices.Contains(allowed, k.Field) {
+			p.fail(name, "cannot sort by %q; sort by one or more of %s, comma-separated, each with - for descending",
+				k.Field, strings.Join(allowed, ", "))
+			return nil
+		}
+		if seen[k.Field] {
+			p.fail(name, "%s names %q twice", name, k.Field)
+			return nil
+		}
+		seen[k.Field] = true
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// fields reads a comma-separated choice of columns from allowed, in the
+// order given; nil when absent (every column).
+func (p *params) fields(name string, allowed []string) []string {
+	v := p.str(name)
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if !slices.Contains(allowed, f) {
+			p.fail(name, "unknown field %q; choose among %s", f, strings.Join(allowed, ", "))
+			return nil
+		}
+		if slices.Contains(out, f) {
+			p.fail(name, "%s names %q twice", name, f)
+			return nil
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+var quarantineColumns = []Column{
+	{Name: "file", Type: "string", Title: "Fichier", Description: "input file"},
+	{Name: "sheet", Type: "string", Title: "Feuille", Description: "sheet, for XLSX inputs"},
+	{Name: "row", Type: "integer", Title: "Ligne", Description: "row as a spreadsheet numbers it (the header counts)"},
+	{Name: "column", Type: "string", Title: "Colonne", Description: "header of the column at fault, when one is"},
+	{Name: "value", Type: "string", Title: "Valeur", Description: "the value at fault, as read"},
+	{Name: "reason", Type: "string", Title: "Raison", Description: "why the row was not loaded"},
+}
+
+type quarantineList struct {
+	Snapshot string               `json:"snapshot"`
+	Total    int                  `json:"total"`
+	Items    any                  `json:"items"`
+	Next     string               `json:"next,omitempty"`
+	rows     []observatory.Reject `json:"-"`
+}
+
+// quarantine lists the rows of the current snapshot's inputs that were not
+// loaded: JSON pages, or whole files.
+func (s *Server) quarantine(c echo.Context) error {
+	p := s.params(c, listParams()...)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	p.dialect(fm)
+	limit := p.limit(fm)
+	fields := p.fields("fields", columnNames(quarantineColumns))
+	if p.str("sort") != "" {
+		p.fail("sort", "the quarantine is listed by file, sheet, row and column only")
+	}
+	offset := 0
+	if cur := p.str("cursor"); cur != "" {
+		b, err := base64.RawURLEncoding.DecodeString(cur)
+		n, ok := strings.CutPrefix(string(b), "q1:")
+		if offset, err = strconv.Atoi(n); err != nil || !ok || offset < 0 {
+			p.fail("cursor", "cursor is not one this API gave; start again without it")
+		}
+	}
+	if p.err != nil {
+		return p.err
+	}
+	st := store(c)
+	rows, err := st.Quarantine(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(headerTotal, strconv.Itoa(len(rows)))
+	end := min(offset+limit, len(rows))
+	page := rows[min(offset, len(rows)):end]
+	if fm != FormatJSON {
+		return s.download(c, fm, quarantineTable(st, page, len(page) == len(rows)).Select(fields))
+	}
+	items, err := project(page, fields)
+	if err != nil {
+		return err
+	}
+	out := quarantineList{Snapshot: st.Snapshot(), Total: len(rows), Items: items}
+	if end < len(rows) {
+		q := c.QueryParams()
+		out.Next = base64.RawURLEncoding.EncodeToString([]byte("q1:" + strconv.Itoa(end)))
+		q.Set("cursor", out.Next)
+		c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// quarantineParquet is implemented by stores that can COPY the quarantine
+// to Parquet themselves.
+type quarantineParquet interface {
+	QuarantineParquet(ctx context.Context, fields []string, meta map[string]string, path string) error
+}
+
+func quarantineTable(st observatory.Store, rows []observatory.Reject, whole bool) Table {
+	t := Table{
+		Name:    "quarantine",
+		Columns: quarantineColumns,
+		Each: func(yield func(row []any) error) error {
+			for _, r := range rows {
+				if err := yield([]any{r.File, r.Sheet, r.Row, r.Column, r.Value, r.Reason}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	// Parquet is written by the store from the whole table, so it is
+	// offered only when the rows asked for are all of them.
+	if qp, ok := st.(quarantineParquet); ok && whole {
+		t.Parquet = func(ctx context.Context, fields []string, meta map[string]string, path string) error {
+			return qp.QuarantineParquet(ctx, fields, meta, path)
+		}
+	}
+	return t
+}
+
+func init() {
+	registerDataset(datasetSpec{
+		Name:    "quarantine",
+		List:    "/api/v1/snapshots/current/quarantine",
+		Columns: quarantineColumns,
+		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+		Table: func(s *Server, c echo.Context) (Table, error) {
+			st := store(c)
+			rows, err := st.Quarantine(c.Request().Context())
+			if err != nil {
+				return Table{}, err
+			}
+			return quarantineTable(st, rows, true), nil
+		},
+	})
+}

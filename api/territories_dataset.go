@@ -1,0 +1,41 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+var territoryColumns = []Column{
+	{Name: "level", Type: "string", Title: "Niveau", Description: "region or departement"},
+	{Name: "code", Type: "string", Title: "Code INSEE", Description: "INSEE code (régions 2 digits; départements 01…95, 2A, 2B, 971…976)"},
+	{Name: "name", Type: "string", Title: "Nom", Description: "name"},
+	{Name: "parent", Type: "string", Title: "Région", Description: "INSEE code of the région of a département"},
+	{Name: "zone", Type: "string", Title: "Zone", Description: "metro (metropolitan France) or drom (overseas)"},
+	{Name: "population", Type: "integer", Title: "Population légale", Description: "legal population (INSEE)"},
+}
+
+// territoriesTable is the reference régions then départements.
+func (s *Server) territoriesTable() Table {
+	ts := append(s.geo.Regions(), s.geo.Departements()...)
+	return Table{
+		Name:    "territories",
+		Columns: territoryColumns,
+		Each: func(yield func(row []any) error) error {
+			for _, t := range ts {
+				if err := yield([]any{string(t.Level), t.Code, t.Name, t.Parent, t.Zone, t.Population}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func init() {
+	registerDataset(datasetSpec{
+		Name:    "territories",
+		List:    "",
+		Columns: territoryColumns,
+		Formats: []Format{FormatCSV, FormatXLSX},
+		Table:   func(s *Server, _ echo.Context) (Table, error) { return s.territoriesTable(), nil },
+	})
+}

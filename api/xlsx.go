@@ -1,0 +1,241 @@
+package api
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/gen-numerique/observatory/datasets"
+)
+
+// metaSheet is the name of the XLSX sheet that describes the data. Excel
+// forbids "/" in sheet names, hence the dash.
+const metaSheet = "Métadonnées – Metadata"
+
+// writeXLSX writes t as a workbook a journalist can open and sort at once:
+// typed cells (numbers, dates with a date format, booleans), a bold filled
+// header frozen above the rows, an autofilter over the whole range, column
+// widths by type, and a second sheet with the dataset's metadata. Rows go
+// through excelize's StreamWriter, which spills to a temporary file, so a
+// large table is never held in memory.
+func writeXLSX(w io.Writer, t Table, m fileMeta) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := sheetName(m.Dataset.Name)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	cols := t.cols()
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = excelize.Cell{StyleID: st.header, Value: c.Name}
+	}
+	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 20}); err != nil {
+		return err
+	}
+	rowN := 1
+	out := make([]any, len(cols))
+	var buf []any
+	err = t.Each(func(row []any) error {
+		rowN++
+		buf = t.pick(row, buf)
+		for i, v := range buf {
+			out[i] = st.cell(v)
+		}
+		ref, err := excelize.CoordinatesToCellName(1, rowN)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(ref, out)
+	})
+	if err != nil {
+		return err
+	}
+	last, err := excelize.CoordinatesToCellName(max(len(cols), 1), rowN)
+	if err != nil {
+		return err
+	}
+	// The autofilter must be set before Flush, while the stream writer
+	// still holds the worksheet it will write out.
+	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if err := writeMetaSheet(f, st, m); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+type xlsxStyles struct{ header, date, key, wrap int }
+
+func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+	var st xlsxStyles
+	var err error
+	if st.header, err = f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F4E79"}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+	}); err != nil {
+		return st, err
+	}
+	dateFmt := "yyyy-mm-dd"
+	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
+		return st, err
+	}
+	if st.key, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Alignment: &excelize.Alignment{Vertical: "top"}}); err != nil {
+		return st, err
+	}
+	st.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	return st, err
+}
+
+// cell turns a value into a typed XLSX cell. Text is written as text and
+// neutralised like CSV, so a cell can never become a formula, even when
+// someone edits it and presses Enter.
+func (st xlsxStyles) cell(v any) any {
+	switch x := norm(v).(type) {
+	case nil:
+		return nil
+	case string:
+		return neutralise(x)
+	case []string:
+		return neutralise(strings.Join(x, "|"))
+	case time.Time:
+		return excelize.Cell{StyleID: st.date, Value: x}
+	default:
+		return x // int64, float64, bool
+	}
+}
+
+func colWidth(c Column) float64 {
+	w := float64(utf8.RuneCountInString(c.Name)) + 4
+	switch c.Type {
+	case "date":
+		w = max(w, 12)
+	case "string":
+		w = max(w, 16)
+	}
+	return min(w, 60)
+}
+
+// sheetName makes a valid sheet name: at most 31 characters, none of \ / ? * [ ] :.
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`\/?*[]:`, r) {
+			return '-'
+		}
+		return r
+	}, s)
+	if s == "" {
+		s = "data"
+	}
+	if utf8.RuneCountInString(s) > 31 {
+		s = string([]rune(s)[:31])
+	}
+	return s
+}
+
+// writeMetaSheet writes the dataset's description: titles, licence,
+// provenance with SHA-256, snapshot, synthetic notice, then the columns.
+func writeMetaSheet(f *excelize.File, st xlsxStyles, m fileMeta) error {
+	if _, err := f.NewSheet(metaSheet); err != nil {
+		return err
+	}
+	d := m.Dataset
+	rows := [][2]string{}
+	if m.Synthetic {
+		rows = append(rows, [2]string{"AVERTISSEMENT / WARNING", m.Notice})
+	}
+	rows = append(rows,
+		[2]string{"Jeu de données / Dataset", d.Name},
+		[2]string{"Titre", d.TitleFR},
+		[2]string{"Title", d.TitleEN},
+		[2]string{"Description (fr)", d.DescriptionFR},
+		[2]string{"Description (en)", d.DescriptionEN},
+		[2]string{"Licence", d.Licence.Name + " — " + d.Licence.URL},
+		[2]string{"Producteur / Publisher", datasets.Publisher},
+	)
+	for _, sl := range d.Sources {
+		rows = append(rows, [2]string{"Source", sl.Name + " — " + sl.Licence})
+	}
+	rows = append(rows,
+		[2]string{"Instantané / Snapshot", m.Snapshot},
+		[2]string{"Date de l'instantané / Snapshot date", m.Date.Format(time.RFC3339)},
+		[2]string{"Données synthétiques / Synthetic", fmt.Sprint(m.Synthetic)},
+		[2]string{"URL", m.URL},
+	)
+	for _, in := range m.Inputs {
+		rows = append(rows, [2]string{"Fichier source / Source file",
+			fmt.Sprintf("%s (%d octets/bytes, SHA-256 %s, lignes chargées/rows loaded %d, en quarantaine/quarantined %d, synthétique/synthetic %t)",
+				in.Name, in.Size, in.SHA256, in.Loaded, in.Quarantined, in.Synthetic)})
+	}
+	r := 1
+	for _, kv := range rows {
+		if err := setMetaRow(f, st, r, kv[0], kv[1]); err != nil {
+			return err
+		}
+		r++
+	}
+	r++
+	if err := f.SetSheetRow(metaSheet, fmt.Sprintf("A%d", r), &[]any{"Colonne / Column", "Type", "Description"}); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(metaSheet, fmt.Sprintf("A%d", r), fmt.Sprintf("C%d", r), st.header); err != nil {
+		return err
+	}
+	for _, c := range m.Columns {
+		r++
+		desc := c.Title
+		if c.Description != "" {
+			desc = strings.TrimPrefix(desc+" — "+c.Description, " — ")
+		}
+		if err := f.SetSheetRow(metaSheet, fmt.Sprintf("A%d", r), &[]any{neutralise(c.Name), c.Type, neutralise(desc)}); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(metaSheet, "A", "A", 38); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(metaSheet, "B", "B", 100); err != nil {
+		return err
+	}
+	return f.SetColStyle(metaSheet, "B", st.wrap)
+}
+
+func setMetaRow(f *excelize.File, st xlsxStyles, r int, k, v string) error {
+	a, b := fmt.Sprintf("A%d", r), fmt.Sprintf("B%d", r)
+	if err := f.SetCellStr(metaSheet, a, neutralise(k)); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(metaSheet, a, a, st.key); err != nil {
+		return err
+	}
+	return f.SetCellStr(metaSheet, b, neutralise(v))
+}
