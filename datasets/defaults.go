@@ -29,6 +29,15 @@ var DefaultInputs = []Default{
 		Source: "SYNTHETIC stand-in for the GEN labelled-formations catalogue (no real export is available offline): " +
 			"invented names and figures, real communes, postcodes and coordinates.",
 	},
+	{
+		Kind: "bmo",
+		Path: "defaults/Base_open_data_BMO_2024.xlsx",
+		Source: "France Travail, enquête Besoins en Main-d'Œuvre (BMO) 2024, open-data base (real data), " +
+			"byte-for-byte copy of data/emploi/Donnees_consolidees_2024/Base_open_data_BMO_2024.xlsx in the GitHub " +
+			"repository dataforgoodfr/13_odis, commit 29398333782c91b3a87f42a5891779c5e574fed8; " +
+			"created by the producer on 2024-04-25. The file states no licence; the data.gouv.fr dataset " +
+			"\"Enquête Besoins en Main-d'Œuvre (BMO)\" is reported as Licence Ouverte (not verified).",
+	},
 }
 
 // Defaults is the file system holding the default inputs.

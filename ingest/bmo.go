@@ -72,7 +72,7 @@ func loadBMO(ctx context.Context, b observatory.Batch, files []File, opt Options
 		return nil, errors.New("BMO ingest needs the reference geography")
 	}
 	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
-	run := &bmoRun{opt: opt, seen: map[bmoKey]string{}, years: map[int]int{}, deps: map[string]bmoPlace{}, regs: map[string]string{}, bassins: map[bmoBassin]bmoBassinRegion{}}
+	run := &bmoRun{opt: opt, seen: map[bmoKey]bmoWhere{}, years: map[int]int{}, deps: map[string]bmoPlace{}, regs: map[string]string{}, bassins: map[bmoBassin]bmoBassinRegion{}}
 	for _, f := range files {
 		r, err := run.file(ctx, b, f)
 		if err != nil {
@@ -101,6 +101,12 @@ type bmoKey struct {
 	fap, bassin, dep string
 }
 
+// bmoWhere is where a row was read.
+type bmoWhere struct {
+	file string
+	row  int
+}
+
 type bmoBassin struct {
 	year   int
 	bassin string
@@ -117,7 +123,7 @@ type bmoPlace struct {
 // bmoRun is the state shared by the files of one run.
 type bmoRun struct {
 	opt   Options
-	seen  map[bmoKey]string   // key -> "file row N", duplicates across files too
+	seen  map[bmoKey]bmoWhere // duplicates across files too
 	years map[int]int         // year -> rows loaded
 	deps  map[string]bmoPlace // raw département cell -> checked, cached
 	regs  map[string]string   // raw région cell -> code, "" if unknown
@@ -336,10 +342,10 @@ func (fr *bmoFile) check(c *rowCheck) {
 	}
 	k := bmoKey{year: r.Year, fap: r.FAPCode, bassin: r.Bassin, dep: r.Departement}
 	if prev, dup := fr.run.seen[k]; dup {
-		c.fail("", "", "duplicate of %s: same year %d, FAP code %s, bassin %s and département %s", prev, r.Year, r.FAPCode, r.Bassin, r.Departement)
+		c.fail("", "", "duplicate of %s row %d: same year %d, FAP code %s, bassin %s and département %s", prev.file, prev.row, r.Year, r.FAPCode, r.Bassin, r.Departement)
 		return
 	}
-	fr.run.seen[k] = fmt.Sprintf("%s row %d", rec.File, rec.Row)
+	fr.run.seen[k] = bmoWhere{rec.File, rec.Row}
 	if _, extra := observatory.BMOExtraDepartements[r.Departement]; extra {
 		fr.extra++
 	}
