@@ -21,6 +21,8 @@ func (s *Server) routes() {
 	data.GET("/snapshots/current/quarantine", s.quarantine)
 	data.GET("/formations", s.formations)
 	data.GET("/formations/:id", s.formation)
+	data.GET("/job-demand", s.jobDemand)
+	data.GET("/job-demand.:format", s.jobDemand)
 	data.GET("/indicators", s.indicatorList)
 	data.GET("/indicators/:id", s.indicatorValues)
 	data.GET("/territories/:level/:code/profile", s.profile)
