@@ -258,6 +258,9 @@ func TestBMOReal2024(t *testing.T) {
 			t.Errorf("row %d:\n got %+v\nwant %+v", w.srcRow, g, w)
 		}
 	}
+
+	// One ingest of the real file (slow under -race) serves both tests.
+	t.Run("2023 after 2024", func(t *testing.T) { bmo2023After2024(t, dir) })
 }
 
 // bmo2023 writes a 2023-style workbook as France Travail published it
@@ -298,14 +301,9 @@ var rows2023 = [][]any{
 	{"38", "Isère", 8428, "LYON CENTRE", "11", "Île-de-France", "M2Z90", "Ingénieurs de l'informatique", 2023, "1", "1", "20", "C", "Fonctions d'encadrement"},
 }
 
-// TestBMO2023After2024 adds a 2023 survey to a snapshot holding 2024: both
-// years are kept; ingesting 2023 again replaces 2023 only.
-func TestBMO2023After2024(t *testing.T) {
-	needShared(t)
-	dir := duckdb.Dir{Root: t.TempDir()}
-	if _, err := ingestBMO(t, dir, bmo2024); err != nil {
-		t.Fatal(err)
-	}
+// bmo2023After2024 adds a 2023 survey to a snapshot holding the real 2024
+// one: both years are kept; ingesting 2023 again replaces 2023 only.
+func bmo2023After2024(t *testing.T, dir duckdb.Dir) {
 	p2023 := filepath.Join(t.TempDir(), "BMO_2023_test.xlsx")
 	bmo2023(t, p2023, rows2023)
 	rep, err := ingestBMO(t, dir, p2023)
