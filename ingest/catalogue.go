@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -97,6 +98,10 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 	if u := t.Unmapped(); len(u) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: columns not used: %s", f.Name, strings.Join(u, ", ")))
 	}
+	metiers, err := datasets.Metiers()
+	if err != nil {
+		return
+	}
 	structs, synth := 0, 0
 	for {
 		rec, rerr := t.Next()
@@ -117,7 +122,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		if opt.Progress != nil && in.RowsRead%1000 == 0 {
 			opt.Progress(f.Name, in.RowsRead)
 		}
-		c := &rowCheck{rec: rec, geo: opt.Geo}
+		c := &rowCheck{rec: rec, geo: opt.Geo, metiers: metiers}
 		if len(rec.Extra) > 0 {
 			x := rec.Extra[0]
 			c.fail("", x.Value, "%d cell(s) beyond the last header column (%s); the row is probably shifted", len(rec.Extra), x.Column)
@@ -157,6 +162,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		forms[i].Synthetic = in.Synthetic
 	}
 	in.Loaded, in.Quarantined = len(forms), in.RowsRead-len(forms)
+	notes = append(notes, familyNotes(f.Name, forms)...)
 	if opt.Progress != nil {
 		opt.Progress(f.Name, in.RowsRead)
 	}
@@ -213,4 +219,30 @@ func rowKey(v map[string]string) string {
 		sb.WriteByte(0)
 	}
 	return sb.String()
+}
+
+// maxFamilyNotes caps the per-row job-family lines of one file's report;
+// every row keeps its note in formations.family_note.
+const maxFamilyNotes = 50
+
+// familyNotes reports how a file's formations were attached to job
+// families: one summary line, then the rows worth a look (unattached, the
+// source disputed, unknown family values, codes of several families).
+func familyNotes(file string, forms []observatory.Formation) []string {
+	by := map[string]int{}
+	var rows []string
+	for _, f := range forms {
+		by[f.FamilyRule]++
+		if f.FamilyNote != "" {
+			rows = append(rows, fmt.Sprintf("%s row %d (%s): job family: %s", file, f.SourceRow, f.ID, f.FamilyNote))
+		}
+	}
+	out := []string{fmt.Sprintf("%s: job families: %d by ROME code, %d by title, %d from the source's family column alone, "+
+		"%d kept from the source against its codes or title, %d not attached",
+		file, by[observatory.RuleROME], by[observatory.RuleTitle], by[observatory.RuleSource], by[observatory.RuleDisputed], by[""])}
+	if len(rows) > maxFamilyNotes {
+		n := len(rows) - maxFamilyNotes
+		rows = append(rows[:maxFamilyNotes], fmt.Sprintf("%s: job family: %d more rows to look at (formations.family_note)", file, n))
+	}
+	return append(out, rows...)
 }

@@ -19,6 +19,7 @@ import (
 type rowCheck struct {
 	rec     Record
 	geo     *observatory.Gazetteer
+	metiers *observatory.Referential // attaches the formation to a job family
 	repairs []observatory.Repair
 	reject  *observatory.Reject
 }
@@ -60,9 +61,11 @@ func (c *rowCheck) formation() observatory.Formation {
 	c.place(&f)
 	c.coordinates(&f)
 	f.ROME = c.romeCodes()
-	if fam := c.val("family"); fam != "" {
-		f.Family = strings.ReplaceAll(Normalize(fam), " ", "-")
-	}
+	// The family comes from the ROME codes, else the title; the source's
+	// own family is kept but cross-checked (observatory.Referential.Classify).
+	f.FamilyGiven = c.val("family")
+	a := c.metiers.Classify(f.Title, f.ROME, f.FamilyGiven)
+	f.Family, f.FamilyRule, f.FamilyNote = a.Family, a.Rule, a.Note
 	f.DurationMonths = c.duration()
 	f.LabelledOn = c.date("labelled_on")
 	f.LabelEnd = c.date("label_end")
