@@ -38,7 +38,7 @@ func (s *Server) quarantine(c echo.Context) error {
 	limit := p.limit(fm)
 	fields := p.fields("fields", columnNames(quarantineColumns))
 	if p.str("sort") != "" {
-		p.fail("sort", "the quarantine is listed by file, sheet, row and column only")
+		p.fail("sort", "sort is not offered for the quarantine, which is listed by file, sheet, row and column")
 	}
 	offset := 0
 	if cur := p.str("cursor"); cur != "" {

@@ -1,0 +1,202 @@
+package api_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+)
+
+func openAPIValidator(t *testing.T) validator.Validator {
+	t.Helper()
+	spec, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.GetVersion(); v != "3.1.0" {
+		t.Fatalf("OpenAPI version %s", v)
+	}
+	if _, err := doc.BuildV3Model(); err != nil {
+		t.Fatalf("model: %v", err)
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		t.Fatalf("validator: %v", errs)
+	}
+	return v
+}
+
+// TestOpenAPIDocument validates the document against the OpenAPI 3.1
+// schema, and checks it is the one served.
+func TestOpenAPIDocument(t *testing.T) {
+	v := openAPIValidator(t)
+	if ok, errs := v.ValidateDocument(); !ok {
+		for _, e := range errs {
+			t.Errorf("%s: %s (line %d)", e.Message, e.Reason, e.SpecLine)
+		}
+	}
+	e := newEnv(t)
+	res, body := e.fetch(t, "/api/v1/openapi.json")
+	spec, _ := os.ReadFile("openapi.json")
+	if res.StatusCode != 200 || !bytes.Equal(body, spec) || res.Header.Get("ETag") == "" {
+		t.Fatalf("served %d, %d bytes", res.StatusCode, len(body))
+	}
+	if r, _ := e.fetch(t, "/api/v1/openapi.json", "If-None-Match", res.Header.Get("ETag")); r.StatusCode != 304 {
+		t.Fatalf("conditional GET: %d", r.StatusCode)
+	}
+}
+
+var echoParam = regexp.MustCompile(`:([A-Za-z_]+)`)
+
+// TestOpenAPIRoutes checks every route the server registers is documented
+// and every documented path is routed. It fails when a route is added
+// without its documentation, on purpose.
+func TestOpenAPIRoutes(t *testing.T) {
+	v := openAPIValidator(t)
+	_ = v
+	spec, _ := os.ReadFile("openapi.json")
+	doc, _ := libopenapi.NewDocument(spec)
+	model, _ := doc.BuildV3Model()
+	documented := map[string]bool{}
+	for path, item := range model.Model.Paths.PathItems.FromOldest() {
+		for method := range item.GetOperations().FromOldest() {
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	e := newEnv(t)
+	ec, ok := e.srv.Config.Handler.(*echo.Echo)
+	if !ok {
+		t.Fatalf("handler is %T", e.srv.Config.Handler)
+	}
+	routed := map[string]bool{}
+	for _, r := range ec.Routes() {
+		if r.Method == echo.RouteNotFound || r.Method == "echo_route_not_found" {
+			continue
+		}
+		p := echoParam.ReplaceAllString(r.Path, "{$1}")
+		p = strings.Replace(p, "*", "{path}", 1)
+		routed[r.Method+" "+p] = true
+	}
+	var missing, stale []string
+	for r := range routed {
+		if !documented[r] {
+			missing = append(missing, r)
+		}
+	}
+	for d := range documented {
+		if !routed[d] {
+			stale = append(stale, d)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	if len(missing) > 0 {
+		t.Errorf("routes not in openapi.json:\n  %s", strings.Join(missing, "\n  "))
+	}
+	if len(stale) > 0 {
+		t.Errorf("openapi.json documents paths no route serves:\n  %s", strings.Join(stale, "\n  "))
+	}
+}
+
+// TestOpenAPIResponses sends real requests and validates each request and
+// response against the document: parameters, status, media type, schema.
+func TestOpenAPIResponses(t *testing.T) {
+	v := openAPIValidator(t)
+	// The validator really checks: a body without the required total,
+	// and a region that breaks the documented pattern, are caught.
+	bad := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"snapshot":"x","synthetic":false,"items":[]}`))}
+	breq, _ := http.NewRequest(http.MethodGet, "/api/v1/formations?region=ABC", nil)
+	if ok, _ := v.ValidateHttpResponse(breq, bad); ok {
+		t.Fatal("validator accepts a list without total")
+	}
+	if ok, _ := v.ValidateHttpRequest(breq); ok {
+		t.Fatal("validator accepts region=ABC")
+	}
+	e := newEnv(t)
+	for _, c := range []struct{ path, accept string }{
+		{"/api/v1/formations?region=84&limit=3", ""},
+		{"/api/v1/formations?fields=id,title&sort=-learners&limit=2", ""},
+		{"/api/v1/formations.csv?departement=69&dialect=fr", ""},
+		{"/api/v1/formations.geojson?limit=5", ""},
+		{"/api/v1/formations.xlsx?limit=5", ""},
+		{"/api/v1/formations.parquet?limit=5", ""},
+		{"/api/v1/formations?limit=2", "text/csv"},
+		{"/api/v1/formations/GEN-0001", ""},
+		{"/api/v1/formations?regoin=84", ""},
+		{"/api/v1/formations?region=99", ""},
+		{"/api/v1/formations", "image/png"},
+		{"/api/v1/formations/NOPE", ""},
+		{"/api/v1/snapshots/current/quarantine?limit=2", ""},
+		{"/api/v1/snapshots/current/quarantine.csv", ""},
+		{"/api/v1/snapshots", ""},
+		{"/api/v1/datasets", ""},
+		{"/api/v1/datasets.jsonld", ""},
+		{"/api/v1/datasets", "application/ld+json"},
+		{"/api/v1/datasets/formations", ""},
+		{"/api/v1/datasets/territories.csv", ""},
+		{"/api/v1/datasets/quarantine.parquet", ""},
+		{"/api/v1/docs", ""},
+		{"/metrics", ""},
+		{"/healthz", ""},
+		{"/readyz", ""},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept", c.accept)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		res.Body = io.NopCloser(bytes.NewReader(body))
+		// The validator matches paths against the server URL "/".
+		vreq, _ := http.NewRequest(http.MethodGet, c.path, nil)
+		vreq.Header = req.Header
+		if res.StatusCode < 400 {
+			if ok, errs := v.ValidateHttpRequest(vreq); !ok {
+				for _, e := range errs {
+					t.Errorf("%s request: %s: %s", c.path, e.Message, e.Reason)
+				}
+			}
+		}
+		if ok, errs := v.ValidateHttpResponse(vreq, res); !ok {
+			for _, e := range errs {
+				t.Errorf("%s %d response: %s: %s", c.path, res.StatusCode, e.Message, e.Reason)
+			}
+		}
+	}
+}
+
+// TestDocsPage renders the OpenAPI document as a page with no external
+// resource.
+func TestDocsPage(t *testing.T) {
+	e := newEnv(t)
+	res, body := e.fetch(t, "/api/v1/docs")
+	page := string(body)
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"/api/v1/formations.{format}", "dialect", "Open-data catalogue", "application/problem", "If-None-Match"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("docs page lacks %q", want)
+		}
+	}
+	if regexp.MustCompile(`(?i)(src|href)="(https?:)?//`).MatchString(page) || strings.Contains(page, "<script") {
+		t.Error("docs page loads something from elsewhere or runs a script")
+	}
+}
