@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +37,7 @@ func newEnv(t testing.TB) *env {
 	}
 	dir := duckdb.Dir{Root: t.TempDir()}
 	w := duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}
-	if _, err := ingest.Defaults(ctx, w, ingest.Options{Geo: geo}); err != nil {
+	if err := copyTree(defaultSnapshot(t), dir.Root); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -45,6 +48,62 @@ func newEnv(t testing.TB) *env {
 	srv := httptest.NewServer(api.New(api.Config{Version: "test"}, hub, geo, log).Handler())
 	t.Cleanup(func() { srv.Close(); hub.Close() })
 	return &env{srv: srv, hub: hub, dir: dir, w: w}
+}
+
+// defaults holds one data directory built from the embedded defaults for
+// the whole test binary: building it (53,000 BMO rows) costs seconds under
+// -race, and each test gets its own copy, so none can disturb another.
+var defaults struct {
+	once sync.Once
+	root string
+	err  error
+}
+
+func defaultSnapshot(t testing.TB) string {
+	defaults.once.Do(func() {
+		geo, err := datasets.Geography()
+		if err != nil {
+			defaults.err = err
+			return
+		}
+		if defaults.root, err = os.MkdirTemp("", "observatory-api-test-"); err != nil {
+			defaults.err = err
+			return
+		}
+		w := duckdb.Writer{Dir: duckdb.Dir{Root: defaults.root}, Geo: geo, Version: "test"}
+		_, defaults.err = ingest.Defaults(context.Background(), w, ingest.Options{Geo: geo})
+	})
+	if defaults.err != nil {
+		t.Fatal(defaults.err)
+	}
+	return defaults.root
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if defaults.root != "" {
+		os.RemoveAll(defaults.root)
+	}
+	os.Exit(code)
+}
+
+// copyTree copies the data directory src into dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
 }
 
 func (e *env) get(t testing.TB, path string, into any) *http.Response {

@@ -55,12 +55,14 @@ type indicatorQuery struct {
 // indicatorValues serves one indicator's values by territory, or one
 // territory's time series (code without year).
 func (s *Server) indicatorValues(c echo.Context) error {
-	id := c.Param("id")
+	id := splitFormat(c, "id")
 	ind, ok := observatory.LookupIndicator(id)
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
-	p := s.params(c, "level", "year", "wave", "family", "code")
+	p := s.params(c, "level", "year", "wave", "family", "code", formatParam, "dialect")
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX)
+	p.dialect(fm)
 	def := observatory.LevelDepartement
 	if ind.ID == observatory.IndTargets {
 		def = observatory.LevelNational
@@ -80,6 +82,9 @@ func (s *Server) indicatorValues(c echo.Context) error {
 		Query: indicatorQuery{q.Level, q.Year, q.Wave, q.Family, q.Territory, q.Series()}}
 	if err := s.flagSynthetic(c, ind.Sources, &out.Synthetic, &out.Notice); err != nil {
 		return err
+	}
+	if fm != FormatJSON {
+		return s.download(c, fm, valuesTable("indicator-"+ind.ID+"-"+string(q.Level), vals, out.Synthetic))
 	}
 	return c.JSON(http.StatusOK, out)
 }

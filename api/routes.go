@@ -26,6 +26,9 @@ func (s *Server) routes() {
 	data.GET("/indicators", s.indicatorList)
 	data.GET("/indicators/:id", s.indicatorValues)
 	data.GET("/territories/:level/:code/profile", s.profile)
+	data.GET("/coverage/:file", s.coverage)
+	data.GET("/gaps", s.gaps)
+	data.GET("/gaps.:format", s.gaps)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no such route; see /api/v1/openapi.json")

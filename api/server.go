@@ -74,6 +74,7 @@ type Server struct {
 	cache   *responseCache // encoded responses of the current snapshot
 	metrics *metrics
 	infos   sync.Map // snapshot id -> *observatory.Snapshot
+	adj     adjacencies
 }
 
 // New builds the server and its routes.

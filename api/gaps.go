@@ -1,0 +1,307 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// adjacencies computes each level's adjacency graph once, on first use:
+// the outlines never change while the server runs.
+type adjacencies struct {
+	mu  sync.Mutex
+	adj map[observatory.Level]*observatory.Adjacency
+}
+
+func (s *Server) adjacency(l observatory.Level) *observatory.Adjacency {
+	s.adj.mu.Lock()
+	defer s.adj.mu.Unlock()
+	if s.adj.adj == nil {
+		s.adj.adj = map[observatory.Level]*observatory.Adjacency{}
+	}
+	a := s.adj.adj[l]
+	if a == nil {
+		a = observatory.NewAdjacency(s.geo.Territories(l), observatory.AdjacencyOptions{})
+		s.adj.adj[l] = a
+	}
+	return a
+}
+
+// gapRule says which territories count as uncovered: those whose indicator
+// value is at most Max (or at least Min, for indicators where more is
+// worse, such as distance), or whose coverage class is at most Class.
+type gapRule struct {
+	Level     observatory.Level `json:"level"`
+	Indicator string            `json:"indicator"`
+	Max       *float64          `json:"max,omitempty"`
+	Min       *float64          `json:"min,omitempty"`
+	Class     string            `json:"class,omitempty"`
+	Year      int               `json:"year,omitempty"`
+	Wave      int               `json:"wave,omitempty"`
+	Family    string            `json:"family,omitempty"`
+	Text      string            `json:"text"`
+}
+
+// gapRule reads the gap parameters. Default: départements with no formation.
+func (s *Server) gapRule(c echo.Context, p *params) gapRule {
+	r := gapRule{Level: p.level("level", observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelDepartement)}
+	r.Indicator = p.str("indicator")
+	if r.Indicator == "" {
+		r.Indicator = observatory.IndFormations
+	}
+	ind, ok := observatory.LookupIndicator(r.Indicator)
+	if !ok || !ind.Has(r.Level) || ind.PerFamily {
+		p.fail("indicator", "indicator %q cannot define gaps at level %s; use one of /api/v1/indicators with that level (not family_share or targets)", r.Indicator, r.Level)
+	}
+	r.Max, r.Min = p.float("max"), p.float("min")
+	r.Class = p.str("class")
+	switch {
+	case r.Class != "" && r.Class != observatory.ClassNone && r.Class != observatory.ClassLow:
+		p.fail("class", "class must be none (no formation) or low (none or low coverage)")
+	case r.Class != "" && (r.Max != nil || r.Min != nil):
+		p.fail("class", "give class, max or min, not several")
+	case r.Max != nil && r.Min != nil:
+		p.fail("min", "give max or min, not both")
+	}
+	if r.Class != "" {
+		r.Indicator = observatory.IndCoverage
+	}
+	r.Year, r.Wave = p.int("year", 0, 2000, 2100), p.int("wave", 0, 1, 99)
+	r.Family = s.family(c, p)
+	switch {
+	case r.Class != "":
+		r.Text = "coverage class " + r.Class
+		if r.Class == observatory.ClassLow {
+			r.Text = "coverage class none or low"
+		}
+	case r.Min != nil:
+		r.Text = fmt.Sprintf("%s ≥ %s", r.Indicator, fmtNum(*r.Min))
+	default:
+		if r.Max == nil {
+			r.Max = new(float64)
+		}
+		r.Text = fmt.Sprintf("%s ≤ %s", r.Indicator, fmtNum(*r.Max))
+	}
+	return r
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// float reads an optional decimal number ("1.5" or "1,5").
+func (p *params) float(name string) *float64 {
+	v := strings.Replace(p.str(name), ",", ".", 1)
+	if v == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f != f || f > 1e12 || f < -1e12 {
+		p.fail(name, "%s must be a number, e.g. 0 or 2.5", name)
+		return nil
+	}
+	return &f
+}
+
+// findGaps computes the rule's indicator and groups the uncovered
+// territories into connected zones. A territory whose value is not
+// available is not called uncovered: a gap is something measured.
+func (s *Server) findGaps(ctx context.Context, st observatory.Store, r gapRule) ([]observatory.Gap, error) {
+	svc := observatory.Indicators{Facts: st, Geo: s.geo}
+	vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: r.Indicator, Level: r.Level, Year: r.Year, Wave: r.Wave, Family: r.Family})
+	if err != nil {
+		return nil, err
+	}
+	bad := map[string]bool{}
+	for _, v := range vals {
+		switch {
+		case r.Class == observatory.ClassNone:
+			bad[v.Code] = v.Class == observatory.ClassNone
+		case r.Class == observatory.ClassLow:
+			bad[v.Code] = v.Class == observatory.ClassNone || v.Class == observatory.ClassLow
+		case v.Value == nil:
+		case r.Min != nil:
+			bad[v.Code] = *v.Value >= *r.Min
+		default:
+			bad[v.Code] = *v.Value <= *r.Max
+		}
+	}
+	ts := s.geo.Territories(r.Level)
+	gaps := observatory.FindGaps(ts, s.adjacency(r.Level), func(code string) bool { return bad[code] }, observatory.GapOptions{})
+	if gaps == nil {
+		gaps = []observatory.Gap{}
+	}
+	return gaps, nil
+}
+
+type gapList struct {
+	Snapshot  string            `json:"snapshot"`
+	Synthetic bool              `json:"synthetic"`
+	Notice    string            `json:"notice,omitempty"`
+	Rule      gapRule           `json:"rule"`
+	Total     int               `json:"total"`
+	Diagonal  bool              `json:"diagonal"` // some zone is an NE–SW diagonal
+	Items     []observatory.Gap `json:"items"`
+}
+
+var gapParams = []string{"level", "indicator", "max", "min", "class", "year", "wave", "family"}
+
+// gaps serves GET /gaps and /gaps.geojson.
+func (s *Server) gaps(c echo.Context) error {
+	p := s.params(c, append(gapParams, formatParam, "dialect")...)
+	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX)
+	p.dialect(fm)
+	r := s.gapRule(c, p)
+	if p.err != nil {
+		return p.err
+	}
+	st := store(c)
+	gaps, err := s.findGaps(c.Request().Context(), st, r)
+	if err != nil {
+		return err
+	}
+	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: gaps}
+	for _, g := range gaps {
+		out.Diagonal = out.Diagonal || g.Diagonal
+	}
+	ind, _ := observatory.LookupIndicator(r.Indicator)
+	if err := s.flagSynthetic(c, ind.Sources, &out.Synthetic, &out.Notice); err != nil {
+		return err
+	}
+	switch fm {
+	case FormatGeoJSON:
+		return sendGeoJSON(c, observatory.GapFeatures(gaps, s.geo.Territories(r.Level)), "gaps")
+	case FormatCSV, FormatXLSX:
+		return s.download(c, fm, gapsTable(gaps, out.Synthetic))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// coverageProps are the indicators every coverage feature carries.
+var coverageProps = []string{
+	observatory.IndFormations, observatory.IndStructures, observatory.IndPer100k, observatory.IndHiring,
+	observatory.IndSupplyDemand, observatory.IndDistance, observatory.IndCoverage,
+}
+
+// coverage serves GET /coverage/{level}.geojson: one feature per territory
+// with the main indicators, the coverage class and, with indicator=, that
+// indicator as "value".
+func (s *Server) coverage(c echo.Context) error {
+	lv, ok := strings.CutSuffix(c.Param("file"), ".geojson")
+	if !ok {
+		return observatory.Errorf(observatory.ENOTFOUND, "coverage is served as GeoJSON: /api/v1/coverage/%s.geojson", lv)
+	}
+	p := s.params(c, "indicator", "year", "wave", "family")
+	level := observatory.Level(lv)
+	if level != observatory.LevelRegion && level != observatory.LevelDepartement {
+		return observatory.ParamError("level", "no coverage map at level %q; use region or departement", lv)
+	}
+	q := observatory.IndicatorQuery{Level: level, Year: p.int("year", 0, 2000, 2100), Wave: p.int("wave", 0, 1, 99)}
+	q.Family = s.family(c, p)
+	ids := coverageProps
+	extra := p.str("indicator")
+	if extra != "" {
+		if ind, ok := observatory.LookupIndicator(extra); !ok || !ind.Has(level) || ind.PerFamily {
+			p.fail("indicator", "indicator %q has no single value per %s; see /api/v1/indicators", extra, level)
+		}
+	}
+	if p.err != nil {
+		return p.err
+	}
+	svc := s.indicatorsOf(c)
+	props := map[string]map[string]any{}
+	for _, t := range s.geo.Territories(level) {
+		props[t.Code] = map[string]any{"level": string(level), "population": t.Population}
+	}
+	for _, id := range append(ids, extra) {
+		if id == "" {
+			continue
+		}
+		q.ID = id
+		vals, err := svc.Values(c.Request().Context(), q)
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			pr := props[v.Code]
+			if pr == nil {
+				continue
+			}
+			key := id
+			if id == extra {
+				key = "value"
+			}
+			if id == observatory.IndCoverage {
+				// The class is the figure people read; the index explains it.
+				pr["coverage_index"], pr["coverage_class"] = roundPtr(v.Value), v.Class
+				if key == "value" {
+					pr[key] = roundPtr(v.Value)
+				}
+				continue
+			}
+			pr[key] = roundPtr(v.Value)
+		}
+	}
+	var synthetic bool
+	var notice string
+	if err := s.flagSynthetic(c, []string{"catalogue"}, &synthetic, &notice); err != nil {
+		return err
+	}
+	for _, pr := range props {
+		pr["synthetic"] = synthetic
+	}
+	fc := observatory.CoverageFeatures(s.geo.Territories(level), func(code string) map[string]any { return props[code] })
+	return sendGeoJSON(c, fc, "coverage-"+lv)
+}
+
+// roundPtr keeps 4 decimals: more would be noise in a map's properties.
+func roundPtr(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(*v, 'f', 4, 64), 64)
+	return r
+}
+
+// sendGeoJSON sends a FeatureCollection as application/geo+json.
+func sendGeoJSON(c echo.Context, fc any, name string) error {
+	b, err := json.Marshal(fc)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`inline; filename="%s-%s.geojson"`, name, c.Response().Header().Get(headerSnapshot)))
+	return c.Blob(http.StatusOK, "application/geo+json", b)
+}
+
+// gapsTable gives the gap zones to the file formats, one row a zone.
+func gapsTable(gaps []observatory.Gap, synthetic bool) Table {
+	cols := []Column{
+		{Name: "id", Type: "string"}, {Name: "level", Type: "string"},
+		{Name: "members", Type: "string", Description: "territory codes, | separated"},
+		{Name: "names", Type: "string", Description: "territory names, | separated"},
+		{Name: "population", Type: "integer"}, {Name: "area_km2", Type: "number"},
+		{Name: "bearing_deg", Type: "number", Description: "main axis, clockwise from north: 45 = NE–SW"},
+		{Name: "length_km", Type: "number"}, {Name: "elongation", Type: "number"},
+		{Name: "diagonal", Type: "boolean"}, {Name: "summary", Type: "string"},
+	}
+	return Table{Name: "gaps", Columns: cols, Synthetic: synthetic, Each: func(yield func([]any) error) error {
+		for _, g := range gaps {
+			var bearing, length, elong any
+			if o := g.Orientation; o != nil {
+				bearing, length, elong = o.BearingDeg, o.LengthKm, o.Elongation
+			}
+			row := []any{g.ID, string(g.Level), strings.Join(g.Members, "|"), strings.Join(g.Names, "|"),
+				g.Population, g.AreaKm2, bearing, length, elong, g.Diagonal, g.Summary}
+			if err := yield(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
