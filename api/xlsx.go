@@ -87,6 +87,14 @@ func writeXLSX(w io.Writer, t Table, m fileMeta) error {
 	if err := writeMetaSheet(f, st, m); err != nil {
 		return err
 	}
+	// Dated by the snapshot, not the clock: the same request gives the
+	// same bytes, as its strong ETag promises.
+	stamp := m.Date.Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: datasets.Publisher, Title: m.Dataset.TitleFR,
+		Description: m.Dataset.TitleEN + "; snapshot " + m.Snapshot + "; " + m.Dataset.Licence.Name,
+		Created: stamp, Modified: stamp, Language: "fr-FR"}); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
 }
