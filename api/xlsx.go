@@ -92,7 +92,7 @@ func writeXLSX(w io.Writer, t Table, m fileMeta) error {
 	stamp := m.Date.Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{Creator: datasets.Publisher, Title: m.Dataset.TitleFR,
 		Description: m.Dataset.TitleEN + "; snapshot " + m.Snapshot + "; " + m.Dataset.Licence.Name,
-		Created: stamp, Modified: stamp, Language: "fr-FR"}); err != nil {
+		Created:     stamp, Modified: stamp, Language: "fr-FR"}); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
