@@ -13,6 +13,12 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 
+	// The map page and the map as files (page.go); style and script.
+	e.GET("/", s.page, s.withStore)
+	e.GET("/map.svg", s.mapFile("svg"), s.withStore)
+	e.GET("/map.png", s.mapFile("png"), s.withStore)
+	e.GET("/static/*", echo.WrapHandler(staticFiles()))
+
 	v1 := e.Group("/api/v1")
 	v1.GET("/snapshots", s.snapshots)
 	// data routes read a snapshot: ETag/304, response cache, gzip (cache.go).

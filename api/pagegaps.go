@@ -1,0 +1,45 @@
+package api
+
+import (
+	"context"
+	"slices"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// pageGaps finds the gap zones the map outlines: whatever indicator is
+// drawn, a gap is a group of neighbouring territories with no formation
+// for the map's year, waves and family, as GET /api/v1/gaps finds by default.
+func (s *Server) pageGaps(ctx context.Context, st observatory.Store, q pageQuery) ([]gapZone, error) {
+	none := 0.0
+	gaps, err := s.findGaps(ctx, st, gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &none,
+		Year: q.Year, Wave: q.Wave, Family: q.Family})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]gapZone, len(gaps))
+	for i, g := range gaps {
+		out[i] = gapZone{ID: g.ID, Members: g.Members, Population: g.Population, AreaKm2: g.AreaKm2, Diagonal: g.Diagonal}
+		if g.Orientation != nil {
+			out[i].Bearing, out[i].Axis = g.Orientation.BearingDeg, g.Orientation.Axis
+			out[i].LengthKm = g.Orientation.LengthKm
+		}
+	}
+	return out, nil
+}
+
+// nearZones maps each territory to the gap zones it belongs to or borders.
+func (s *Server) nearZones(level observatory.Level, gaps []gapZone) map[string][]string {
+	adj := s.adjacency(level)
+	out := map[string][]string{}
+	for _, z := range gaps {
+		for _, m := range z.Members {
+			for _, c := range append([]string{m}, adj.Neighbours(m)...) {
+				if !slices.Contains(out[c], z.ID) {
+					out[c] = append(out[c], z.ID)
+				}
+			}
+		}
+	}
+	return out
+}

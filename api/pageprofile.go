@@ -1,0 +1,125 @@
+package api
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// profileGroups sorts a profile's indicators into what the page shows
+// together; the script renders the API's profile with the same groups.
+var profileGroups = []struct {
+	Key string   `json:"key"`
+	IDs []string `json:"ids"`
+}{
+	{"offer", []string{observatory.IndFormations, observatory.IndStructures, observatory.IndPer100k, observatory.IndLearners,
+		observatory.IndWomenShare, observatory.IndLowQualShare, observatory.IndQPVShare, observatory.IndDistance, observatory.IndCoverage}},
+	{"demand", []string{observatory.IndHiring, observatory.IndDifficultShare}},
+	{"ratio", []string{observatory.IndSupplyDemand}},
+}
+
+// profileView is a territory's profile as the page draws it without script.
+type profileView struct {
+	Code, Name, LevelLabel, JSONHref, CloseHref string
+	Groups                                      []profileGroup
+	Families                                    []profileFigure
+	NearGaps                                    []zoneView
+	Formations                                  []formationRef
+	Total                                       int
+	More                                        string
+}
+
+type profileGroup struct {
+	Title   string
+	Figures []profileFigure
+}
+
+type profileFigure struct{ Label, Value, Note string }
+
+// profileView computes the profile of the territory q.Code, as the API's
+// profile endpoint does, for the page drawn without script.
+func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
+	q, t := d.Q, pageText[d.Q.Lang]
+	ctx := c.Request().Context()
+	terr, ok := s.geo.Territory(q.Level, q.Code)
+	if !ok {
+		return nil, observatory.ParamError("code", "no %s with code %q", q.Level, q.Code)
+	}
+	iq := observatory.IndicatorQuery{Level: q.Level, Year: q.Year, Wave: q.Wave, Family: q.Family}
+	vals, err := s.indicatorsOf(c).Profile(ctx, iq, q.Code)
+	if err != nil {
+		return nil, err
+	}
+	pv := &profileView{Code: terr.Code, Name: terr.Name, LevelLabel: t[string(q.Level)],
+		JSONHref:  "/api/v1/territories/" + string(q.Level) + "/" + terr.Code + "/profile" + q.apiQuery(false),
+		CloseHref: q.href("/", "code", "") + "#map"}
+	for _, g := range profileGroups {
+		pg := profileGroup{Title: t[g.Key]}
+		for _, id := range g.IDs {
+			v, ok := vals[id]
+			if !ok {
+				continue
+			}
+			ind, _ := observatory.LookupIndicator(id)
+			pg.Figures = append(pg.Figures, profileFigure{indicatorTitle(ind, q.Lang), shortDisplay(ind, v, q.Lang), v.Note})
+		}
+		if len(pg.Figures) > 0 {
+			pv.Groups = append(pv.Groups, pg)
+		}
+	}
+	for id, v := range vals {
+		if fam, ok := strings.CutPrefix(id, observatory.IndFamilyShare+":"); ok && v.Value != nil {
+			pv.Families = append(pv.Families, profileFigure{Label: familyLabel(fam, q.Lang), Value: formatNumber(*v.Value, q.Lang) + "\u00a0%"})
+		}
+	}
+	slices.SortFunc(pv.Families, func(a, b profileFigure) int { return strings.Compare(a.Label, b.Label) })
+	near := d.Near[q.Code]
+	for i, z := range d.Gaps {
+		if slices.Contains(near, z.ID) {
+			pv.NearGaps = append(pv.NearGaps, d.zoneView(i, z, s.geo))
+		}
+	}
+
+	f := observatory.FormationFilter{Family: q.Family, Limit: profileFormations}
+	more := "/api/v1/formations?"
+	if q.Level == observatory.LevelRegion {
+		f.Region, more = terr.Code, more+"region="+terr.Code
+	} else {
+		f.Departement, more = terr.Code, more+"departement="+terr.Code
+	}
+	if q.Family != "" {
+		more += "&family=" + q.Family
+	}
+	page, err := store(c).Formations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	pv.Total, pv.More = page.Total, more
+	for _, fm := range page.Items {
+		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID})
+	}
+	return pv, nil
+}
+
+// shortDisplay is a value in a profile, where the label names the figure:
+// only % and km are repeated after the number.
+func shortDisplay(ind observatory.Indicator, v observatory.Value, lang string) string {
+	t := pageText[lang]
+	if v.Value == nil {
+		return t["na"]
+	}
+	s := formatNumber(*v.Value, lang)
+	switch ind.Unit {
+	case "%":
+		s += "\u00a0%"
+	case "km":
+		s += " km"
+	}
+	if v.Class != "" {
+		s += " — " + t[v.Class]
+	}
+	return s
+}

@@ -1,0 +1,321 @@
+package api
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"math"
+	"strconv"
+	"sync"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/image/vector"
+)
+
+// pngScale is pixels per SVG unit: 1,500 pixels wide, sharp enough for a
+// slide or a report.
+const pngScale = 1.5
+
+// writePNG rasterises the scene the way writeSVG draws it, in pure Go: the
+// outlines are filled with x/image/vector (non-zero rule, as in the SVG),
+// strokes are drawn as quadrilaterals, text with the Go fonts, which cover
+// the accents of every French name.
+func writePNG(w io.Writer, sc *mapScene) error {
+	top, height := 0.0, mapH
+	if sc.Standalone {
+		top, height = headerH, mapH+headerH+footerH
+	}
+	img := image.NewRGBA(image.Rect(0, 0, int(mapW*pngScale), int(math.Ceil(height*pngScale))))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	r := &raster{img: img, s: pngScale}
+	fonts, err := loadFonts()
+	if err != nil {
+		return err
+	}
+	if sc.Standalone {
+		r.text(fonts.bold, 22, mapPad, 28, sc.Title, hexColor(textCol), false)
+		r.text(fonts.regular, 15, mapPad, 52, sc.Subtitle, hexColor(textCol), false)
+	}
+	r.dy = top
+	for _, in := range sc.Geom.Insets {
+		box := [][]pt{rect(in.X, in.Y, in.W, in.H)}
+		r.fill(box, image.NewUniform(hexColor("#eef4f8")))
+		r.stroke(box, 1, hexColor("#9fb3c2"), false)
+		r.text(fonts.regular, 13, in.X+6, in.Y+16, in.Name, hexColor(textCol), false)
+	}
+	for _, s := range sc.Shapes {
+		var src image.Image = image.NewUniform(hexColor(s.Fill))
+		if s.Fill == naFill {
+			src = hatch{}
+		}
+		r.fill(s.Rings, src)
+	}
+	for _, s := range sc.Shapes {
+		r.stroke(s.Rings, 0.6, hexColor(borderCol), false)
+	}
+	for _, z := range sc.Zones {
+		col := hexColor(gapStroke)
+		if z.Diagonal {
+			col = hexColor(diagStroke)
+		}
+		r.stroke(z.Lines, 5, color.White, false)
+		r.stroke(z.Lines, 2.4, col, z.Diagonal)
+		if z.Diagonal && z.Axis[0] != z.Axis[1] {
+			axis := [][]pt{{z.Axis[0], z.Axis[1]}}
+			r.stroke(axis, 6, color.White, false)
+			r.stroke(axis, 3, col, false)
+			r.fill([][]pt{arrowHead(z.Axis[0], z.Axis[1], 12)}, image.NewUniform(col))
+		}
+	}
+	for _, z := range sc.Zones {
+		col := hexColor(gapStroke)
+		if z.Diagonal {
+			col = hexColor(diagStroke)
+		}
+		r.text(fonts.bold, 14, z.At.X, z.At.Y+5, z.Label, col, true)
+	}
+	if sc.Standalone {
+		pngLegend(r, sc, fonts)
+		r.dy = 0
+		y := top + mapH + 20
+		for i, line := range sc.Footer {
+			r.text(fonts.regular, 12, mapPad, y+float64(i)*16, line, hexColor("#444444"), false)
+		}
+		if sc.Synthetic != "" {
+			r.text(fonts.bold, 13, mapPad, y+float64(len(sc.Footer))*16, sc.Synthetic, hexColor("#b00020"), false)
+		}
+	}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	return enc.Encode(w, img)
+}
+
+func pngLegend(r *raster, sc *mapScene, fonts *goFonts) {
+	box := sc.Geom.Legend
+	rows := legendRows(sc.Legend)
+	h := float64(len(rows))*legendRowH + 12
+	y := box.Y + math.Max(0, box.H-h)
+	frame := [][]pt{rect(box.X, y, box.W, h)}
+	r.fill(frame, image.NewUniform(color.NRGBA{255, 255, 255, 230}))
+	r.stroke(frame, 1, hexColor("#bbbbbb"), false)
+	y += 8
+	for _, row := range rows {
+		sw := [][]pt{rect(box.X+8, y+2, 22, 15)}
+		switch {
+		case row.Fill == naFill:
+			r.fill(sw, hatch{})
+			r.stroke(sw, 0.5, hexColor("#666666"), false)
+		case row.Fill != "":
+			r.fill(sw, image.NewUniform(hexColor(row.Fill)))
+			r.stroke(sw, 0.5, hexColor("#666666"), false)
+		case row.Stroke != "":
+			r.stroke(sw, 2.4, hexColor(row.Stroke), row.Dash)
+		}
+		if row.Fill == "" && row.Stroke == "" {
+			r.text(fonts.bold, 13, box.X+8, y+15, row.Text, hexColor(textCol), false)
+		} else {
+			r.text(fonts.regular, 13, box.X+36, y+15, row.Text, hexColor(textCol), false)
+		}
+		y += legendRowH
+	}
+}
+
+// raster draws scene units onto an image: x·s, (y+dy)·s.
+type raster struct {
+	img *image.RGBA
+	s   float64
+	dy  float64
+}
+
+func (r *raster) px(p pt) (float32, float32) {
+	return float32(p.X * r.s), float32((p.Y + r.dy) * r.s)
+}
+
+// fill fills polygons with src under the non-zero rule. The rasteriser
+// covers only the polygons' bounding box, so small shapes cost little.
+func (r *raster) fill(polys [][]pt, src image.Image) {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, poly := range polys {
+		for _, p := range poly {
+			x, y := r.px(p)
+			x0, y0 = math.Min(x0, float64(x)), math.Min(y0, float64(y))
+			x1, y1 = math.Max(x1, float64(x)), math.Max(y1, float64(y))
+		}
+	}
+	b := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1))+1, int(math.Ceil(y1))+1).Intersect(r.img.Bounds())
+	if b.Empty() {
+		return
+	}
+	z := vector.NewRasterizer(b.Dx(), b.Dy())
+	z.DrawOp = draw.Over
+	ox, oy := float32(b.Min.X), float32(b.Min.Y)
+	for _, poly := range polys {
+		if len(poly) < 3 {
+			continue
+		}
+		for i, p := range poly {
+			x, y := r.px(p)
+			if i == 0 {
+				z.MoveTo(x-ox, y-oy)
+			} else {
+				z.LineTo(x-ox, y-oy)
+			}
+		}
+		z.ClosePath()
+	}
+	z.Draw(r.img, b, src, b.Min)
+}
+
+// stroke draws polylines of the given width (scene units) as one quad per
+// segment and a small disc per joint, all wound the same way so overlaps
+// add up instead of cancelling. Dashed lines follow the SVG's 7-4 pattern.
+func (r *raster) stroke(lines [][]pt, width float64, col color.Color, dashed bool) {
+	hw := width / 2
+	var polys [][]pt
+	add := func(a, b pt) {
+		dx, dy := b.X-a.X, b.Y-a.Y
+		l := math.Hypot(dx, dy)
+		if l == 0 {
+			return
+		}
+		nx, ny := -dy/l*hw, dx/l*hw
+		polys = append(polys, []pt{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}, {a.X + nx, a.Y + ny}})
+	}
+	joint := func(c pt) {
+		if hw*r.s < 0.75 {
+			return // thinner than a pixel: the quads suffice
+		}
+		d := make([]pt, 0, 9)
+		for k := 0; k <= 8; k++ {
+			a := -float64(k) * math.Pi / 4 // same winding as the quads
+			d = append(d, pt{c.X + hw*math.Cos(a), c.Y + hw*math.Sin(a)})
+		}
+		polys = append(polys, d)
+	}
+	for _, line := range lines {
+		if !dashed {
+			for i := 1; i < len(line); i++ {
+				add(line[i-1], line[i])
+				joint(line[i])
+			}
+			continue
+		}
+		on, left := true, 7.0
+		for i := 1; i < len(line); i++ {
+			a, b := line[i-1], line[i]
+			seg := math.Hypot(b.X-a.X, b.Y-a.Y)
+			for pos := 0.0; pos < seg; {
+				step := math.Min(left, seg-pos)
+				p0 := lerp(a, b, pos/seg)
+				p1 := lerp(a, b, (pos+step)/seg)
+				if on {
+					add(p0, p1)
+				}
+				pos += step
+				if left -= step; left <= 1e-9 {
+					on = !on
+					left = map[bool]float64{true: 7, false: 4}[on]
+				}
+			}
+		}
+	}
+	// The quads' orientation depends on the screen's y axis; make them all
+	// agree with the first so the non-zero rule adds them up.
+	r.fill(orient(polys), image.NewUniform(col))
+}
+
+func orient(polys [][]pt) [][]pt {
+	for _, p := range polys {
+		if ringArea(p) > 0 {
+			for i, j := 0, len(p)-1; i < j; i, j = i+1, j-1 {
+				p[i], p[j] = p[j], p[i]
+			}
+		}
+	}
+	return polys
+}
+
+func lerp(a, b pt, f float64) pt { return pt{a.X + (b.X-a.X)*f, a.Y + (b.Y-a.Y)*f} }
+
+func rect(x, y, w, h float64) []pt {
+	return []pt{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}
+}
+
+// arrowHead is a triangle at b pointing away from a.
+func arrowHead(a, b pt, size float64) []pt {
+	dx, dy := b.X-a.X, b.Y-a.Y
+	l := math.Hypot(dx, dy)
+	ux, uy := dx/l, dy/l
+	tip := pt{b.X + ux*size/2, b.Y + uy*size/2}
+	base := pt{b.X - ux*size/2, b.Y - uy*size/2}
+	return []pt{tip, {base.X - uy*size/2, base.Y + ux*size/2}, {base.X + uy*size/2, base.Y - ux*size/2}, tip}
+}
+
+// text draws s with its baseline at (x, y), centred on x when centre is
+// set, with a white halo then (like the SVG's paint-order stroke).
+func (r *raster) text(f *opentype.Font, size, x, y float64, s string, col color.Color, centre bool) {
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size * r.s, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		return
+	}
+	defer face.Close()
+	d := &font.Drawer{Dst: r.img, Face: face}
+	px, py := x*r.s, (y+r.dy)*r.s
+	if centre {
+		px -= float64(d.MeasureString(s)) / 64 / 2
+		d.Src = image.White
+		for _, o := range [][2]float64{{-2, 0}, {2, 0}, {0, -2}, {0, 2}, {-1.5, -1.5}, {1.5, 1.5}, {-1.5, 1.5}, {1.5, -1.5}} {
+			d.Dot = fixed.Point26_6{X: fixed.Int26_6((px + o[0]) * 64), Y: fixed.Int26_6((py + o[1]) * 64)}
+			d.DrawString(s)
+		}
+	}
+	d.Src = image.NewUniform(col)
+	d.Dot = fixed.Point26_6{X: fixed.Int26_6(px * 64), Y: fixed.Int26_6(py * 64)}
+	d.DrawString(s)
+}
+
+// hatch is the "not available" pattern of the SVG: grey diagonal stripes.
+type hatch struct{}
+
+func (hatch) ColorModel() color.Model { return color.RGBAModel }
+func (hatch) Bounds() image.Rectangle {
+	return image.Rect(-1<<20, -1<<20, 1<<20, 1<<20)
+}
+func (hatch) At(x, y int) color.Color {
+	if ((x+y)%9+9)%9 < 3 {
+		return color.RGBA{0x8c, 0x8c, 0x8c, 0xff}
+	}
+	return color.RGBA{0xf2, 0xf2, 0xf2, 0xff}
+}
+
+func hexColor(s string) color.Color {
+	if len(s) != 7 || s[0] != '#' {
+		return color.Black
+	}
+	v, err := strconv.ParseUint(s[1:], 16, 32)
+	if err != nil {
+		return color.Black
+	}
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
+}
+
+type goFonts struct{ regular, bold *opentype.Font }
+
+var fontsOnce = sync.OnceValues(func() (*goFonts, error) {
+	reg, err := opentype.Parse(goregular.TTF)
+	if err != nil {
+		return nil, err
+	}
+	bold, err := opentype.Parse(gobold.TTF)
+	if err != nil {
+		return nil, err
+	}
+	return &goFonts{reg, bold}, nil
+})
+
+func loadFonts() (*goFonts, error) { return fontsOnce() }
