@@ -245,16 +245,28 @@ func TestFormationAndSnapshots(t *testing.T) {
 	if len(s.Items) != 1 || !s.Items[0].Current || len(s.Items[0].Inputs) == 0 {
 		t.Fatalf("snapshots: %+v", s)
 	}
-	in := s.Items[0].Inputs[0]
-	if len(in.SHA256) != 64 || !in.Synthetic || in.Read != in.Loaded+in.Quar {
-		t.Fatalf("input: %+v", in)
+	quarantined, catalogue := 0, 0
+	for _, in := range s.Items[0].Inputs {
+		if len(in.SHA256) != 64 || in.Read != in.Loaded+in.Quar {
+			t.Fatalf("input: %+v", in)
+		}
+		if in.Kind == "catalogue" {
+			catalogue++
+			if !in.Synthetic {
+				t.Errorf("the embedded catalogue is not flagged synthetic: %+v", in)
+			}
+		}
+		quarantined += in.Quar
+	}
+	if catalogue != 1 {
+		t.Fatalf("%d catalogue inputs", catalogue)
 	}
 	var q struct {
 		Total int `json:"total"`
 	}
 	e.get(t, "/api/v1/snapshots/current/quarantine", &q)
-	if q.Total != in.Quar {
-		t.Fatalf("quarantine %d, input says %d", q.Total, in.Quar)
+	if q.Total != quarantined {
+		t.Fatalf("quarantine %d, inputs say %d", q.Total, quarantined)
 	}
 	if res := e.get(t, "/healthz", nil); res.StatusCode != 200 {
 		t.Fatal("healthz")

@@ -46,7 +46,14 @@ func Build(ctx context.Context, dir Dir, geo *observatory.Gazetteer, version str
 		return nil, err
 	}
 	now := time.Now().UTC()
-	b := &Builder{dir: dir, id: NewID(now), prev: prev, created: now}
+	id := NewID(now)
+	for prev != "" && id <= prev {
+		// Two runs in the same second (or a clock set back): ids must
+		// still sort in the order snapshots were made.
+		now = now.Add(time.Second)
+		id = NewID(now)
+	}
+	b := &Builder{dir: dir, id: id, prev: prev, created: now}
 	b.path = dir.Path(b.id) + ".building"
 	b.db, err = sql.Open("duckdb", b.path)
 	if err != nil {
