@@ -304,6 +304,21 @@ func TestBrowserMapPage(t *testing.T) {
 		}
 	}
 
+	// Print: no controls, the map and table stay.
+	var printed struct {
+		Filters, Downloads, Map, Table string
+	}
+	b.run(t, "print media",
+		emulation.SetEmulatedMedia().WithMedia("print"),
+		chromedp.Evaluate(`({filters: getComputedStyle(document.getElementById('filters')).display,
+			downloads: getComputedStyle(document.getElementById('downloads')).display,
+			map: getComputedStyle(document.querySelector('#map-figure svg.map')).display,
+			table: getComputedStyle(document.querySelector('#table table')).display})`, &printed),
+		emulation.SetEmulatedMedia().WithMedia(""))
+	if printed.Filters != "none" || printed.Downloads != "none" || printed.Map == "none" || printed.Table == "none" {
+		t.Errorf("print styles: %+v", printed)
+	}
+
 	// The language switch gives the English page.
 	var lang, title string
 	b.run(t, "English",
@@ -348,6 +363,28 @@ func TestBrowserWithoutScript(t *testing.T) {
 		chromedp.Text("#profile h2", &head, chromedp.ByQuery))
 	if !strings.HasPrefix(head, "Cantal (15)") {
 		t.Fatalf("profile without script: %q", head)
+	}
+	b.check(t, e.srv.URL)
+}
+
+// TestBrowserPhone: at a phone's width the page is one column with no
+// sideways scrolling, and the map still has every territory.
+func TestBrowserPhone(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t, 390, 844)
+	var got struct {
+		Width, ScrollWidth, Paths int
+		Columns                   string
+	}
+	b.run(t, "phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(e.srv.URL+"/?indicator=supply_demand_ratio&level=region"),
+		chromedp.WaitVisible("#map-figure svg.map", chromedp.ByQuery),
+		chromedp.Evaluate(`({width: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth,
+			paths: document.querySelectorAll('#map-figure path[data-code]').length,
+			columns: getComputedStyle(document.querySelector('.layout')).gridTemplateColumns})`, &got))
+	if got.Paths != 18 || got.ScrollWidth > got.Width || strings.Contains(strings.TrimSpace(got.Columns), " ") {
+		t.Fatalf("phone layout: %+v", got)
 	}
 	b.check(t, e.srv.URL)
 }

@@ -14,9 +14,9 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 
 	// The map page and the map as files (page.go); style and script.
-	e.GET("/", s.page, s.withStore)
-	e.GET("/map.svg", s.mapFile("svg"), s.withStore)
-	e.GET("/map.png", s.mapFile("png"), s.withStore)
+	e.GET("/", s.page, s.withStore, s.httpCache, gzipped)
+	e.GET("/map.svg", s.mapFile("svg"), s.withStore, s.httpCache, gzipped)
+	e.GET("/map.png", s.mapFile("png"), s.withStore, s.httpCache)
 	e.GET("/static/*", echo.WrapHandler(staticFiles()))
 
 	v1 := e.Group("/api/v1")
