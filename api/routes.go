@@ -35,6 +35,8 @@ func (s *Server) routes() {
 	data.GET("/coverage/:file", s.coverage)
 	data.GET("/gaps", s.gaps)
 	data.GET("/gaps.:format", s.gaps)
+	data.GET("/metiers", s.metiers)
+	data.GET("/metiers/:family", s.metier)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no such route; see /api/v1/openapi.json")
