@@ -232,6 +232,7 @@ func TestFormationAndSnapshots(t *testing.T) {
 			ID      string `json:"id"`
 			Current bool   `json:"current"`
 			Inputs  []struct {
+				Kind      string `json:"kind"`
 				Name      string `json:"name"`
 				SHA256    string `json:"sha256"`
 				Synthetic bool   `json:"synthetic"`

@@ -279,18 +279,20 @@ func sendGeoJSON(c echo.Context, fc any, name string) error {
 	return c.Blob(http.StatusOK, "application/geo+json", b)
 }
 
+// gapColumns are the columns of the gap zones as files.
+var gapColumns = []Column{
+	{Name: "id", Type: "string"}, {Name: "level", Type: "string"},
+	{Name: "members", Type: "string", Description: "territory codes, | separated"},
+	{Name: "names", Type: "string", Description: "territory names, | separated"},
+	{Name: "population", Type: "integer"}, {Name: "area_km2", Type: "number"},
+	{Name: "bearing_deg", Type: "number", Description: "main axis, clockwise from north: 45 = NE–SW"},
+	{Name: "length_km", Type: "number"}, {Name: "elongation", Type: "number"},
+	{Name: "diagonal", Type: "boolean"}, {Name: "summary", Type: "string"},
+}
+
 // gapsTable gives the gap zones to the file formats, one row a zone.
 func gapsTable(gaps []observatory.Gap, synthetic bool) Table {
-	cols := []Column{
-		{Name: "id", Type: "string"}, {Name: "level", Type: "string"},
-		{Name: "members", Type: "string", Description: "territory codes, | separated"},
-		{Name: "names", Type: "string", Description: "territory names, | separated"},
-		{Name: "population", Type: "integer"}, {Name: "area_km2", Type: "number"},
-		{Name: "bearing_deg", Type: "number", Description: "main axis, clockwise from north: 45 = NE–SW"},
-		{Name: "length_km", Type: "number"}, {Name: "elongation", Type: "number"},
-		{Name: "diagonal", Type: "boolean"}, {Name: "summary", Type: "string"},
-	}
-	return Table{Name: "gaps", Columns: cols, Synthetic: synthetic, Each: func(yield func([]any) error) error {
+	return Table{Name: "gaps", Columns: gapColumns, Synthetic: synthetic, Each: func(yield func([]any) error) error {
 		for _, g := range gaps {
 			var bearing, length, elong any
 			if o := g.Orientation; o != nil {

@@ -59,6 +59,16 @@ var (
 		Licence: "Licence Ouverte 2.0 (data.gouv.fr) pour l'export réel ; aucune pour le substitut synthétique, qui n'est pas une donnée",
 		URL:     "https://www.data.gouv.fr/",
 	}
+	sourceBMO = SourceLicence{
+		Name:    "France Travail, enquête Besoins en Main-d'Œuvre (BMO) 2024, Base_open_data_BMO_2024.xlsx",
+		Licence: "Licence Ouverte (data.gouv.fr, selon la documentation tierce ; le fichier n'en indique aucune)",
+		URL:     "https://www.data.gouv.fr/fr/datasets/enquete-besoins-en-main-doeuvre-bmo/",
+	}
+	sourceNomenclatures = SourceLicence{
+		Name:    "DARES, nomenclatures FAP 2009 et FAP 2021 ; France Travail, ROME 4.0 (v460)",
+		Licence: "aucune licence indiquée dans les fichiers ; producteurs publics (DARES, France Travail)",
+		URL:     "https://dares.travail-emploi.gouv.fr/",
+	}
 	sourceGeo = SourceLicence{
 		Name:    GeoSource,
 		Licence: "Licence Ouverte (IGN Admin Express, INSEE COG, Etalab découpage administratif)",
@@ -110,6 +120,59 @@ var Catalogue = []Dataset{
 		Sources:  []SourceLicence{sourceGeo},
 	},
 }
+
+// The datasets built by the observatory itself, after the inputs.
+var derived = []Dataset{
+	{
+		Name:    "job-demand",
+		TitleFR: "Besoins en main-d'œuvre par département et métier (BMO)",
+		TitleEN: "Hiring needs by département and job (BMO)",
+		DescriptionFR: "Projets de recrutement, dont difficiles et saisonniers, par année d'enquête, département et code FAP, " +
+			"tels que publiés par France Travail. Les cellules sous secret statistique restent vides (jamais 0) ; " +
+			"les sommes sont des minorants et le nombre de lignes secrètes est donné.",
+		DescriptionEN: "Hiring projects, of which difficult and seasonal, by survey year, département and FAP code, as " +
+			"published by France Travail. Cells under statistical secrecy stay empty (never 0); sums are lower bounds and " +
+			"the number of secret rows is given.",
+		Keywords:   []string{"BMO", "France Travail", "recrutement", "FAP", "emploi"},
+		Licence:    LicenceOuverte,
+		Sources:    []SourceLicence{sourceBMO, sourceNomenclatures},
+		InputKinds: []string{"bmo"},
+	},
+	{
+		Name:    "indicators",
+		TitleFR: "Indicateurs de l'offre de formation au numérique par territoire",
+		TitleEN: "Indicators of the digital-skills training offer by territory",
+		DescriptionFR: "Tous les indicateurs de l'observatoire pour chaque région et chaque département : formations, " +
+			"structures, formations pour 100 000 habitants, apprenants et parts de femmes, de peu qualifiés et de résidents QPV, " +
+			"projets de recrutement numériques (BMO), part jugée difficile, ratio offre/besoins, distance à la formation la " +
+			"plus proche, classe de couverture ; et la progression nationale vers les objectifs du plan. " +
+			"Définitions : /api/v1/indicators.",
+		DescriptionEN: "Every indicator of the observatory for each région and département: formations, providers, formations " +
+			"per 100,000 inhabitants, learners and shares of women, low-qualified and QPV residents, digital hiring projects " +
+			"(BMO), share judged difficult, supply/demand ratio, distance to the nearest formation, coverage class; and national " +
+			"progress towards the plan's targets. Definitions: /api/v1/indicators.",
+		Keywords:   []string{"indicateurs", "couverture", "territoires", "offre de formation", "numérique"},
+		Licence:    LicenceOuverte,
+		Sources:    []SourceLicence{sourceGEN, sourceBMO, sourceGeo},
+		InputKinds: []string{"catalogue", "bmo"},
+	},
+	{
+		Name:    "gaps",
+		TitleFR: "Zones blanches : départements sans formation, groupés par frontières communes",
+		TitleEN: "Coverage gaps: départements with no formation, grouped by shared borders",
+		DescriptionFR: "Chaque zone contiguë de départements sans formation labellisée : membres, population, superficie, " +
+			"orientation de l'axe principal et indicateur de « diagonale » nord-est → sud-ouest.",
+		DescriptionEN: "Each connected zone of départements with no labelled formation: members, population, area, main " +
+			"axis orientation and a north-east → south-west \"diagonal\" flag.",
+		Keywords:   []string{"zones blanches", "couverture", "diagonale", "territoires"},
+		Licence:    LicenceOuverte,
+		Sources:    []SourceLicence{sourceGEN, sourceGeo},
+		InputKinds: []string{"catalogue"},
+		Spatial:    true,
+	},
+}
+
+func init() { Catalogue = append(Catalogue, derived...) }
 
 // Lookup returns the catalogue entry of a dataset.
 func Lookup(name string) (Dataset, bool) {
