@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -146,6 +148,13 @@ func TestProfile(t *testing.T) {
 			Class string   `json:"class"`
 		} `json:"indicators"`
 		Families   []struct{ Family string } `json:"families"`
+		Neighbours []struct {
+			Code  string `json:"code"`
+			Class string `json:"coverage_class"`
+		} `json:"neighbours"`
+		Gaps []struct {
+			Members []string `json:"members"`
+		} `json:"gaps"`
 		Formations struct {
 			Total int `json:"total"`
 			Items []struct {
@@ -164,10 +173,26 @@ func TestProfile(t *testing.T) {
 	if p.Indicators["coverage_class"].Class == "" || len(p.Families) < 5 {
 		t.Errorf("69: coverage %+v, %d families", p.Indicators["coverage_class"], len(p.Families))
 	}
+	var near []string
+	for _, n := range p.Neighbours {
+		near = append(near, n.Code)
+		if n.Class == "" {
+			t.Errorf("neighbour %s has no coverage class", n.Code)
+		}
+	}
+	if strings.Join(near, " ") != "01 38 42 71" {
+		t.Errorf("neighbours of 69: %v", near)
+	}
 	for _, it := range p.Formations.Items {
 		var f struct{ Departement string }
 		if res := e.get(t, it.Href, &f); res.StatusCode != 200 || f.Departement != "69" {
 			t.Errorf("%s: %d, département %q", it.Href, res.StatusCode, f.Departement)
 		}
+	}
+	// Creuse has no formation in the default catalogue: its profile shows
+	// the zone it belongs to.
+	e.get(t, "/api/v1/territories/departement/23/profile", &p)
+	if len(p.Gaps) == 0 || !slices.Contains(p.Gaps[0].Members, "23") {
+		t.Errorf("profile of 23: gaps %+v", p.Gaps)
 	}
 }

@@ -20,6 +20,10 @@ type profileBody struct {
 	Query      indicatorQuery               `json:"query"`
 	Indicators map[string]observatory.Value `json:"indicators"`
 	Families   []familyShare                `json:"families"`
+	Neighbours []neighbour                  `json:"neighbours"`
+	// Gaps are the zones without formation (same filters) that hold the
+	// territory or touch it.
+	Gaps       []observatory.Gap `json:"gaps"`
 	Formations struct {
 		Total int            `json:"total"`
 		Items []formationRef `json:"items"`
@@ -30,6 +34,14 @@ type profileBody struct {
 type familyShare struct {
 	Family string   `json:"family"`
 	Share  *float64 `json:"share_pct"`
+}
+
+type neighbour struct {
+	Code       string   `json:"code"`
+	Name       string   `json:"name"`
+	Formations *float64 `json:"formations"`
+	Class      string   `json:"coverage_class"`
+	Href       string   `json:"href"`
 }
 
 type formationRef struct {
@@ -77,6 +89,9 @@ func (s *Server) profile(c echo.Context) error {
 		out.Indicators[id] = v
 	}
 	slices.SortFunc(out.Families, func(a, b familyShare) int { return strings.Compare(a.Family, b.Family) })
+	if err := s.profileSurroundings(c, &out, q); err != nil {
+		return err
+	}
 	if err := s.profileFormations(c, &out, q); err != nil {
 		return err
 	}
@@ -109,6 +124,50 @@ func (s *Server) profileFormations(c echo.Context, out *profileBody, q observato
 	}
 	if page.Next != "" {
 		out.Formations.More = more
+	}
+	return nil
+}
+
+// profileSurroundings adds the territory's neighbours, with their offer,
+// and the gap zones around it.
+func (s *Server) profileSurroundings(c echo.Context, out *profileBody, q observatory.IndicatorQuery) error {
+	ctx := c.Request().Context()
+	q.ID = observatory.IndCoverage
+	vals, err := s.indicatorsOf(c).Values(ctx, q)
+	if err != nil {
+		return err
+	}
+	q.ID = observatory.IndFormations
+	counts, err := s.indicatorsOf(c).Values(ctx, q)
+	if err != nil {
+		return err
+	}
+	class, count := map[string]string{}, map[string]*float64{}
+	for _, v := range vals {
+		class[v.Code] = v.Class
+	}
+	for _, v := range counts {
+		count[v.Code] = v.Value
+	}
+	code := out.Territory.Code
+	near := s.adjacency(q.Level).Neighbours(code)
+	out.Neighbours = make([]neighbour, 0, len(near))
+	for _, n := range near {
+		t, _ := s.geo.Territory(q.Level, n)
+		out.Neighbours = append(out.Neighbours, neighbour{n, t.Name, count[n], class[n],
+			"/api/v1/territories/" + string(q.Level) + "/" + n + "/profile"})
+	}
+	zero := 0.0
+	gaps, err := s.findGaps(ctx, store(c), gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &zero,
+		Year: q.Year, Wave: q.Wave, Family: q.Family})
+	if err != nil {
+		return err
+	}
+	out.Gaps = []observatory.Gap{}
+	for _, g := range gaps {
+		if slices.ContainsFunc(g.Members, func(m string) bool { return m == code || slices.Contains(near, m) }) {
+			out.Gaps = append(out.Gaps, g)
+		}
 	}
 	return nil
 }
