@@ -166,6 +166,20 @@ func (q pageQuery) apiQuery(withLevel bool) string {
 	return ""
 }
 
+// coverageQuery asks the coverage GeoJSON for the map's filters and, as its
+// "value" property, the indicator drawn (a share by family has no single
+// value per territory, so it is left out).
+func (d *mapData) coverageQuery() string {
+	q := d.Q.apiQuery(false)
+	if d.Ind.PerFamily {
+		return q
+	}
+	if q == "" {
+		return "?indicator=" + url.QueryEscape(d.Ind.ID)
+	}
+	return q + "&indicator=" + url.QueryEscape(d.Ind.ID)
+}
+
 // mapData is what one map shows, read from the request's snapshot.
 type mapData struct {
 	Q         pageQuery
@@ -662,7 +676,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	v.Downloads = []link{
 		{"/api/v1/indicators/" + q.Indicator + ".csv" + apiQ, t["csv"], "text/csv", ""},
 		{"/api/v1/indicators/" + q.Indicator + ".xlsx" + apiQ, t["xlsx"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""},
-		{"/api/v1/coverage/" + string(q.Level) + ".geojson" + q.apiQuery(false), t["geojson"], "application/geo+json", ""},
+		{"/api/v1/coverage/" + string(q.Level) + ".geojson" + d.coverageQuery(), t["geojson"], "application/geo+json", ""},
 		{q.href("/map.svg", "code", "", "sort", ""), t["svg"], "image/svg+xml", "carte.svg"},
 		{q.href("/map.png", "code", "", "sort", ""), t["png"], "image/png", "carte.png"},
 		{"/api/v1/indicators/" + q.Indicator + apiQ, t["json"], "application/json", ""},

@@ -266,7 +266,7 @@ func TestPage(t *testing.T) {
 		`<html lang="fr">`, `id="synthetic"`, "Données SYNTHÉTIQUES",
 		`<form class="filters" id="filters" method="get" action="/"`, `name="indicator"`, `name="year"`, `name="family"`,
 		`id="legend"`, `id="table"`, `<caption>`, `/map.svg?indicator=formations&amp;level=departement`,
-		`/api/v1/indicators/formations.csv?level=departement`, `/api/v1/coverage/departement.geojson`,
+		`/api/v1/indicators/formations.csv?level=departement`, `/api/v1/coverage/departement.geojson?indicator=formations`,
 		`<script src="/static/page.js" defer></script>`, `id="page-config"`,
 	} {
 		if !strings.Contains(page, want) {

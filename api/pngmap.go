@@ -91,6 +91,9 @@ func writePNG(w io.Writer, sc *mapScene) error {
 			r.text(fonts.bold, 13, mapPad, y+float64(len(sc.Footer))*16, sc.Synthetic, hexColor("#b00020"), false)
 		}
 	}
+	for _, f := range r.faces {
+		f.Close()
+	}
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	return enc.Encode(w, img)
 }
@@ -127,9 +130,15 @@ func pngLegend(r *raster, sc *mapScene, fonts *goFonts) {
 
 // raster draws scene units onto an image: x·s, (y+dy)·s.
 type raster struct {
-	img *image.RGBA
-	s   float64
-	dy  float64
+	img   *image.RGBA
+	s     float64
+	dy    float64
+	faces map[faceKey]font.Face // a face caches its glyphs: make each once
+}
+
+type faceKey struct {
+	f    *opentype.Font
+	size float64
 }
 
 func (r *raster) px(p pt) (float32, float32) {
@@ -259,11 +268,17 @@ func arrowHead(a, b pt, size float64) []pt {
 // text draws s with its baseline at (x, y), centred on x when centre is
 // set, with a white halo then (like the SVG's paint-order stroke).
 func (r *raster) text(f *opentype.Font, size, x, y float64, s string, col color.Color, centre bool) {
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size * r.s, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		return
+	face, ok := r.faces[faceKey{f, size}]
+	if !ok {
+		var err error
+		if face, err = opentype.NewFace(f, &opentype.FaceOptions{Size: size * r.s, DPI: 72, Hinting: font.HintingFull}); err != nil {
+			return
+		}
+		if r.faces == nil {
+			r.faces = map[faceKey]font.Face{}
+		}
+		r.faces[faceKey{f, size}] = face
 	}
-	defer face.Close()
 	d := &font.Drawer{Dst: r.img, Face: face}
 	px, py := x*r.s, (y+r.dy)*r.s
 	if centre {

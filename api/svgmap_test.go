@@ -77,6 +77,59 @@ func TestOutline(t *testing.T) {
 // and the PNG show it as such: its own outline style, its axis from
 // north-east to south-west, its label and its legend entry.
 func TestDiagonalDrawn(t *testing.T) {
+	sc, svg, pngBuf := diagonalScene(t)
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	for {
+		if _, err := dec.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("not XML: %v", err)
+		}
+	}
+	out := string(svg)
+	for _, want := range []string{
+		`<g id="gap-gap-03" class="gap diagonal">`, `class="axis"`, `>Diagonale vide</text>`, `stroke-dasharray="7 4"`,
+		`<g id="gap-gap-74" class="gap">`, `>Zone 2</text>`, `>Zone blanche (contour)</text>`, "DONNÉES SYNTHÉTIQUES",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("SVG lacks %s", want)
+		}
+	}
+	// The axis runs from the north-east (Ardennes) to the south-west (Landes).
+	z := sc.Zones[0]
+	ard, _ := sc.Geom.shape("08")
+	lan, _ := sc.Geom.shape("40")
+	if math.Hypot(z.Axis[0].X-ard.Label.X, z.Axis[0].Y-ard.Label.Y) > 80 || math.Hypot(z.Axis[1].X-lan.Label.X, z.Axis[1].Y-lan.Label.Y) > 80 {
+		t.Errorf("axis %v, Ardennes at %v, Landes at %v", z.Axis, ard.Label, lan.Label)
+	}
+
+	img, err := png.Decode(bytes.NewReader(pngBuf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	purple := 0
+	want := hexColor(diagStroke)
+	wr, wg, wb, _ := want.RGBA()
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			if r, g, b, _ := img.At(x, y).RGBA(); r == wr && g == wg && b == wb {
+				purple++
+			}
+		}
+	}
+	if purple < 2000 {
+		t.Errorf("the diagonal's colour covers %d pixels of the PNG", purple)
+	}
+	if dir := os.Getenv("MAP_SCREENSHOTS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "diagonal.svg"), svg, 0o644)
+		_ = os.WriteFile(filepath.Join(dir, "diagonal.png"), pngBuf, 0o644)
+	}
+}
+
+// diagonalScene draws a constructed empty diagonal (the band described in
+// 2016, from the Ardennes to the Landes) and a single-territory gap.
+func diagonalScene(tb testing.TB) (sc *mapScene, svgOut, pngOut []byte) {
+	t := tb
 	geo, err := datasets.Geography()
 	if err != nil {
 		t.Fatal(err)
@@ -103,59 +156,34 @@ func TestDiagonalDrawn(t *testing.T) {
 		},
 	}
 	s := &Server{geo: geo}
-	sc := s.scene(d, true)
+	sc = s.scene(d, true)
 	var svg bytes.Buffer
 	if err := writeSVG(&svg, sc); err != nil {
 		t.Fatal(err)
 	}
-	dec := xml.NewDecoder(bytes.NewReader(svg.Bytes()))
-	for {
-		if _, err := dec.Token(); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("not XML: %v", err)
-		}
-	}
-	out := svg.String()
-	for _, want := range []string{
-		`<g id="gap-gap-03" class="gap diagonal">`, `class="axis"`, `>Diagonale vide</text>`, `stroke-dasharray="7 4"`,
-		`<g id="gap-gap-74" class="gap">`, `>Zone 2</text>`, `>Zone blanche (contour)</text>`, "DONNÉES SYNTHÉTIQUES",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("SVG lacks %s", want)
-		}
-	}
-	// The axis runs from the north-east (Ardennes) to the south-west (Landes).
-	z := sc.Zones[0]
-	ard, _ := sc.Geom.shape("08")
-	lan, _ := sc.Geom.shape("40")
-	if math.Hypot(z.Axis[0].X-ard.Label.X, z.Axis[0].Y-ard.Label.Y) > 80 || math.Hypot(z.Axis[1].X-lan.Label.X, z.Axis[1].Y-lan.Label.Y) > 80 {
-		t.Errorf("axis %v, Ardennes at %v, Landes at %v", z.Axis, ard.Label, lan.Label)
-	}
-
 	var pngBuf bytes.Buffer
 	if err := writePNG(&pngBuf, sc); err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(bytes.NewReader(pngBuf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	purple := 0
-	want := hexColor(diagStroke)
-	wr, wg, wb, _ := want.RGBA()
-	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
-		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
-			if r, g, b, _ := img.At(x, y).RGBA(); r == wr && g == wg && b == wb {
-				purple++
-			}
+	return sc, svg.Bytes(), pngBuf.Bytes()
+}
+
+func BenchmarkMapSVG(b *testing.B) {
+	sc, _, _ := diagonalScene(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := writeSVG(&buf, sc); err != nil {
+			b.Fatal(err)
 		}
 	}
-	if purple < 2000 {
-		t.Errorf("the diagonal's colour covers %d pixels of the PNG", purple)
-	}
-	if dir := os.Getenv("MAP_SCREENSHOTS"); dir != "" {
-		_ = os.WriteFile(filepath.Join(dir, "diagonal.svg"), svg.Bytes(), 0o644)
-		_ = os.WriteFile(filepath.Join(dir, "diagonal.png"), pngBuf.Bytes(), 0o644)
+}
+
+func BenchmarkMapPNG(b *testing.B) {
+	sc, _, _ := diagonalScene(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := writePNG(&buf, sc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
