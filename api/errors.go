@@ -11,13 +11,14 @@ import (
 
 // statusOf is the one table from domain error codes to HTTP statuses.
 var statusOf = map[string]int{
-	observatory.EINVALID:      http.StatusBadRequest,
-	observatory.ENOTFOUND:     http.StatusNotFound,
-	observatory.ECONFLICT:     http.StatusConflict,
-	observatory.EUNAUTHORIZED: http.StatusUnauthorized,
-	observatory.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	observatory.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	observatory.EINTERNAL:     http.StatusInternalServerError,
+	observatory.EINVALID:       http.StatusBadRequest,
+	observatory.ENOTFOUND:      http.StatusNotFound,
+	observatory.ECONFLICT:      http.StatusConflict,
+	observatory.EUNAUTHORIZED:  http.StatusUnauthorized,
+	observatory.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	observatory.ENOTACCEPTABLE: http.StatusNotAcceptable,
+	observatory.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	observatory.EINTERNAL:      http.StatusInternalServerError,
 }
 
 // Problem is an RFC 9457 problem details body.

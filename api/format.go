@@ -54,6 +54,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // Format is a representation a list endpoint can produce.
@@ -121,7 +123,7 @@ func (p *params) format(c echo.Context, offered ...Format) Format {
 	}
 	f, ok := negotiate(c.Request().Header.Get(echo.HeaderAccept), offered)
 	if !ok {
-		p.failStatus(http.StatusNotAcceptable, "Accept", "no representation here matches Accept %q; offered: %s (or add a suffix such as .csv, or format=)",
+		p.failCode(observatory.ENOTACCEPTABLE, "Accept", "no representation here matches Accept %q; offered: %s (or add a suffix such as .csv, or format=)",
 			c.Request().Header.Get(echo.HeaderAccept), offeredTypes(offered))
 		return offered[0]
 	}

@@ -1,10 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -22,12 +21,12 @@ func listParams(filters ...string) []string {
 	return append(filters, formatParam, "dialect", "sort", "fields", "limit", "cursor")
 }
 
-// failStatus records an error with another status than 400 (406 for an
-// Accept header nothing matches). The detail names the header or
-// parameter at fault.
-func (p *params) failStatus(status int, param, format string, args ...any) {
+// failCode records an error with another code than EINVALID (406 for an
+// Accept header nothing matches). Param names the header or parameter at
+// fault.
+func (p *params) failCode(code, param, format string, args ...any) {
 	if p.err == nil {
-		p.err = echo.NewHTTPError(status, observatory.ParamError(param, format, args...).Message)
+		p.err = &observatory.Error{Code: code, Param: param, Message: fmt.Sprintf(format, args...)}
 	}
 }
 

@@ -24,6 +24,9 @@ type params struct {
 
 const maxParamLen = 200
 
+// maxFieldsLen lets fields= name every column of the widest table.
+const maxFieldsLen = 1000
+
 func (s *Server) params(c echo.Context, allowed ...string) *params {
 	p := &params{vals: c.QueryParams(), geo: s.geo}
 	if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
@@ -44,8 +47,8 @@ func (s *Server) params(c echo.Context, allowed ...string) *params {
 			p.fail(k, "unknown parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
 		case len(p.vals[k]) > 1:
 			p.fail(k, "parameter %q is given %d times; give it once", k, len(p.vals[k]))
-		case len(p.vals.Get(k)) > maxParamLen:
-			p.fail(k, "parameter %q is longer than %d characters", k, maxParamLen)
+		case len(p.vals.Get(k)) > maxParamLen && (k != "fields" || len(p.vals.Get(k)) > maxFieldsLen):
+			p.fail(k, "parameter %q is too long (%d characters)", k, len(p.vals.Get(k)))
 		}
 	}
 	return p

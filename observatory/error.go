@@ -7,13 +7,14 @@ import (
 
 // Error codes. The HTTP layer maps each to one status in a single table.
 const (
-	EINVALID      = "invalid"      // bad input from the caller
-	ENOTFOUND     = "not_found"    // no such resource
-	ECONFLICT     = "conflict"     // the request clashes with current state
-	EUNAUTHORIZED = "unauthorized" // missing or wrong credentials
-	ETOOLARGE     = "too_large"    // input over a size limit
-	EUNAVAILABLE  = "unavailable"  // no snapshot loaded yet, shutting down
-	EINTERNAL     = "internal"     // our fault; the message is not shown to clients
+	EINVALID       = "invalid"        // bad input from the caller
+	ENOTFOUND      = "not_found"      // no such resource
+	ECONFLICT      = "conflict"       // the request clashes with current state
+	EUNAUTHORIZED  = "unauthorized"   // missing or wrong credentials
+	ETOOLARGE      = "too_large"      // input over a size limit
+	ENOTACCEPTABLE = "not_acceptable" // no representation matches Accept
+	EUNAVAILABLE   = "unavailable"    // no snapshot loaded yet, shutting down
+	EINTERNAL      = "internal"       // our fault; the message is not shown to clients
 )
 
 // Error is the one error type the domain returns. Message is safe to show to
