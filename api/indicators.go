@@ -95,17 +95,12 @@ func (s *Server) flagSynthetic(c echo.Context, sources []string, synthetic *bool
 	if !slices.Contains(sources, "catalogue") {
 		return nil
 	}
-	info, err := store(c).Info(c.Request().Context())
-	if err != nil {
+	syn, err := mapSynthetic(c.Request().Context(), store(c))
+	if err != nil || !syn {
 		return err
 	}
-	for _, in := range info.Inputs {
-		if in.Kind == "catalogue" && in.Synthetic {
-			*synthetic, *notice = true, syntheticNotice
-			c.Response().Header().Set("X-Observatory-Synthetic", "true")
-			return nil
-		}
-	}
+	*synthetic, *notice = true, syntheticNotice
+	c.Response().Header().Set(headerSynthetic, "true")
 	return nil
 }
 

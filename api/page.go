@@ -257,12 +257,7 @@ func mapSynthetic(ctx context.Context, st observatory.Store) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, in := range info.Inputs {
-		if in.Kind == "catalogue" && in.Synthetic {
-			return true, nil
-		}
-	}
-	return false, nil
+	return catalogueSynthetic(info), nil
 }
 
 // title names what the map shows: indicator, then level and filters.
