@@ -12,19 +12,19 @@ func init() {
 	registerDataset(datasetSpec{
 		Name: "job-demand", List: "/api/v1/job-demand?level=departement&group=fap",
 		Columns: jobDemandColumns(observatory.GroupFAP),
-		Formats: []Format{FormatCSV, FormatXLSX},
+		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 		Table: func(s *Server, c echo.Context) (Table, error) {
 			return s.jobDemandTable(c, observatory.JobDemandFilter{Level: observatory.LevelDepartement, Group: observatory.GroupFAP})
 		},
 	})
 	registerDataset(datasetSpec{
 		Name: "indicators", List: "/api/v1/indicators", Columns: valueColumns,
-		Formats: []Format{FormatCSV, FormatXLSX},
+		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 		Table:   indicatorsDataset,
 	})
 	registerDataset(datasetSpec{
 		Name: "gaps", List: "/api/v1/gaps", Columns: gapColumns,
-		Formats: []Format{FormatCSV, FormatXLSX},
+		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 		Table: func(s *Server, c echo.Context) (Table, error) {
 			zero := 0.0
 			gaps, err := s.findGaps(c.Request().Context(), store(c), gapRule{Level: observatory.LevelDepartement, Indicator: observatory.IndFormations, Max: &zero})

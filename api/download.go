@@ -105,6 +105,7 @@ func (t Table) offers() []Format {
 // connection is cut so a client never takes a truncated file for a whole
 // one.
 func (s *Server) download(c echo.Context, f Format, t Table) error {
+	t = withParquet(store(c), t)
 	if !containsFormat(t.offers(), f) {
 		return observatory.ParamError("format", "%s is not offered for %s; choose one of %s", f, t.Name, joinFormats(t.offers()))
 	}

@@ -155,7 +155,7 @@ var gapParams = []string{"level", "indicator", "max", "min", "class", "year", "w
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
 	p := s.params(c, append(gapParams, formatParam, "dialect")...)
-	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX)
+	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
 	r := s.gapRule(c, p)
 	if p.err != nil {
@@ -177,7 +177,7 @@ func (s *Server) gaps(c echo.Context) error {
 	switch fm {
 	case FormatGeoJSON:
 		return sendGeoJSON(c, observatory.GapFeatures(gaps, s.geo.Territories(r.Level)), "gaps")
-	case FormatCSV, FormatXLSX:
+	case FormatCSV, FormatXLSX, FormatParquet:
 		return s.download(c, fm, gapsTable(gaps, out.Synthetic))
 	}
 	return c.JSON(http.StatusOK, out)

@@ -61,7 +61,7 @@ func (s *Server) indicatorValues(c echo.Context) error {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
 	p := s.params(c, "level", "year", "wave", "family", "code", formatParam, "dialect")
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
 	def := observatory.LevelDepartement
 	if ind.ID == observatory.IndTargets {

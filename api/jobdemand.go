@@ -51,7 +51,7 @@ var fapParamRe = regexp.MustCompile(`^[A-Z][0-9A-Z][A-Z][0-9]{2}$`)
 // (.csv .xlsx), format= or Accept, through the shared download machinery.
 func (s *Server) jobDemand(c echo.Context) error {
 	p := s.params(c, "year", "level", "code", "family", "fap", "digital", "group", formatParam, "dialect", "fields", "limit", "cursor")
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
 	f := observatory.JobDemandFilter{
 		Year:  p.int("year", 0, 2000, 2100),

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // writeParquet has the store write t as Parquet to a temporary file (DuckDB
@@ -58,4 +61,42 @@ func sourcesLine(m fileMeta) string {
 		parts[i] = in.Name + " (sha256 " + in.SHA256 + ")"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// tableParquet is what a store offers to write any table as Parquet; the
+// DuckDB store does it through a private in-memory database.
+type tableParquet interface {
+	TableParquet(ctx context.Context, names, types []string, rows func(yield func([]any) error) error,
+		meta map[string]string, path string) error
+}
+
+// withParquet gives t the store's generic Parquet writer when t has no
+// query of its own to COPY (values computed in Go: indicators, gaps,
+// territories, job-demand aggregates).
+func withParquet(st observatory.Store, t Table) Table {
+	w, ok := st.(tableParquet)
+	if t.Parquet != nil || !ok {
+		return t
+	}
+	whole := t
+	t.Parquet = func(ctx context.Context, fields []string, meta map[string]string, path string) error {
+		sel := whole.Select(fields)
+		cols := sel.cols()
+		names, types := make([]string, len(cols)), make([]string, len(cols))
+		for i, c := range cols {
+			names[i], types[i] = c.Name, c.Type
+		}
+		var buf []any
+		out := make([]any, len(cols))
+		return w.TableParquet(ctx, names, types, func(yield func([]any) error) error {
+			return sel.Each(func(row []any) error {
+				buf = sel.pick(row, buf)
+				for i, v := range buf {
+					out[i] = norm(v)
+				}
+				return yield(out)
+			})
+		}, meta, path)
+	}
+	return t
 }

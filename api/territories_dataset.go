@@ -35,7 +35,7 @@ func init() {
 		Name:    "territories",
 		List:    "",
 		Columns: territoryColumns,
-		Formats: []Format{FormatCSV, FormatXLSX},
+		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 		Table:   func(s *Server, _ echo.Context) (Table, error) { return s.territoriesTable(), nil },
 	})
 }

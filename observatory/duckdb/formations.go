@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -149,31 +148,6 @@ func exportSelect(cols []struct{ name, expr string }, fields []string) (string, 
 	}
 	return strings.Join(sel, ", "), nil
 }
-
-// copyParquet runs COPY (q) TO path as Parquet. The read-only snapshot can
-// still write a file outside itself. path and meta come from our code (a
-// temporary file, the snapshot id, fixed notices), never from a client, and
-// are quoted as literals anyway since COPY options take no parameters.
-func (d *DB) copyParquet(ctx context.Context, q string, args []any, meta map[string]string, path string) error {
-	opts := `FORMAT parquet, COMPRESSION zstd`
-	if len(meta) > 0 {
-		keys := make([]string, 0, len(meta))
-		for k := range meta {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		kv := make([]string, len(keys))
-		for i, k := range keys {
-			kv[i] = quoteIdent(k) + `: ` + quoteLiteral(meta[k])
-		}
-		opts += `, KV_METADATA {` + strings.Join(kv, ", ") + `}`
-	}
-	_, err := d.db.ExecContext(ctx, `COPY (`+q+`) TO `+quoteLiteral(path)+` (`+opts+`)`, args...)
-	return err
-}
-
-func quoteIdent(s string) string   { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-func quoteLiteral(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
 // formationSortCols maps the API's sort fields to columns: the only
 // identifiers a client can put in ORDER BY.

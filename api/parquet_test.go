@@ -1,0 +1,60 @@
+package api_test
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestParquetOfComputedTables: tables computed in Go (indicators, gaps,
+// job-demand aggregates, territories) come as Parquet too, with the same
+// rows as their JSON and typed columns.
+func TestParquetOfComputedTables(t *testing.T) {
+	e := newEnv(t)
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	read := func(path string) (int, string) {
+		t.Helper()
+		res, body := e.fetch(t, path)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.apache.parquet" {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
+		}
+		file := filepath.Join(t.TempDir(), "x.parquet")
+		if err := os.WriteFile(file, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		var typ string
+		if err := db.QueryRow(`SELECT count(*), typeof(any_value(value)) FROM read_parquet(?)`, file).Scan(&n, &typ); err != nil {
+			// Tables without a value column: count only.
+			if err := db.QueryRow(`SELECT count(*), 'none' FROM read_parquet(?)`, file).Scan(&n, &typ); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		}
+		return n, typ
+	}
+	var v values
+	e.get(t, "/api/v1/indicators/formations_per_100k?level=region", &v)
+	if n, typ := read("/api/v1/indicators/formations_per_100k.parquet?level=region"); n != v.Total || typ != "DOUBLE" {
+		t.Errorf("indicator parquet: %d rows of %s, JSON %d", n, typ, v.Total)
+	}
+	var g gapBody
+	e.get(t, "/api/v1/gaps?wave=1", &g)
+	if n, _ := read("/api/v1/gaps.parquet?wave=1"); n != g.Total {
+		t.Errorf("gaps parquet: %d rows, JSON %d", n, g.Total)
+	}
+	if n, _ := read("/api/v1/datasets/territories.parquet"); n != 18+101 {
+		t.Errorf("territories parquet: %d rows", n)
+	}
+	var jd struct {
+		Total int `json:"total"`
+	}
+	e.get(t, "/api/v1/job-demand?level=departement", &jd)
+	if n, _ := read("/api/v1/job-demand.parquet?level=departement"); n != jd.Total || n < 100 {
+		t.Errorf("job-demand parquet: %d rows, JSON %d", n, jd.Total)
+	}
+}
