@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -163,5 +164,37 @@ func TestGapAndCoverageErrors(t *testing.T) {
 	var g gapBody
 	if res := e.get(t, "/api/v1/gaps?indicator=distance_nearest_km&min=40", &g); res.StatusCode != 200 || g.Rule.Text != "distance_nearest_km ≥ 40" {
 		t.Errorf("distance gaps: %d %q", res.StatusCode, g.Rule.Text)
+	}
+}
+
+func TestTerritories(t *testing.T) {
+	e := newEnv(t)
+	var l struct {
+		Total int `json:"total"`
+		Items []struct {
+			Code, Name, Parent string
+			Population         int64
+		} `json:"items"`
+	}
+	if res := e.get(t, "/api/v1/territories/departement", &l); res.StatusCode != 200 || l.Total != 101 || len(l.Items) != 101 {
+		t.Fatalf("départements: %d, %d", res.StatusCode, l.Total)
+	}
+	for _, it := range l.Items {
+		if it.Code == "69" && (it.Name != "Rhône" || it.Parent != "84" || it.Population < 1_000_000) {
+			t.Errorf("69: %+v", it)
+		}
+	}
+	var fc featureCollection
+	if res := e.get(t, "/api/v1/territories/region.geojson", &fc); res.StatusCode != 200 || len(fc.Features) != 18 {
+		t.Fatalf("régions GeoJSON: %d, %d features", res.StatusCode, len(fc.Features))
+	}
+	res, body := e.fetch(t, "/api/v1/territories/region.csv?dialect=fr")
+	if res.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufefflevel;code;name") || strings.Count(string(body), "\n") != 19 {
+		t.Errorf("régions CSV: %d %q", res.StatusCode, body)
+	}
+	for path, want := range map[string]int{"/api/v1/territories/commune": 400, "/api/v1/territories/region.pdf": 400, "/api/v1/territories/region?x=1": 400} {
+		if res := e.get(t, path, nil); res.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, res.StatusCode, want)
+		}
 	}
 }

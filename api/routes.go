@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	data.GET("/job-demand.:format", s.jobDemand)
 	data.GET("/indicators", s.indicatorList)
 	data.GET("/indicators/:id", s.indicatorValues)
+	data.GET("/territories/:level", s.territories)
 	data.GET("/territories/:level/:code/profile", s.profile)
 	data.GET("/coverage/:file", s.coverage)
 	data.GET("/gaps", s.gaps)

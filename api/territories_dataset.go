@@ -2,6 +2,8 @@ package api
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 var territoryColumns = []Column{
@@ -13,9 +15,16 @@ var territoryColumns = []Column{
 	{Name: "population", Type: "integer", Title: "Population légale", Description: "legal population (INSEE)"},
 }
 
-// territoriesTable is the reference régions then départements.
-func (s *Server) territoriesTable() Table {
-	ts := append(s.geo.Regions(), s.geo.Departements()...)
+// territoriesTable is the reference régions then départements, or the
+// territories of the given levels.
+func (s *Server) territoriesTable(levels ...observatory.Level) Table {
+	if len(levels) == 0 {
+		levels = []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement}
+	}
+	var ts []observatory.Territory
+	for _, l := range levels {
+		ts = append(ts, s.geo.Territories(l)...)
+	}
 	return Table{
 		Name:    "territories",
 		Columns: territoryColumns,
@@ -33,7 +42,7 @@ func (s *Server) territoriesTable() Table {
 func init() {
 	registerDataset(datasetSpec{
 		Name:    "territories",
-		List:    "",
+		List:    "/api/v1/territories/departement",
 		Columns: territoryColumns,
 		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 		Table:   func(s *Server, _ echo.Context) (Table, error) { return s.territoriesTable(), nil },

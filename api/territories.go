@@ -1,0 +1,45 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// territories serves GET /territories/{level}: the reference territories
+// of a level, as JSON, files, or GeoJSON with their simplified outlines.
+func (s *Server) territories(c echo.Context) error {
+	lv := observatory.Level(splitFormat(c, "level"))
+	p := s.params(c, formatParam, "dialect")
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
+	p.dialect(fm)
+	if p.err != nil {
+		return p.err
+	}
+	if lv != observatory.LevelRegion && lv != observatory.LevelDepartement {
+		return observatory.ParamError("level", "level %q has no reference territories here; use region or departement (bassins: /api/v1/job-demand?level=bassin)", lv)
+	}
+	ts := s.geo.Territories(lv)
+	switch fm {
+	case FormatJSON:
+		return c.JSON(http.StatusOK, struct {
+			Level observatory.Level       `json:"level"`
+			Total int                     `json:"total"`
+			Items []observatory.Territory `json:"items"`
+		}{lv, len(ts), ts})
+	case FormatGeoJSON:
+		byCode := map[string]observatory.Territory{}
+		for _, t := range ts {
+			byCode[t.Code] = t
+		}
+		fc := observatory.CoverageFeatures(ts, func(code string) map[string]any {
+			t := byCode[code]
+			return map[string]any{"level": string(t.Level), "parent": t.Parent, "zone": t.Zone, "population": t.Population}
+		})
+		return sendGeoJSON(c, fc, "territories-"+string(lv))
+	}
+	t := s.territoriesTable(lv)
+	return s.download(c, fm, t)
+}
