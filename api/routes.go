@@ -9,7 +9,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(headAsGet)
-	e.Use(s.observe, cors(), requestID, s.accessLog, s.recoverPanic, s.timeout)
+	e.Use(s.observe, cors(), requestID, s.accessLog, s.recoverPanic, s.timeoutByRoute)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 
@@ -38,6 +38,9 @@ func (s *Server) routes() {
 	data.GET("/gaps.:format", s.gaps)
 	data.GET("/metiers", s.metiers)
 	data.GET("/metiers/:family", s.metier)
+
+	// Admin: bearer token, no cache; its own time limit (admin.go).
+	v1.POST("/admin/ingest", s.adminIngest, s.adminAuth)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no such route; see /api/v1/openapi.json")

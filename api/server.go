@@ -28,6 +28,8 @@ type Config struct {
 	Addr           string
 	Version        string
 	AdminToken     string        // empty disables admin routes
+	AdminTimeout   time.Duration // per admin request (upload and ingest); default 5 min
+	Ingest         IngestFunc    // runs POST /api/v1/admin/ingest; nil disables it
 	RequestTimeout time.Duration // per request, applied to every query
 	MaxBodyBytes   int64         // uploads and other bodies
 	ReadTimeout    time.Duration
@@ -44,6 +46,9 @@ func (c *Config) defaults() {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = 30 * time.Second
+	}
+	if c.AdminTimeout == 0 {
+		c.AdminTimeout = 5 * time.Minute
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 64 << 20
@@ -75,6 +80,8 @@ type Server struct {
 	metrics *metrics
 	infos   sync.Map // snapshot id -> *observatory.Snapshot
 	adj     adjacencies
+
+	ingestMu sync.Mutex // one admin ingest at a time
 }
 
 // New builds the server and its routes.

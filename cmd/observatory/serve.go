@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
 
@@ -43,6 +45,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	go hub.Watch(ctx, *watch)
 	go m.reloadOnHangup(ctx, hub)
 
+	cfg.Ingest = uploadIngester(w, geo, hub, m.log)
 	srv := api.New(cfg, hub, geo, m.log)
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -51,6 +54,28 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	m.log.Info("serving", "addr", l.Addr().String(), "snapshot", hub.Current(), "data", m.DataDir,
 		"version", version, "startup", time.Since(start).Round(time.Millisecond))
 	return srv.Serve(ctx, l, *grace)
+}
+
+// uploadIngester runs an admin upload like the ingest command, then
+// switches the server to the new snapshot at once rather than at the next
+// watch tick.
+func uploadIngester(w duckdb.Writer, geo *observatory.Gazetteer, hub *duckdb.Hub, log *slog.Logger) api.IngestFunc {
+	return func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
+		files := make([]ingest.File, len(uploads))
+		for i, u := range uploads {
+			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
+		}
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Geo: geo})
+		if err != nil {
+			return nil, err
+		}
+		// The snapshot is published; if the switch fails the watcher
+		// retries it, so the run still succeeded.
+		if _, err := hub.Reload(context.WithoutCancel(ctx)); err != nil {
+			log.Error("reload after admin ingest", "snapshot", rep.Snapshot, "err", err)
+		}
+		return rep, nil
+	}
 }
 
 // bootstrap builds a first snapshot from the embedded inputs when the data

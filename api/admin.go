@@ -1,0 +1,251 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
+
+// Upload is one file of an admin upload, spooled to a temporary file that
+// the server removes once the ingest has returned.
+type Upload struct {
+	Name string // the client's file name without any directory
+	Data io.ReaderAt
+	Size int64
+}
+
+// IngestFunc ingests uploaded files of one kind into a new snapshot and
+// makes the server serve it. It is all or nothing: on error the served
+// snapshot must be as it was. The api package leaves readers and storage
+// to its caller (cmd/observatory wires ingest.Run and Hub.Reload).
+type IngestFunc func(ctx context.Context, kind string, files []Upload) (*observatory.Report, error)
+
+const (
+	adminPrefix = "/api/v1/admin/"
+	// maxUploadFiles bounds the temporary files one request can create:
+	// the body limit alone would allow thousands of tiny parts.
+	maxUploadFiles = 16
+	maxFileName    = 200
+)
+
+// ingestKinds are the kinds the upload route accepts, checked before the
+// body is read; TestAdminKinds keeps it equal to ingest.Kinds().
+var ingestKinds = []string{"bmo", "catalogue"}
+
+// IngestKinds lists the kinds POST /api/v1/admin/ingest accepts.
+func IngestKinds() []string { return slices.Clone(ingestKinds) }
+
+// timeoutByRoute bounds each request's context: admin routes get
+// AdminTimeout (an upload and its ingest take longer than a query), the
+// others RequestTimeout.
+func (s *Server) timeoutByRoute(next echo.HandlerFunc) echo.HandlerFunc {
+	def := s.timeout(next)
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Path(), adminPrefix) {
+			return def(c)
+		}
+		d := s.cfg.AdminTimeout
+		// The server's read and write timeouts are shorter; lift them for
+		// this request only, or a slow upload would be cut off.
+		rc := http.NewResponseController(c.Response())
+		if err := rc.SetReadDeadline(time.Now().Add(d)); err != nil {
+			s.log.Debug("admin read deadline", "err", err)
+		}
+		if err := rc.SetWriteDeadline(time.Now().Add(d + 10*time.Second)); err != nil {
+			s.log.Debug("admin write deadline", "err", err)
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), d)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+// adminAuth lets a request through only with the configured bearer token.
+// Without a token (or an ingest function) the admin routes do not exist
+// on this server: 404, saying how to enable them.
+func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	want := sha256.Sum256([]byte(s.cfg.AdminToken))
+	return func(c echo.Context) error {
+		if s.cfg.AdminToken == "" || s.cfg.Ingest == nil {
+			return observatory.Errorf(observatory.ENOTFOUND,
+				"admin routes are disabled on this server; start it with --admin-token or OBSERVATORY_ADMIN_TOKEN")
+		}
+		h := c.Response().Header()
+		tok, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
+		if !ok {
+			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="observatory admin"`)
+			return observatory.Errorf(observatory.EUNAUTHORIZED, "send the admin token as Authorization: Bearer <token>")
+		}
+		// Hashing both sides first makes the comparison constant-time in
+		// the token's length too.
+		got := sha256.Sum256([]byte(tok))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="observatory admin", error="invalid_token"`)
+			s.log.Warn("admin: wrong token", "remote", c.RealIP(), "path", c.Request().URL.Path)
+			return observatory.Errorf(observatory.EUNAUTHORIZED, "the admin token is wrong")
+		}
+		return next(c)
+	}
+}
+
+func bearerToken(header string) (string, bool) {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok = strings.TrimSpace(tok)
+	return tok, tok != ""
+}
+
+// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo: the
+// multipart `file` parts are spooled to temporary files, ingested into a
+// new snapshot that is served at once, and the run's report is returned.
+func (s *Server) adminIngest(c echo.Context) error {
+	p := s.params(c, "kind")
+	kind := p.str("kind")
+	if p.err != nil {
+		return p.err
+	}
+	if !slices.Contains(ingestKinds, kind) {
+		return observatory.ParamError("kind", "kind must be one of %s", strings.Join(ingestKinds, ", "))
+	}
+	// One run at a time: two would race to publish, and the second would
+	// silently drop the first one's data.
+	if !s.ingestMu.TryLock() {
+		return observatory.Errorf(observatory.ECONFLICT, "another ingest is running; retry when it has finished")
+	}
+	defer s.ingestMu.Unlock()
+
+	r := c.Request()
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		return s.tooLarge()
+	}
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
+	start := time.Now()
+	files, err := s.spool(r)
+	defer removeUploads(s.log, files)
+	if err != nil {
+		return err
+	}
+	log := s.log.With("remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+		"kind", kind, "files", uploadSummary(files))
+	rep, err := s.cfg.Ingest(r.Context(), kind, files)
+	if err != nil {
+		log.Warn("admin ingest failed", "err", err, "duration", time.Since(start).Round(time.Millisecond))
+		return err
+	}
+	read, loaded, quarantined, repaired := rep.Totals()
+	log.Info("admin ingest", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
+		"quarantined", quarantined, "repaired", repaired, "duration", time.Since(start).Round(time.Millisecond))
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(http.StatusCreated)
+	return writeJSON(c.Response(), rep)
+}
+
+func (s *Server) tooLarge() error {
+	return observatory.Errorf(observatory.ETOOLARGE, "the upload is larger than this server's limit of %d bytes", s.cfg.MaxBodyBytes)
+}
+
+// spool copies each `file` part of the multipart body to a temporary file,
+// so memory stays flat whatever the upload's size. The files it returns,
+// even with an error, are for removeUploads.
+func (s *Server) spool(r *http.Request) ([]Upload, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, observatory.Errorf(observatory.EINVALID, "send the files as multipart/form-data, one or more parts named `file`")
+	}
+	var files []Upload
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return files, s.bodyError(err)
+		}
+		f, err := s.spoolPart(part, len(files))
+		part.Close()
+		if f.Data != nil {
+			files = append(files, f)
+		}
+		if err != nil {
+			return files, err
+		}
+	}
+	if len(files) == 0 {
+		return nil, observatory.ParamError("file", "the upload has no `file` part")
+	}
+	return files, nil
+}
+
+func (s *Server) spoolPart(part *multipart.Part, n int) (Upload, error) {
+	if part.FormName() != "file" {
+		return Upload{}, observatory.ParamError(part.FormName(), "unexpected form field %q; send files as parts named `file`", part.FormName())
+	}
+	if n == maxUploadFiles {
+		return Upload{}, observatory.ParamError("file", "at most %d files per upload", maxUploadFiles)
+	}
+	// The client's name is shown in every message and recorded as the
+	// input's name; keep only its last element, whatever the separator.
+	name := path.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+	if name == "." || name == "/" || name == "" || len(name) > maxFileName {
+		return Upload{}, observatory.ParamError("file", "each `file` part needs a file name of at most %d bytes", maxFileName)
+	}
+	tmp, err := os.CreateTemp(s.cfg.TempDir, "observatory-upload-*")
+	if err != nil {
+		return Upload{}, err
+	}
+	u := Upload{Name: name, Data: tmp}
+	u.Size, err = io.Copy(tmp, part)
+	if err != nil {
+		return u, s.bodyError(err)
+	}
+	return u, nil
+}
+
+// bodyError tells a body over the limit from a malformed one.
+func (s *Server) bodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return s.tooLarge()
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return observatory.Errorf(observatory.EINVALID, "the upload took too long")
+	}
+	return observatory.Errorf(observatory.EINVALID, "the multipart body is malformed or cut short")
+}
+
+func removeUploads(log *slog.Logger, files []Upload) {
+	for _, u := range files {
+		f := u.Data.(*os.File)
+		f.Close()
+		if err := os.Remove(f.Name()); err != nil {
+			log.Warn("admin: remove upload", "file", f.Name(), "err", err)
+		}
+	}
+}
+
+func uploadSummary(files []Upload) []string {
+	s := make([]string, len(files))
+	for i, u := range files {
+		s[i] = fmt.Sprintf("%s (%d bytes)", u.Name, u.Size)
+	}
+	return s
+}

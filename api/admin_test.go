@@ -1,0 +1,399 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gen-numerique/observatory/api"
+	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/observatory"
+	"github.com/gen-numerique/observatory/observatory/duckdb"
+)
+
+const (
+	adminToken      = "s3cret-admin-token"
+	syntheticXLSX   = "../../shared/data/synthetic/gen-formations-synthetique.xlsx"
+	notAZipXLSX     = "../../shared/data/bad/not-a-zip.xlsx"
+	adminIngestPath = "/api/v1/admin/ingest"
+)
+
+// newAdminEnv serves a copy of the default snapshot with cfg, its ingest
+// wired as cmd/observatory does: ingest.Run into the data directory, then
+// Hub.Reload. wrap, if set, wraps that function (to hold a run open).
+func newAdminEnv(t *testing.T, cfg api.Config, wrap func(api.IngestFunc) api.IngestFunc) *env {
+	t.Helper()
+	ctx := context.Background()
+	geo, err := datasets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := duckdb.Dir{Root: t.TempDir()}
+	w := duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}
+	if err := copyTree(defaultSnapshot(t), dir.Root); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hub := duckdb.NewHub(dir, log)
+	if _, err := hub.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	run := func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
+		files := make([]ingest.File, len(uploads))
+		for i, u := range uploads {
+			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
+		}
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Geo: geo})
+		if err != nil {
+			return nil, err
+		}
+		// As cmd: the run succeeded even if the switch fails (the watcher
+		// would retry); the tests then see the old snapshot served.
+		if _, err := hub.Reload(context.WithoutCancel(ctx)); err != nil {
+			t.Errorf("reload after ingest: %v", err)
+		}
+		return rep, nil
+	}
+	cfg.Version, cfg.Ingest = "test", run
+	if wrap != nil {
+		cfg.Ingest = wrap(run)
+	}
+	srv := httptest.NewServer(api.New(cfg, hub, geo, log).Handler())
+	t.Cleanup(func() { srv.Close(); hub.Close() })
+	return &env{srv: srv, hub: hub, dir: dir, w: w}
+}
+
+// multipartBody builds a multipart/form-data body with one part per file,
+// each named field.
+func multipartBody(t *testing.T, field string, paths ...string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw, err := mw.CreateFormFile(field, filepath.Base(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(b)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, mw.FormDataContentType()
+}
+
+// upload posts body to the admin route; token "" sends no Authorization.
+func (e *env) upload(t *testing.T, query, token string, body io.Reader, ctype string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+adminIngestPath+query, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body = io.NopCloser(bytes.NewReader(b))
+	return res, b
+}
+
+// problem decodes a problem+json body and checks its status and code.
+func adminProblem(t *testing.T, res *http.Response, body []byte, status int, code string) api.Problem {
+	t.Helper()
+	var p api.Problem
+	if res.StatusCode != status || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("got %d %s, want %d problem+json: %s", res.StatusCode, res.Header.Get("Content-Type"), status, body)
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Code != code || p.Status != status {
+		t.Fatalf("problem %+v, want code %s", p, code)
+	}
+	return p
+}
+
+// validResponse checks a response against openapi.json.
+func validResponse(t *testing.T, query string, res *http.Response) {
+	t.Helper()
+	v := openAPIValidator(t)
+	req, _ := http.NewRequest(http.MethodPost, adminIngestPath+query, nil)
+	if ok, errs := v.ValidateHttpResponse(req, res); !ok {
+		for _, e := range errs {
+			t.Errorf("%s %d response: %s: %s", query, res.StatusCode, e.Message, e.Reason)
+		}
+	}
+}
+
+func (e *env) snapshotServed(t *testing.T) string {
+	t.Helper()
+	res, _ := e.fetch(t, "/api/v1/formations?limit=1")
+	if res.StatusCode != 200 {
+		t.Fatalf("formations: %d", res.StatusCode)
+	}
+	return res.Header.Get("X-Observatory-Snapshot")
+}
+
+func TestAdminDisabledWithoutToken(t *testing.T) {
+	e := newAdminEnv(t, api.Config{}, nil)
+	body, ctype := multipartBody(t, "file", syntheticXLSX)
+	for _, tok := range []string{"", adminToken} {
+		res, b := e.upload(t, "?kind=catalogue", tok, bytes.NewReader(body.Bytes()), ctype)
+		p := adminProblem(t, res, b, http.StatusNotFound, observatory.ENOTFOUND)
+		if !strings.Contains(p.Detail, "--admin-token") {
+			t.Errorf("detail %q does not say how to enable admin routes", p.Detail)
+		}
+		validResponse(t, "?kind=catalogue", res)
+	}
+}
+
+func TestAdminUnauthorized(t *testing.T) {
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: t.TempDir()}, nil)
+	before := e.snapshotServed(t)
+	for _, auth := range []string{"", "Bearer", "Bearer wrong", "Bearer " + adminToken + "x",
+		"Basic " + adminToken, "Bearer " + strings.ToUpper(adminToken)} {
+		body, ctype := multipartBody(t, "file", syntheticXLSX)
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+adminIngestPath+"?kind=catalogue", body)
+		req.Header.Set("Content-Type", ctype)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		adminProblem(t, res, b, http.StatusUnauthorized, observatory.EUNAUTHORIZED)
+		if !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer ") {
+			t.Errorf("%q: WWW-Authenticate %q", auth, res.Header.Get("WWW-Authenticate"))
+		}
+		if strings.Contains(string(b), adminToken) {
+			t.Errorf("%q: the token is echoed: %s", auth, b)
+		}
+		res.Body = io.NopCloser(bytes.NewReader(b))
+		validResponse(t, "?kind=catalogue", res)
+	}
+	if after := e.snapshotServed(t); after != before {
+		t.Fatalf("snapshot changed without a token: %s -> %s", before, after)
+	}
+}
+
+func TestAdminIngestCatalogue(t *testing.T) {
+	tmp := t.TempDir()
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: tmp}, nil)
+	before := e.snapshotServed(t)
+	body, ctype := multipartBody(t, "file", syntheticXLSX)
+	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("%d: %s", res.StatusCode, b)
+	}
+	validResponse(t, "?kind=catalogue", res)
+	var rep observatory.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(syntheticXLSX)
+	if rep.Snapshot == "" || rep.Snapshot == before || len(rep.Inputs) != 1 || rep.Duration <= 0 {
+		t.Fatalf("report: %s", b)
+	}
+	in := rep.Inputs[0]
+	if in.Kind != "catalogue" || in.Name != "gen-formations-synthetique.xlsx" || in.Size != st.Size() ||
+		!in.Synthetic || len(in.SHA256) != 64 || in.RowsRead == 0 || in.Loaded == 0 ||
+		in.Loaded+in.Quarantined != in.RowsRead || in.Quarantined != len(rep.Rejects) {
+		t.Fatalf("input: %+v", in)
+	}
+	// Served at once from the new snapshot, with the report's counts.
+	var l list
+	res = e.get(t, "/api/v1/formations?limit=1", &l)
+	if got := res.Header.Get("X-Observatory-Snapshot"); got != rep.Snapshot || l.Snapshot != rep.Snapshot {
+		t.Fatalf("served snapshot %s (body %s), want %s", got, l.Snapshot, rep.Snapshot)
+	}
+	if l.Total != in.Loaded || !l.Synthetic || res.Header.Get("X-Observatory-Synthetic") != "true" {
+		t.Fatalf("formations total %d synthetic %v, report loaded %d", l.Total, l.Synthetic, in.Loaded)
+	}
+	if cur, _ := e.dir.Current(); cur != rep.Snapshot {
+		t.Fatalf("current %s, want %s", cur, rep.Snapshot)
+	}
+	assertEmptyDir(t, tmp)
+}
+
+func TestAdminIngestBadFile(t *testing.T) {
+	tmp := t.TempDir()
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: tmp}, nil)
+	before := e.snapshotServed(t)
+	cur, _ := e.dir.Current()
+	body, ctype := multipartBody(t, "file", notAZipXLSX)
+	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
+	p := adminProblem(t, res, b, http.StatusBadRequest, observatory.EINVALID)
+	if !strings.Contains(p.Detail, "not-a-zip.xlsx") {
+		t.Errorf("detail %q does not name the file", p.Detail)
+	}
+	validResponse(t, "?kind=catalogue", res)
+	if after := e.snapshotServed(t); after != before {
+		t.Fatalf("served snapshot changed: %s -> %s", before, after)
+	}
+	if now, _ := e.dir.Current(); now != cur {
+		t.Fatalf("current changed: %s -> %s", cur, now)
+	}
+	assertEmptyDir(t, tmp)
+}
+
+func TestAdminBadRequests(t *testing.T) {
+	tmp := t.TempDir()
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: tmp}, nil)
+	before := e.snapshotServed(t)
+	good := func() (io.Reader, string) {
+		b, ct := multipartBody(t, "file", syntheticXLSX)
+		return b, ct
+	}
+	for _, c := range []struct {
+		name, query, param string
+		body               func() (io.Reader, string)
+	}{
+		{"unknown kind", "?kind=geo", "kind", good},
+		{"no kind", "", "kind", good},
+		{"kind twice", "?kind=bmo&kind=catalogue", "kind", good},
+		{"unknown parameter", "?kind=bmo&dry=1", "dry", good},
+		{"other field", "?kind=catalogue", "upload", func() (io.Reader, string) {
+			b, ct := multipartBody(t, "upload", syntheticXLSX)
+			return b, ct
+		}},
+		{"no file", "?kind=catalogue", "file", func() (io.Reader, string) {
+			b, ct := multipartBody(t, "file")
+			return b, ct
+		}},
+		{"not multipart", "?kind=catalogue", "", func() (io.Reader, string) {
+			return strings.NewReader("id,title\n"), "text/csv"
+		}},
+		{"cut short", "?kind=catalogue", "", func() (io.Reader, string) {
+			b, ct := multipartBody(t, "file", syntheticXLSX)
+			return bytes.NewReader(b.Bytes()[:b.Len()/2]), ct
+		}},
+	} {
+		body, ctype := c.body()
+		res, b := e.upload(t, c.query, adminToken, body, ctype)
+		p := adminProblem(t, res, b, http.StatusBadRequest, observatory.EINVALID)
+		if p.Param != c.param {
+			t.Errorf("%s: param %q, want %q (%s)", c.name, p.Param, c.param, p.Detail)
+		}
+		if c.param == "kind" && c.name != "kind twice" && !strings.Contains(p.Detail, "catalogue") {
+			t.Errorf("%s: detail %q does not list the kinds", c.name, p.Detail)
+		}
+	}
+	if after := e.snapshotServed(t); after != before {
+		t.Fatalf("served snapshot changed: %s -> %s", before, after)
+	}
+	assertEmptyDir(t, tmp)
+}
+
+func TestAdminTooLarge(t *testing.T) {
+	tmp := t.TempDir()
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: tmp, MaxBodyBytes: 16 << 10}, nil)
+	before := e.snapshotServed(t)
+	body, ctype := multipartBody(t, "file", syntheticXLSX) // 78 kB
+	// With a Content-Length, refused before reading; without one (chunked),
+	// cut off by the body limit while spooling.
+	for _, chunked := range []bool{false, true} {
+		var r io.Reader = bytes.NewReader(body.Bytes())
+		if chunked {
+			r = io.MultiReader(r) // hides the length from the client
+		}
+		res, b := e.upload(t, "?kind=catalogue", adminToken, r, ctype)
+		p := adminProblem(t, res, b, http.StatusRequestEntityTooLarge, observatory.ETOOLARGE)
+		if !strings.Contains(p.Detail, "16384") {
+			t.Errorf("chunked %v: detail %q does not give the limit", chunked, p.Detail)
+		}
+		validResponse(t, "?kind=catalogue", res)
+	}
+	if after := e.snapshotServed(t); after != before {
+		t.Fatalf("served snapshot changed: %s -> %s", before, after)
+	}
+	assertEmptyDir(t, tmp)
+}
+
+// TestAdminOneAtATime holds a real run open and checks a second upload is
+// refused meanwhile, then accepted once the first has finished.
+func TestAdminOneAtATime(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken}, func(run api.IngestFunc) api.IngestFunc {
+		return func(ctx context.Context, kind string, files []api.Upload) (*observatory.Report, error) {
+			select {
+			case started <- struct{}{}:
+				<-release
+			default:
+			}
+			return run(ctx, kind, files)
+		}
+	})
+	first := make(chan int)
+	go func() {
+		body, ctype := multipartBody(t, "file", syntheticXLSX)
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+adminIngestPath+"?kind=catalogue", body)
+		req.Header.Set("Content-Type", ctype)
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			first <- 0
+			return
+		}
+		res.Body.Close()
+		first <- res.StatusCode
+	}()
+	<-started
+	body, ctype := multipartBody(t, "file", syntheticXLSX)
+	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
+	adminProblem(t, res, b, http.StatusConflict, observatory.ECONFLICT)
+	validResponse(t, "?kind=catalogue", res)
+	close(release)
+	if code := <-first; code != http.StatusCreated {
+		t.Fatalf("first upload: %d", code)
+	}
+	body, ctype = multipartBody(t, "file", syntheticXLSX)
+	if res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype); res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload after the first: %d %s", res.StatusCode, b)
+	}
+}
+
+// TestAdminKinds keeps the kinds the route accepts (checked before the
+// body is read) equal to those the ingest knows.
+func TestAdminKinds(t *testing.T) {
+	if got, want := api.IngestKinds(), ingest.Kinds(); !slices.Equal(got, want) {
+		t.Fatalf("api accepts %v, ingest knows %v", got, want)
+	}
+}
+
+func assertEmptyDir(t *testing.T, dir string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		t.Errorf("left behind in the temp dir: %s", e.Name())
+	}
+}
