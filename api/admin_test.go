@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,10 +14,8 @@ import (
 	"testing"
 
 	"github.com/gen-numerique/observatory/api"
-	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/observatory"
-	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
 
 const (
@@ -34,44 +30,28 @@ const (
 // Hub.Reload. wrap, if set, wraps that function (to hold a run open).
 func newAdminEnv(t *testing.T, cfg api.Config, wrap func(api.IngestFunc) api.IngestFunc) *env {
 	t.Helper()
-	ctx := context.Background()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := duckdb.Dir{Root: t.TempDir()}
-	w := duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}
-	if err := copyTree(defaultSnapshot(t), dir.Root); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hub := duckdb.NewHub(dir, log)
-	if _, err := hub.Reload(ctx); err != nil {
-		t.Fatal(err)
-	}
-	run := func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
-		files := make([]ingest.File, len(uploads))
-		for i, u := range uploads {
-			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
+	return newEnvWith(t, cfg, func(e *env, cfg *api.Config) {
+		run := func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
+			files := make([]ingest.File, len(uploads))
+			for i, u := range uploads {
+				files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
+			}
+			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Geo: e.w.Geo})
+			if err != nil {
+				return nil, err
+			}
+			// As cmd: the run succeeded even if the switch fails (the watcher
+			// would retry); the tests then see the old snapshot served.
+			if _, err := e.hub.Reload(context.WithoutCancel(ctx)); err != nil {
+				t.Errorf("reload after ingest: %v", err)
+			}
+			return rep, nil
 		}
-		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Geo: geo})
-		if err != nil {
-			return nil, err
+		cfg.Ingest = run
+		if wrap != nil {
+			cfg.Ingest = wrap(run)
 		}
-		// As cmd: the run succeeded even if the switch fails (the watcher
-		// would retry); the tests then see the old snapshot served.
-		if _, err := hub.Reload(context.WithoutCancel(ctx)); err != nil {
-			t.Errorf("reload after ingest: %v", err)
-		}
-		return rep, nil
-	}
-	cfg.Version, cfg.Ingest = "test", run
-	if wrap != nil {
-		cfg.Ingest = wrap(run)
-	}
-	srv := httptest.NewServer(api.New(cfg, hub, geo, log).Handler())
-	t.Cleanup(func() { srv.Close(); hub.Close() })
-	return &env{srv: srv, hub: hub, dir: dir, w: w}
+	})
 }
 
 // multipartBody builds a multipart/form-data body with one part per file,

@@ -28,7 +28,12 @@ type env struct {
 }
 
 // newEnv serves a real snapshot built from the embedded default data.
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, api.Config{}, nil) }
+
+// newEnvWith serves a copy of the default snapshot with cfg; setup, if set,
+// completes cfg once the data directory and hub exist (e.g. to wire an
+// ingest function into them).
+func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	geo, err := datasets.Geography()
@@ -45,9 +50,14 @@ func newEnv(t testing.TB) *env {
 	if _, err := hub.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{Version: "test"}, hub, geo, log).Handler())
-	t.Cleanup(func() { srv.Close(); hub.Close() })
-	return &env{srv: srv, hub: hub, dir: dir, w: w}
+	e := &env{hub: hub, dir: dir, w: w}
+	cfg.Version = "test"
+	if setup != nil {
+		setup(e, &cfg)
+	}
+	e.srv = httptest.NewServer(api.New(cfg, hub, geo, log).Handler())
+	t.Cleanup(func() { e.srv.Close(); hub.Close() })
+	return e
 }
 
 // defaults holds one data directory built from the embedded defaults for
