@@ -24,20 +24,7 @@ const bmo2024 = shared + "/raw/bmo/Base_open_data_BMO_2024.xlsx"
 // ingestBMO runs a real BMO ingest into a DuckDB snapshot in dir.
 func ingestBMO(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Report, error) {
 	t.Helper()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []ingest.File
-	for _, p := range paths {
-		f, c, err := ingest.OpenFile(p)
-		if err != nil {
-			return nil, err
-		}
-		t.Cleanup(func() { c.Close() })
-		files = append(files, f)
-	}
-	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}, "bmo", files, ingest.Options{Geo: geo})
+	return ingestKind(t, dir, "bmo", paths...)
 }
 
 func queryInts(t testing.TB, db *sql.DB, q string, args ...any) []int64 {

@@ -26,6 +26,12 @@ func needShared(t testing.TB) {
 // ingestFiles runs a real catalogue ingest into a DuckDB snapshot in a temp dir.
 func ingestFiles(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Report, error) {
 	t.Helper()
+	return ingestKind(t, dir, "catalogue", paths...)
+}
+
+// ingestKind runs a real ingest of one kind into a DuckDB snapshot in dir.
+func ingestKind(t testing.TB, dir duckdb.Dir, kind string, paths ...string) (*observatory.Report, error) {
+	t.Helper()
 	geo, err := datasets.Geography()
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +45,7 @@ func ingestFiles(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Re
 		t.Cleanup(func() { c.Close() })
 		files = append(files, f)
 	}
-	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}, "catalogue", files, ingest.Options{Geo: geo})
+	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}, kind, files, ingest.Options{Geo: geo})
 }
 
 func openCurrent(t testing.TB, dir duckdb.Dir) *duckdb.DB {
