@@ -34,6 +34,7 @@ type Builder struct {
 	prev    string
 	db      *sql.DB
 	created time.Time
+	unlock  func() // releases the data directory's ingest lock; nil once done
 }
 
 // Build starts a new snapshot in dir with the reference geography loaded.
@@ -41,8 +42,13 @@ func Build(ctx context.Context, dir Dir, geo *observatory.Gazetteer, version str
 	if err := dir.Init(); err != nil {
 		return nil, err
 	}
+	unlock, err := dir.lock()
+	if err != nil {
+		return nil, err
+	}
 	prev, err := dir.Current()
 	if err != nil {
+		unlock()
 		return nil, err
 	}
 	now := time.Now().UTC()
@@ -53,10 +59,11 @@ func Build(ctx context.Context, dir Dir, geo *observatory.Gazetteer, version str
 		now = now.Add(time.Second)
 		id = NewID(now)
 	}
-	b := &Builder{dir: dir, id: id, prev: prev, created: now}
+	b := &Builder{dir: dir, id: id, prev: prev, created: now, unlock: unlock}
 	b.path = dir.Path(b.id) + ".building"
 	b.db, err = sql.Open("duckdb", b.path)
 	if err != nil {
+		b.release()
 		return nil, err
 	}
 	if err := b.init(ctx, geo, version); err != nil {
@@ -203,6 +210,7 @@ func (b *Builder) Append(ctx context.Context, table string, n int, row func(i in
 
 // Commit checkpoints the snapshot, moves it into place and makes it current.
 func (b *Builder) Commit(ctx context.Context) (string, error) {
+	defer b.release()
 	if b.prev != "" {
 		if _, err := b.db.ExecContext(ctx, `DETACH prev`); err != nil {
 			b.Abort()
@@ -238,6 +246,7 @@ func (b *Builder) Commit(ctx context.Context) (string, error) {
 
 // Abort drops the snapshot being built. It is safe to call after Commit.
 func (b *Builder) Abort() {
+	defer b.release()
 	if b.db != nil {
 		b.db.Close()
 		b.db = nil
@@ -246,6 +255,14 @@ func (b *Builder) Abort() {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			continue
 		}
+	}
+}
+
+// release lets the next run build; safe to call more than once.
+func (b *Builder) release() {
+	if b.unlock != nil {
+		b.unlock()
+		b.unlock = nil
 	}
 }
 
