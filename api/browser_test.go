@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -334,9 +335,24 @@ func TestBrowserMapPage(t *testing.T) {
 	}
 
 	// The language switch gives the English page.
-	var lang, title string
+	// The link is followed by navigating to it: a click starts a page load
+	// that a following query could race, finding nodes of the old page.
+	var lang, title, href string
+	var ok bool
+	b.run(t, "English link", chromedp.AttributeValue("#lang-switch", "href", &href, &ok, chromedp.ByQuery))
+	if !ok || !strings.Contains(href, "lang=en") {
+		t.Fatalf("language switch links to %q", href)
+	}
+	base, err := url.Parse(origin + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := base.Parse(href)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b.run(t, "English",
-		chromedp.Click("#lang-switch", chromedp.ByQuery),
+		chromedp.Navigate(u.String()),
 		chromedp.WaitVisible("#map-figure svg.map", chromedp.ByQuery),
 		chromedp.Poll(`document.documentElement.lang === 'en'`, nil, chromedp.WithPollingTimeout(20*time.Second)),
 		chromedp.Evaluate(`document.documentElement.lang`, &lang),
