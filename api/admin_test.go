@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gen-numerique/observatory/api"
@@ -320,17 +321,21 @@ func TestAdminTooLarge(t *testing.T) {
 // refused meanwhile, then accepted once the first has finished.
 func TestAdminOneAtATime(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
+	var hold sync.Once
 	e := newAdminEnv(t, api.Config{AdminToken: adminToken}, func(run api.IngestFunc) api.IngestFunc {
 		return func(ctx context.Context, kind string, files []api.Upload) (*observatory.Report, error) {
-			select {
-			case started <- struct{}{}:
+			// Only the first run is held, whenever the test gets to wait
+			// for it: a non-blocking send here could miss the receiver.
+			// (Once.Do would block a concurrent second run, but the server
+			// refuses that one with 409 before it gets here.)
+			hold.Do(func() {
+				close(started)
 				<-release
-			default:
-			}
+			})
 			return run(ctx, kind, files)
 		}
 	})
-	first := make(chan int)
+	first := make(chan int, 1)
 	go func() {
 		body, ctype := multipartBody(t, "file", syntheticXLSX)
 		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+adminIngestPath+"?kind=catalogue", body)
