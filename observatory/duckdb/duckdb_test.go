@@ -54,6 +54,23 @@ func build(t testing.TB, dir duckdb.Dir, prefix string, n int) string {
 	return id
 }
 
+// commitOpen commits a snapshot being built and opens it read-only for the
+// rest of the test.
+func commitOpen(t testing.TB, dir duckdb.Dir, b *duckdb.Builder) *duckdb.DB {
+	t.Helper()
+	ctx := context.Background()
+	id, err := b.Commit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := duckdb.Open(ctx, dir, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func TestBuildPublishAndRead(t *testing.T) {
 	ctx := context.Background()
 	dir := duckdb.Dir{Root: t.TempDir()}
@@ -155,15 +172,7 @@ func TestCarryOverKeepsOtherKinds(t *testing.T) {
 	if err := b.CarryOver(ctx, "bmo"); err != nil {
 		t.Fatal(err)
 	}
-	id, err := b.Commit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := duckdb.Open(ctx, dir, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := commitOpen(t, dir, b)
 	info, _ := db.Info(ctx)
 	if info.Counts.Formations != 3 || len(info.Inputs) != 1 || info.Quarantined != 1 {
 		t.Fatalf("carried over: %+v", info)

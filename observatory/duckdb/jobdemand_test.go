@@ -89,16 +89,7 @@ func buildJD(t *testing.T, dir duckdb.Dir, file string, synthetic bool, rows []o
 			t.Fatal(err)
 		}
 	}
-	id, err := b.Commit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := duckdb.Open(ctx, dir, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return commitOpen(t, dir, b)
 }
 
 var testCodes = [][3]string{
@@ -328,16 +319,7 @@ func TestKeepJobDemand(t *testing.T) {
 	if err := b.CarryOver(ctx, "catalogue"); err != nil {
 		t.Fatal(err)
 	}
-	id, err := b.Commit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db2, err := duckdb.Open(ctx, dir, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	info, _ = db2.Info(ctx)
+	info, _ = commitOpen(t, dir, b).Info(ctx)
 	if info.Counts.JobDemand != 1 || len(info.Inputs) != 1 {
 		t.Fatalf("after catalogue run: %+v", info)
 	}

@@ -47,16 +47,7 @@ func buildClassified(t *testing.T, dir duckdb.Dir, rows [][3]string) *duckdb.DB 
 	if err := b.Record(ctx, observatory.Input{Kind: "catalogue", Name: "t.csv", SHA256: "x", Synthetic: true, RowsRead: len(rows), Loaded: len(rows)}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	id, err := b.Commit(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := duckdb.Open(ctx, dir, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return commitOpen(t, dir, b)
 }
 
 var classifiedRows = [][3]string{
