@@ -253,7 +253,7 @@ func TestBrowserMapPage(t *testing.T) {
 			Total int `json:"total"`
 		} `json:"formations"`
 	}
-	res, body := fetch(t, e, "/api/v1/territories/region/84/profile")
+	res, body := e.fetch(t, "/api/v1/territories/region/84/profile")
 	if err := json.Unmarshal(body, &api); err != nil || res.StatusCode != 200 {
 		t.Fatalf("profile API: %d %v", res.StatusCode, err)
 	}

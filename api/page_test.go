@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,20 +30,6 @@ func init() {
 func updateGolden() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
-}
-
-func fetch(t *testing.T, e *env, path string) (*http.Response, []byte) {
-	t.Helper()
-	res, err := http.Get(e.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
 }
 
 // svgShape is a territory as an SVG map draws it.
@@ -113,7 +98,7 @@ func TestMapSVG(t *testing.T) {
 		level observatory.Level
 		n     int
 	}{{observatory.LevelDepartement, 101}, {observatory.LevelRegion, 18}} {
-		res, body := fetch(t, e, "/map.svg?indicator=formations&level="+string(c.level))
+		res, body := e.fetch(t, "/map.svg?indicator=formations&level="+string(c.level))
 		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/svg+xml") {
 			t.Fatalf("%s: status %d, %s: %s", c.level, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
@@ -149,8 +134,8 @@ func TestMapSVG(t *testing.T) {
 // colour; a larger value never gets a lighter class).
 func TestMapColoursFollowIndicator(t *testing.T) {
 	e := newEnv(t)
-	_, a := fetch(t, e, "/map.svg?indicator=formations")
-	_, b := fetch(t, e, "/map.svg?indicator=coverage_class")
+	_, a := e.fetch(t, "/map.svg?indicator=formations")
+	_, b := e.fetch(t, "/map.svg?indicator=coverage_class")
 	sa, la := parseSVG(t, a)
 	sb, lb := parseSVG(t, b)
 	if len(sa) != len(sb) {
@@ -184,7 +169,7 @@ func TestMapColoursFollowIndicator(t *testing.T) {
 // to projection, classes, palette or layout shows up as a diff to review.
 func TestMapSVGGolden(t *testing.T) {
 	e := newEnv(t)
-	res, body := fetch(t, e, "/map.svg?indicator=formations_per_100k&level=region")
+	res, body := e.fetch(t, "/map.svg?indicator=formations_per_100k&level=region")
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d: %s", res.StatusCode, body)
 	}
@@ -208,7 +193,7 @@ func TestMapSVGGolden(t *testing.T) {
 
 func TestMapPNG(t *testing.T) {
 	e := newEnv(t)
-	res, body := fetch(t, e, "/map.png?indicator=coverage_class&level=region")
+	res, body := e.fetch(t, "/map.png?indicator=coverage_class&level=region")
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("status %d, %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
@@ -221,7 +206,7 @@ func TestMapPNG(t *testing.T) {
 	}
 	// The PNG is drawn from the same scene as the SVG: count the pixels of
 	// each coverage colour; every class the SVG uses must show.
-	_, svg := fetch(t, e, "/map.svg?indicator=coverage_class&level=region")
+	_, svg := e.fetch(t, "/map.svg?indicator=coverage_class&level=region")
 	shapes, _ := parseSVG(t, svg)
 	want := map[string]bool{}
 	for _, s := range shapes {
@@ -253,7 +238,7 @@ func hexOf(r, g, b uint32) string {
 
 func TestPage(t *testing.T) {
 	e := newEnv(t)
-	res, body := fetch(t, e, "/?indicator=formations&level=departement")
+	res, body := e.fetch(t, "/?indicator=formations&level=departement")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("status %d, %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
@@ -286,7 +271,7 @@ func TestPage(t *testing.T) {
 	}
 
 	// The profile is drawn by the server when a territory is chosen.
-	res, body = fetch(t, e, "/?level=region&code=84&lang=en")
+	res, body = e.fetch(t, "/?level=region&code=84&lang=en")
 	page = string(body)
 	if res.StatusCode != 200 || !strings.Contains(page, `<html lang="en">`) ||
 		!strings.Contains(page, `<h2 id="profile-h">Auvergne-Rhône-Alpes <span class="code">(84)</span></h2>`) ||
@@ -298,7 +283,7 @@ func TestPage(t *testing.T) {
 	}
 
 	// Sorting by value, descending, without script.
-	_, body = fetch(t, e, "/?level=region&sort=-value")
+	_, body = e.fetch(t, "/?level=region&sort=-value")
 	vals := regexp.MustCompile(`<tr data-code="[^"]+" data-name="[^"]+" data-value="([^"]*)"`).FindAllStringSubmatch(string(body), -1)
 	if len(vals) != 18 {
 		t.Fatalf("sort=-value: %d rows", len(vals))
@@ -325,16 +310,16 @@ func TestPageErrors(t *testing.T) {
 		{"/?sort=population", "sort"},
 		{"/?whatever=1", "whatever"},
 	} {
-		res, body := fetch(t, e, c.path)
+		res, body := e.fetch(t, c.path)
 		if res.StatusCode != 400 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
 			!strings.Contains(string(body), "<code>"+c.text+"</code>") || !strings.Contains(string(body), `href="/"`) {
 			t.Errorf("%s: %d %s\n%s", c.path, res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
 	}
-	if res, _ := fetch(t, e, "/map.svg?indicator=nope"); res.StatusCode != 400 || res.Header.Get("Content-Type") != "application/problem+json" {
+	if res, _ := e.fetch(t, "/map.svg?indicator=nope"); res.StatusCode != 400 || res.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("map.svg with a bad indicator: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	if res, body := fetch(t, e, "/static/page.js"); res.StatusCode != 200 || !bytes.Contains(body, []byte("use strict")) {
+	if res, body := e.fetch(t, "/static/page.js"); res.StatusCode != 200 || !bytes.Contains(body, []byte("use strict")) {
 		t.Errorf("script: %d", res.StatusCode)
 	}
 }
