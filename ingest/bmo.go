@@ -13,14 +13,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
 // jobDemandSchema lists the columns of a France Travail BMO file under the
 // names the surveys give them. The bassin columns carry the survey year
 // (BE24/NOMBE24 in 2024, BE23/NOMBE23 in 2023), hence the patterns; names
-// are compared after Normalize.
-var jobDemandSchema = Schema{Name: "bmo", Columns: []Column{
+// are compared after tabular.Normalize.
+var jobDemandSchema = tabular.Schema{Name: "bmo", Columns: []tabular.Column{
 	{Key: "year", Names: []string{"annee", "annee enquete", "annee de l enquete", "millesime", "year"}},
 	{Key: "fap", Required: true, Names: []string{"code metier bmo", "code metier", "code fap", "code fap bmo", "fap", "code famille professionnelle"}},
 	{Key: "fap_label", Names: []string{"nom metier bmo", "libelle metier bmo", "lbl metier bmo", "nom metier", "libelle metier", "intitule metier bmo", "intitule metier"}},
@@ -145,7 +146,7 @@ func (run *bmoRun) file(ctx context.Context, b observatory.Batch, f File) (*bmoR
 	if res.in.SHA256, err = digest(f); err != nil {
 		return nil, err
 	}
-	t, err := OpenReader(ctx, f.Data, f.Size, f.Name, jobDemandSchema, run.opt.Limits)
+	t, err := tabular.OpenReader(ctx, f.Data, f.Size, f.Name, jobDemandSchema, run.opt.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ func (run *bmoRun) file(ctx context.Context, b observatory.Batch, f File) (*bmoR
 	}
 	in := &res.in
 	in.RowsRead += t.SkippedCount()
-	in.Synthetic = f.Synthetic || strings.Contains(Normalize(f.Name), "synth")
+	in.Synthetic = f.Synthetic || strings.Contains(tabular.Normalize(f.Name), "synth")
 	in.Loaded, in.Quarantined = loaded, in.RowsRead-loaded
 	if run.opt.Progress != nil {
 		run.opt.Progress(f.Name, in.RowsRead)
@@ -198,9 +199,9 @@ func (run *bmoRun) file(ctx context.Context, b observatory.Batch, f File) (*bmoR
 
 // fileYear finds the survey year a file states outside its rows: in the
 // bassin column's name (BE24), the file name or the sheet name.
-func fileYear(name string, t Table) (int, string) {
+func fileYear(name string, t tabular.Table) (int, string) {
 	if h := t.Columns()["bassin"]; h != "" {
-		if m := yearInBassin.FindString(Normalize(h)); m != "" && strings.ContainsAny(h, "0123456789") {
+		if m := yearInBassin.FindString(tabular.Normalize(h)); m != "" && strings.ContainsAny(h, "0123456789") {
 			y, _ := strconv.Atoi(m)
 			if y < 100 {
 				y += 2000
@@ -221,7 +222,7 @@ func fileYear(name string, t Table) (int, string) {
 type bmoFile struct {
 	run      *bmoRun
 	res      *bmoResult
-	t        Table
+	t        tabular.Table
 	cols     map[string]string
 	fileYear int
 	yearFrom string
@@ -243,7 +244,7 @@ func (fr *bmoFile) rows() iter.Seq2[*observatory.JobDemand, error] {
 			if err == io.EOF {
 				return
 			}
-			var rowErr *RowError
+			var rowErr *tabular.RowError
 			if errors.As(err, &rowErr) {
 				in.RowsRead++
 				fr.res.rejects = append(fr.res.rejects, observatory.Reject{File: rowErr.File, Sheet: rowErr.Sheet, Row: rowErr.Row, Column: rowErr.Column, Reason: rowErr.Reason})
@@ -447,7 +448,7 @@ func (fr *bmoFile) count(c *rowCheck, key string, slot int) *int {
 	if !present {
 		return nil
 	}
-	v, ok, err := ParseNumber(raw)
+	v, ok, err := tabular.ParseNumber(raw)
 	switch {
 	case err != nil:
 		c.fail(key, strings.TrimSpace(raw), "%s", observatory.ErrorMessage(err))

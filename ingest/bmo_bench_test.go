@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
 
@@ -28,7 +28,6 @@ import (
 // Each reports rows/s, the peak Go heap and the peak process RSS (which
 // includes DuckDB's own memory), sampled every 2 ms while it runs.
 func BenchmarkIngestBMO(b *testing.B) {
-	needShared(b)
 	csvPath := filepath.Join(b.TempDir(), "bmo-2024-export.csv")
 	n := exportBMO(b, bmo2024, csvPath)
 	rates := map[string]float64{}
@@ -96,12 +95,12 @@ func BenchmarkIngestBMO(b *testing.B) {
 func exportBMO(b *testing.B, from, to string) int {
 	b.Helper()
 	names := []string{"annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG", "Dept", "NomDept", "BE24", "NOMBE24", "met", "xmet", "smet"}
-	s := ingest.Schema{Name: "export"}
+	s := tabular.Schema{Name: "export"}
 	for i, h := range names {
-		s.Columns = append(s.Columns, ingest.Column{Key: strconv.Itoa(i), Names: []string{h}, Required: true})
+		s.Columns = append(s.Columns, tabular.Column{Key: strconv.Itoa(i), Names: []string{h}, Required: true})
 	}
 	s.Columns[9].Names, s.Columns[9].Patterns = nil, []*regexp.Regexp{regexp.MustCompile(`^be\d\d$`)}
-	t, err := ingest.Open(context.Background(), from, filepath.Base(from), s, ingest.Limits{})
+	t, err := tabular.Open(context.Background(), from, filepath.Base(from), s, tabular.Limits{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,11 +15,10 @@ import (
 
 	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
-
-const bmo2024 = shared + "/raw/bmo/Base_open_data_BMO_2024.xlsx"
 
 // ingestBMO runs a real BMO ingest into a DuckDB snapshot in dir.
 func ingestBMO(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Report, error) {
@@ -70,13 +69,13 @@ func readBMOFile(t *testing.T, path string) *bmoFileSums {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := ingest.Schema{Name: "check", Columns: []ingest.Column{
+	s := tabular.Schema{Name: "check", Columns: []tabular.Column{
 		{Key: "reg", Names: []string{"REG"}, Required: true},
 		{Key: "dep", Names: []string{"Dept"}, Required: true},
 		{Key: "be", Patterns: []*regexp.Regexp{regexp.MustCompile(`^be\d\d$`)}, Required: true},
 		{Key: "met", Names: []string{"met"}, Required: true},
 	}}
-	tb, err := ingest.Open(context.Background(), path, filepath.Base(path), s, ingest.Limits{})
+	tb, err := tabular.Open(context.Background(), path, filepath.Base(path), s, tabular.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +96,7 @@ func readBMOFile(t *testing.T, path string) *bmoFileSums {
 			f.secret++
 			continue
 		}
-		n, ok, err := ingest.ParseInt(v["met"])
+		n, ok, err := tabular.ParseInt(v["met"])
 		if err != nil || !ok {
 			t.Fatalf("row %d: met %q", rec.Row, v["met"])
 		}
@@ -125,7 +124,6 @@ func readBMOFile(t *testing.T, path string) *bmoFileSums {
 // TestBMOReal2024 ingests France Travail's BMO 2024 file as published and
 // reconciles the snapshot with the file.
 func TestBMOReal2024(t *testing.T) {
-	needShared(t)
 	dir := duckdb.Dir{Root: t.TempDir()}
 	rep, err := ingestBMO(t, dir, bmo2024)
 	if err != nil {
@@ -492,7 +490,6 @@ func TestBMOCSV(t *testing.T) {
 
 // TestBMOCancel: a cancelled run leaves nothing behind.
 func TestBMOCancel(t *testing.T) {
-	needShared(t)
 	dir := duckdb.Dir{Root: t.TempDir()}
 	geo, _ := datasets.Geography()
 	f, c, err := ingest.OpenFile(bmo2024)

@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
 // catalogueSchema lists the columns of a formation catalogue under the names
-// publishers give them. Names are compared after Normalize, so accents, case
+// publishers give them. Names are compared after tabular.Normalize, so accents, case
 // and punctuation do not matter; add a name here rather than tuning a file.
-var catalogueSchema = Schema{Name: "catalogue", Columns: []Column{
+var catalogueSchema = tabular.Schema{Name: "catalogue", Columns: []tabular.Column{
 	{Key: "id", Names: []string{"identifiant", "id", "identifiant formation", "code formation", "numero", "n", "ref", "reference"}},
 	{Key: "title", Required: true, Names: []string{"nom de la formation", "intitule", "intitule de la formation", "intitule formation", "formation", "titre", "libelle", "libelle formation", "nom formation", "nom"}},
 	{Key: "structure", Required: true, Names: []string{"structure porteuse", "structure", "organisme", "organisme de formation", "porteur", "porteur de projet", "fabrique", "nom de la structure", "raison sociale", "operateur"}},
@@ -39,6 +40,10 @@ var catalogueSchema = Schema{Name: "catalogue", Columns: []Column{
 	{Key: "low_qualified", Names: []string{"dont peu ou pas qualifies", "peu ou pas qualifies", "dont peu qualifies", "infra bac", "niveau infra bac", "dont infra bac"}},
 	{Key: "qpv", Names: []string{"dont residents qpv", "residents qpv", "qpv", "dont qpv", "habitants qpv"}},
 }}
+
+// CatalogueSchema is the catalogue's columns with the names publishers
+// give them, for tests and documentation; callers must not modify it.
+func CatalogueSchema() tabular.Schema { return catalogueSchema }
 
 // locationKeys: a catalogue needs at least one of them to place formations.
 var locationKeys = []string{"commune_code", "postcode", "departement", "commune"}
@@ -84,7 +89,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 	if in.SHA256, err = digest(f); err != nil {
 		return
 	}
-	t, err := OpenReader(ctx, f.Data, f.Size, f.Name, catalogueSchema, opt.Limits)
+	t, err := tabular.OpenReader(ctx, f.Data, f.Size, f.Name, catalogueSchema, opt.Limits)
 	if err != nil {
 		return
 	}
@@ -108,7 +113,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		if rerr == io.EOF {
 			break
 		}
-		var rowErr *RowError
+		var rowErr *tabular.RowError
 		if errors.As(rerr, &rowErr) {
 			in.RowsRead++
 			rejects = append(rejects, observatory.Reject{File: rowErr.File, Sheet: rowErr.Sheet, Row: rowErr.Row, Column: rowErr.Column, Reason: rowErr.Reason})
@@ -140,7 +145,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 			in.Repaired++
 		}
 		structs++
-		if strings.Contains(Normalize(fm.Structure), "synthetique") || strings.Contains(Normalize(fm.Structure), "synthetic") {
+		if strings.Contains(tabular.Normalize(fm.Structure), "synthetique") || strings.Contains(tabular.Normalize(fm.Structure), "synthetic") {
 			synth++
 		}
 		forms = append(forms, fm)
@@ -157,7 +162,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 	in.RowsRead += t.SkippedCount()
 	// A synthetic stand-in must never pass for real data: it is flagged when
 	// the caller says so, when its name says so, or when its structures do.
-	in.Synthetic = f.Synthetic || strings.Contains(Normalize(f.Name), "synth") || (structs > 0 && synth*2 >= structs)
+	in.Synthetic = f.Synthetic || strings.Contains(tabular.Normalize(f.Name), "synth") || (structs > 0 && synth*2 >= structs)
 	for i := range forms {
 		forms[i].Synthetic = in.Synthetic
 	}

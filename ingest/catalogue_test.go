@@ -3,25 +3,30 @@ package ingest_test
 import (
 	"context"
 	"errors"
-	"os"
+	"fmt"
+	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/ingest/internal/hostile"
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
 
-const shared = "../../shared/data"
-
-func needShared(t testing.TB) {
-	if _, err := os.Stat(shared); err != nil {
-		t.Skip("shared data not found beside the checkout")
-	}
-}
+// Inputs in the repository: the synthetic catalogue and BMO 2024 as the
+// project embeds them, the catalogue's XLSX form, hostile files.
+const (
+	syntheticCSV  = "../datasets/defaults/gen-formations-synthetique.csv"
+	syntheticXLSX = "testdata/gen-formations-synthetique.xlsx"
+	bmo2024       = "../datasets/defaults/Base_open_data_BMO_2024.xlsx"
+	badDir        = "testdata/bad"
+)
 
 // ingestFiles runs a real catalogue ingest into a DuckDB snapshot in a temp dir.
 func ingestFiles(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Report, error) {
@@ -63,11 +68,11 @@ func openCurrent(t testing.TB, dir duckdb.Dir) *duckdb.DB {
 }
 
 func TestSyntheticCatalogue(t *testing.T) {
-	needShared(t)
-	for _, name := range []string{"gen-formations-synthetique.csv", "gen-formations-synthetique.xlsx"} {
+	for _, path := range []string{syntheticCSV, syntheticXLSX} {
+		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			dir := duckdb.Dir{Root: t.TempDir()}
-			rep, err := ingestFiles(t, dir, filepath.Join(shared, "synthetic", name))
+			rep, err := ingestFiles(t, dir, path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +107,7 @@ func TestSyntheticCatalogue(t *testing.T) {
 				t.Fatal("synthetic input not flagged")
 			}
 			db := openCurrent(t, dir)
-			checkRecords(t, db)
+			checkRecords(t, db, path, rep)
 			q, err := db.Quarantine(context.Background())
 			if err != nil || len(q) != 7 {
 				t.Fatalf("quarantine table: %d rows, %v", len(q), err)
@@ -111,51 +116,98 @@ func TestSyntheticCatalogue(t *testing.T) {
 	}
 }
 
-func checkRecords(t *testing.T, db *duckdb.DB) {
+// checkRecords compares the snapshot with the file it was loaded from:
+// every loaded row holds its cells (as repaired), every repair shows in the
+// stored value, every quarantined row is absent, and every place is
+// consistent with the reference geography.
+func checkRecords(t *testing.T, db *duckdb.DB, path string, rep *observatory.Report) {
 	ctx := context.Background()
-	get := func(id string) *observatory.Formation {
-		f, err := db.Formation(ctx, id)
-		if err != nil {
-			t.Fatalf("%s: %v", id, err)
+	geo, err := datasets.Geography()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRow := map[int]*observatory.Formation{}
+	err = db.EachFormation(ctx, observatory.FormationFilter{}, func(f *observatory.Formation) error {
+		byRow[f.SourceRow] = f
+		return nil
+	})
+	if err != nil || len(byRow) != rep.Inputs[0].Loaded {
+		t.Fatalf("%d formations by source row for %d loaded: %v", len(byRow), rep.Inputs[0].Loaded, err)
+	}
+	repaired := map[int]bool{}
+	for _, r := range rep.Repairs {
+		repaired[r.Row] = true
+		f := byRow[r.Row]
+		if f == nil {
+			t.Errorf("repaired row %d not loaded", r.Row)
+			continue
 		}
-		return f
-	}
-	f := get("GEN-0001")
-	if f.Title != "Développeur·se data / IA" || f.CommuneCode != "78621" || f.Postcode != "78190" ||
-		f.Departement != "78" || f.Region != "11" || *f.Lat != 48.76897 || *f.Lon != 1.99997 ||
-		strings.Join(f.ROME, ",") != "M1419" || f.Family != "donnees" || *f.DurationMonths != 8 ||
-		!f.LabelledOn.Equal(time.Date(2016, 2, 3, 0, 0, 0, 0, time.UTC)) || *f.Wave != 1 ||
-		*f.Seats != 24 || *f.Sessions != 4 || *f.Learners != 82 || *f.Women != 22 || *f.LowQualified != 53 || *f.QPV != 22 || !f.Synthetic {
-		t.Errorf("GEN-0001 = %+v", f)
-	}
-	if f := get("GEN-0034"); f.Postcode != "02110" || f.Departement != "02" || f.Region != "32" {
-		t.Errorf("GEN-0034 postcode not repaired: %s %s %s", f.Postcode, f.Departement, f.Region)
-	}
-	if f := get("GEN-0246"); *f.Lat != 45.32492 || *f.Lon != 5.55425 || f.Departement != "38" {
-		t.Errorf("GEN-0246 coordinates not swapped back: %v %v", *f.Lat, *f.Lon)
-	}
-	if f := get("GEN-0379"); f.DurationMonths == nil || *f.DurationMonths != 14 {
-		t.Errorf("GEN-0379 duration: %v", f.DurationMonths)
-	}
-	if f := get("GEN-0010"); f.CommuneCode != "06004" || f.Departement != "06" || f.Region != "93" {
-		t.Errorf("GEN-0010 commune not found by name: %+v", f)
-	}
-	if f := get("GEN-0020"); f.Departement != "974" || f.Region != "04" || *f.Lat > -20 {
-		t.Errorf("GEN-0020 overseas: %+v", f)
-	}
-	if f := get("GEN-0509"); f.Departement != "976" || f.Region != "06" {
-		t.Errorf("GEN-0509 Mayotte: %+v", f)
-	}
-	for _, id := range []string{"GEN-0359", "GEN-0040"} {
-		if _, err := db.Formation(ctx, id); observatory.ErrorCode(err) != observatory.ENOTFOUND {
-			t.Errorf("%s should be quarantined, got %v", id, err)
+		var got string
+		switch r.Column {
+		case "Latitude", "Longitude":
+			got = fmt.Sprintf("%.5f, %.5f", *f.Lat, *f.Lon)
+		case "Code postal":
+			got = f.Postcode
+		case "Code commune INSEE":
+			got = f.CommuneCode
+		case "Durée (mois)":
+			got = strconv.FormatFloat(*f.DurationMonths, 'f', -1, 64)
+		default:
+			t.Errorf("repair of an unexpected column: %+v", r)
 		}
+		if got != r.Now {
+			t.Errorf("row %d %s: stored %q, repaired to %q", r.Row, r.Column, got, r.Now)
+		}
+	}
+	for _, r := range rep.Rejects {
+		if byRow[r.Row] != nil {
+			t.Errorf("quarantined row %d was loaded: %+v", r.Row, r)
+		}
+	}
+	for _, f := range byRow {
+		dep, ok := geo.Departement(f.Departement)
+		if !ok || f.Region != dep.Parent || !f.Synthetic || f.Family == "" || f.Lat == nil {
+			t.Errorf("%s: département %q région %q (want %q), synthetic %t, family %q", f.ID, f.Departement, f.Region, dep.Parent, f.Synthetic, f.Family)
+		}
+		if c, ok := geo.Commune(f.CommuneCode); !ok || c.Departement != f.Departement {
+			t.Errorf("%s: commune %q not in département %s", f.ID, f.CommuneCode, f.Departement)
+		}
+	}
+	// Rows that needed no repair hold their cells exactly.
+	tb, err := tabular.Open(ctx, path, filepath.Base(path), ingest.CatalogueSchema(), tabular.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	checked := 0
+	for {
+		rec, err := tb.Next()
+		if err == io.EOF {
+			break
+		}
+		f := byRow[rec.Row]
+		if err != nil || f == nil || repaired[rec.Row] {
+			continue
+		}
+		v := rec.Values
+		learners, _ := strconv.Atoi(v["learners"])
+		lat, _ := strconv.ParseFloat(v["lat"], 64)
+		lon, _ := strconv.ParseFloat(v["lon"], 64)
+		if f.ID != v["id"] || f.Title != v["title"] || f.Structure != v["structure"] || f.CommuneCode != v["commune_code"] ||
+			f.Postcode != v["postcode"] || *f.Lat != lat || *f.Lon != lon ||
+			strings.Join(f.ROME, "|") != v["rome"] || f.LabelledOn.Format(time.DateOnly) != v["labelled_on"] ||
+			strconv.Itoa(*f.Wave) != v["wave"] || *f.Learners != learners {
+			t.Errorf("row %d: stored %s %q %s %s %v,%v, file %v", rec.Row, f.ID, f.Title, f.CommuneCode, f.Postcode, *f.Lat, *f.Lon, v)
+		}
+		checked++
+	}
+	if checked < 500 {
+		t.Errorf("only %d rows compared with the file", checked)
 	}
 }
 
 func TestBadFiles(t *testing.T) {
-	needShared(t)
-	bad := filepath.Join(shared, "bad")
+	bad := hostile.Dir(t, badDir)
 	cases := []struct {
 		file, want string
 	}{
@@ -170,7 +222,7 @@ func TestBadFiles(t *testing.T) {
 		{"missing.csv", "missing.csv: no such file"},
 	}
 	dir := duckdb.Dir{Root: t.TempDir()}
-	if _, err := ingestFiles(t, dir, filepath.Join(shared, "synthetic", "gen-formations-synthetique.csv")); err != nil {
+	if _, err := ingestFiles(t, dir, syntheticCSV); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := dir.Current()
@@ -193,9 +245,8 @@ func TestBadFiles(t *testing.T) {
 }
 
 func TestOtherPublishers(t *testing.T) {
-	needShared(t)
 	dir := duckdb.Dir{Root: t.TempDir()}
-	rep, err := ingestFiles(t, dir, filepath.Join(shared, "bad", "catalogue-cp1252.csv"))
+	rep, err := ingestFiles(t, dir, filepath.Join(badDir, "catalogue-cp1252.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +263,7 @@ func TestOtherPublishers(t *testing.T) {
 		t.Fatalf("cp1252 row = %+v", f)
 	}
 	// Values are stored verbatim; neutralising formulas is the exporters' job.
-	rep, err = ingestFiles(t, dir, filepath.Join(shared, "bad", "catalogue-injection.csv"))
+	rep, err = ingestFiles(t, dir, filepath.Join(badDir, "catalogue-injection.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -17,7 +18,7 @@ import (
 // unambiguous (recording each repair) and stops at the first problem it
 // cannot repair, which quarantines the row.
 type rowCheck struct {
-	rec     Record
+	rec     tabular.Record
 	geo     *observatory.Gazetteer
 	metiers *observatory.Referential // attaches the formation to a job family
 	repairs []observatory.Repair
@@ -99,7 +100,7 @@ func (c *rowCheck) formation() observatory.Formation {
 // stableID names a formation that its publisher gave no identifier, the
 // same way at every ingest of the same row.
 func stableID(f observatory.Formation) string {
-	h := sha256.Sum256([]byte(Normalize(f.Structure) + "\x00" + Normalize(f.Title) + "\x00" + f.CommuneCode + "\x00" + f.Postcode))
+	h := sha256.Sum256([]byte(tabular.Normalize(f.Structure) + "\x00" + tabular.Normalize(f.Title) + "\x00" + f.CommuneCode + "\x00" + f.Postcode))
 	return "F-" + hex.EncodeToString(h[:6])
 }
 
@@ -202,8 +203,8 @@ func (c *rowCheck) place(f *observatory.Formation) {
 // byCoordinates finds a commune by name in the département where the row's
 // coordinates fall: the last resort when no code places the row.
 func (c *rowCheck) byCoordinates(name string) *observatory.Commune {
-	lat, okLat, _ := ParseNumber(c.val("lat"))
-	lon, okLon, _ := ParseNumber(c.val("lon"))
+	lat, okLat, _ := tabular.ParseNumber(c.val("lat"))
+	lon, okLon, _ := tabular.ParseNumber(c.val("lon"))
 	if name == "" || !okLat || !okLon {
 		return nil
 	}
@@ -251,8 +252,8 @@ func (c *rowCheck) byName(dep, name string) *observatory.Commune {
 	if com == nil {
 		return nil
 	}
-	lat, okLat, _ := ParseNumber(c.val("lat"))
-	lon, okLon, _ := ParseNumber(c.val("lon"))
+	lat, okLat, _ := tabular.ParseNumber(c.val("lat"))
+	lon, okLon, _ := tabular.ParseNumber(c.val("lon"))
 	if okLat && okLon && com.Lat != 0 && distanceKm(lat, lon, com.Lat, com.Lon) > 15 && distanceKm(lon, lat, com.Lat, com.Lon) > 15 {
 		return nil
 	}
@@ -267,8 +268,8 @@ func (c *rowCheck) coordinates(f *observatory.Formation) {
 		return
 	}
 	latS, lonS := c.val("lat"), c.val("lon")
-	lat, okLat, errLat := ParseNumber(latS)
-	lon, okLon, errLon := ParseNumber(lonS)
+	lat, okLat, errLat := tabular.ParseNumber(latS)
+	lon, okLon, errLon := tabular.ParseNumber(lonS)
 	com, haveCom := c.geo.Commune(f.CommuneCode)
 	centroid := haveCom && (com.Lat != 0 || com.Lon != 0)
 	given := latS != "" || lonS != ""
@@ -328,7 +329,7 @@ var durationRe = regexp.MustCompile(`^([0-9]+(?:[.,][0-9]+)?)\s*(mois|m|semaines
 // are converted and recorded as repairs.
 func (c *rowCheck) duration() *float64 {
 	s := c.val("duration")
-	v, ok, err := ParseNumber(s)
+	v, ok, err := tabular.ParseNumber(s)
 	if err != nil {
 		m := durationRe.FindStringSubmatch(strings.ToLower(s))
 		if m == nil {
@@ -360,7 +361,7 @@ func (c *rowCheck) date(key string) *time.Time {
 	if s == "" {
 		return nil
 	}
-	t, err := ParseDate(s)
+	t, err := tabular.ParseDate(s)
 	if err != nil {
 		c.fail(key, s, "%q is not a date", s)
 		return nil
@@ -371,7 +372,7 @@ func (c *rowCheck) date(key string) *time.Time {
 // count reads a non-negative whole number; blanks and secret markers are NULL.
 func (c *rowCheck) count(key string) *int {
 	s := c.val(key)
-	n, ok, err := ParseInt(s)
+	n, ok, err := tabular.ParseInt(s)
 	if err != nil {
 		c.fail(key, s, "%q is not a whole number", s)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -51,7 +52,7 @@ func unwrapPath(err error) error {
 // Options tune a run.
 type Options struct {
 	Geo      *observatory.Gazetteer // reference geography, to check and repair places
-	Limits   Limits
+	Limits   tabular.Limits
 	Progress func(file string, rows int) // called every few thousand rows and at the end of each file
 }
 

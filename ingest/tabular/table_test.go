@@ -1,4 +1,4 @@
-package ingest
+package tabular
 
 import (
 	"bytes"
@@ -14,17 +14,6 @@ import (
 
 	"github.com/gen-numerique/observatory/observatory"
 )
-
-// sharedDir holds the real and hostile input files, outside the module.
-const sharedDir = "../../shared/data"
-
-func shared(t testing.TB, rel string) string {
-	t.Helper()
-	if _, err := os.Stat(sharedDir); err != nil {
-		t.Skip("shared data directory absent:", sharedDir)
-	}
-	return filepath.Join(sharedDir, rel)
-}
 
 // catSchema is a catalogue-like schema, as the catalogue ingest declares it.
 var catSchema = Schema{Name: "catalogue", Columns: []Column{
@@ -147,8 +136,8 @@ func findRecord(t testing.TB, recs []Record, key, value string) Record {
 }
 
 func TestSyntheticCSVAndXLSXAgree(t *testing.T) {
-	csvPath := shared(t, "synthetic/gen-formations-synthetique.csv")
-	xlsxPath := shared(t, "synthetic/gen-formations-synthetique.xlsx")
+	csvPath := syntheticCSV
+	xlsxPath := syntheticXLSX
 
 	c := openFile(t, csvPath, fullSchema(), Limits{})
 	x := openFile(t, xlsxPath, fullSchema(), Limits{})
@@ -186,18 +175,18 @@ func TestSyntheticCSVAndXLSXAgree(t *testing.T) {
 	g := findRecord(t, cr.recs, "identifiant", "GEN-0001")
 	want := map[string]string{
 		"identifiant":           "GEN-0001",
-		"nom de la formation":   "Développeur·se data / IA",
-		"structure porteuse":    "Lab'Code de Trappes (synthétique n°1)",
-		"code postal":           "78190",
-		"commune":               "Trappes",
-		"code commune insee":    "78621",
-		"region":                "Île-de-France",
-		"latitude":              "48.76897",
-		"longitude":             "1.99997",
-		"codes rome":            "M1419",
+		"nom de la formation":   "Codeur·se créatif·ve",
+		"structure porteuse":    "Fabrique numérique de Le Bouscat (synthétique n°17)",
+		"code postal":           "33110",
+		"commune":               "Le Bouscat",
+		"code commune insee":    "33069",
+		"region":                "Nouvelle-Aquitaine",
+		"latitude":              "44.87253",
+		"longitude":             "-0.59889",
+		"codes rome":            "M1805",
 		"duree mois":            "8",
 		"date de labellisation": "2016-02-03",
-		"dont residents qpv":    "22",
+		"dont residents qpv":    "11",
 	}
 	for _, r := range []Record{g, findRecord(t, xr.recs, "identifiant", "GEN-0001")} {
 		for k, v := range want {
@@ -232,8 +221,7 @@ func TestSyntheticCSVAndXLSXAgree(t *testing.T) {
 }
 
 func TestSyntheticOpenReaderMatchesOpen(t *testing.T) {
-	for _, rel := range []string{"synthetic/gen-formations-synthetique.csv", "synthetic/gen-formations-synthetique.xlsx"} {
-		p := shared(t, rel)
+	for _, p := range []string{syntheticCSV, syntheticXLSX} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -246,10 +234,10 @@ func TestSyntheticOpenReaderMatchesOpen(t *testing.T) {
 		tb.Close()
 		want := readAll(t, openFile(t, p, catSchema, Limits{}))
 		if len(got.recs) != len(want.recs) || len(got.recs) != 539 {
-			t.Fatalf("%s: OpenReader %d records, Open %d", rel, len(got.recs), len(want.recs))
+			t.Fatalf("%s: OpenReader %d records, Open %d", p, len(got.recs), len(want.recs))
 		}
 		if got.recs[538].Values["title"] != want.recs[538].Values["title"] || got.recs[0].File != "upload" {
-			t.Errorf("%s: OpenReader and Open disagree", rel)
+			t.Errorf("%s: OpenReader and Open disagree", p)
 		}
 	}
 }
@@ -257,7 +245,7 @@ func TestSyntheticOpenReaderMatchesOpen(t *testing.T) {
 // TestBadFiles runs every hostile file: each must give its expected clean
 // outcome, never a panic. A new file without an expectation fails the test.
 func TestBadFiles(t *testing.T) {
-	dir := shared(t, "bad")
+	dir := hostileDir(t)
 	citySchema := Schema{Name: "city", Columns: []Column{
 		{Key: "city", Names: []string{"Ville"}, Required: true},
 		{Key: "name", Names: []string{"Nom"}},
@@ -415,7 +403,7 @@ func checkCP1252(t *testing.T, tb Table, err error) {
 // cells kept in Extra.
 func TestDuplicateHeadersRagged(t *testing.T) {
 	s := Schema{Columns: []Column{{Key: "name", Names: []string{"Nom"}, Required: true}}}
-	tb := openFile(t, shared(t, "bad/duplicate-headers.csv"), s, Limits{})
+	tb := openFile(t, "../testdata/bad/duplicate-headers.csv", s, Limits{})
 	if got := tb.Unmapped(); len(got) != 2 || got[0] != "Ville" || got[1] != "Ville" {
 		t.Errorf("unmapped = %q", got)
 	}

@@ -1,4 +1,6 @@
-// Package ingest reads the observatory's input files.
+// Package tabular reads the CSV and XLSX files the observatory ingests:
+// format sniffing, encodings, the CSV tokenizer, XLSX streaming with
+// zip-bomb checks, header detection, French numbers and dates, limits.
 //
 // # Tabular layer
 //
@@ -8,18 +10,18 @@
 // tabular layer turns such a file into a stream of records keyed by the
 // caller's own column keys:
 //
-//	s := ingest.Schema{Name: "catalogue", Columns: []ingest.Column{
+//	s := tabular.Schema{Name: "catalogue", Columns: []tabular.Column{
 //		{Key: "title", Names: []string{"Nom de la formation", "Intitulé"}, Required: true},
 //		{Key: "postcode", Names: []string{"Code postal", "CP"}},
 //		{Key: "bassin", Patterns: []*regexp.Regexp{regexp.MustCompile(`^be\d{2}$`)}},
 //	}}
-//	t, err := ingest.Open(ctx, path, filepath.Base(path), s, ingest.Limits{})
+//	t, err := tabular.Open(ctx, path, filepath.Base(path), s, tabular.Limits{})
 //	if err != nil { ... }            // *observatory.Error: EINVALID, ETOOLARGE, ...
 //	defer t.Close()
 //	for {
 //		rec, err := t.Next()
 //		if err == io.EOF { break }
-//		var re *ingest.RowError
+//		var re *tabular.RowError
 //		if errors.As(err, &re) { quarantine(rec, re); continue } // one bad row
 //		if err != nil { return err }                               // fatal
 //		use(rec.Values["title"], rec.Row)
@@ -107,7 +109,7 @@
 //
 // A Table is not safe for concurrent use. The context given to Open is
 // checked every 256 rows for the whole life of the Table.
-package ingest
+package tabular
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package ingest
+package tabular
 
 import (
 	"bytes"
@@ -197,7 +197,7 @@ func TestCSVCellLimitThenContinue(t *testing.T) {
 // TestCSVHugeCellMemory reads the 10 MB cell: the cell is dropped on the
 // way, so allocations stay far below its size.
 func TestCSVHugeCellMemory(t *testing.T) {
-	p := shared(t, "bad/huge-cell.csv")
+	p := filepath.Join(hostileDir(t), "huge-cell.csv")
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -321,10 +321,10 @@ func FuzzOpenCSV(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	if entries, err := os.ReadDir(filepath.Join(sharedDir, "bad")); err == nil {
+	if entries, err := os.ReadDir(filepath.Join("..", "testdata", "bad")); err == nil {
 		for _, e := range entries {
 			if info, err := e.Info(); err == nil && info.Size() < 8<<10 {
-				if b, err := os.ReadFile(filepath.Join(sharedDir, "bad", e.Name())); err == nil {
+				if b, err := os.ReadFile(filepath.Join("..", "testdata", "bad", e.Name())); err == nil {
 					f.Add(b)
 				}
 			}
@@ -378,7 +378,7 @@ func FuzzOpenCSV(f *testing.F) {
 
 // BenchmarkOpenCatalogueCSV reads the synthetic catalogue CSV (539 rows).
 func BenchmarkOpenCatalogueCSV(b *testing.B) {
-	p := shared(b, "synthetic/gen-formations-synthetique.csv")
+	p := syntheticCSV
 	b.ReportAllocs()
 	rows := 0
 	for b.Loop() {

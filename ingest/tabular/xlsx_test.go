@@ -1,4 +1,4 @@
-package ingest
+package tabular
 
 import (
 	"archive/zip"
@@ -322,7 +322,7 @@ func TestXLSXHostileArchives(t *testing.T) {
 		{"ratio bomb", func() string {
 			return writeZip(t, map[string][]byte{"[Content_Types].xml": types, "xl/worksheets/sheet1.xml": zeros}, "[Content_Types].xml", "xl/worksheets/sheet1.xml")
 		}, Limits{}, observatory.ETOOLARGE, []string{`entry "xl/worksheets/sheet1.xml" expands`, "zip bomb"}},
-		{"over MaxUnzipBytes", func() string { return shared(t, "synthetic/gen-formations-synthetique.xlsx") },
+		{"over MaxUnzipBytes", func() string { return syntheticXLSX },
 			Limits{MaxUnzipBytes: 100 << 10}, observatory.ETOOLARGE, []string{"more than 100.0 KiB once unpacked"}},
 		{"ods", func() string {
 			return writeZip(t, map[string][]byte{"mimetype": []byte("application/vnd.oasis.opendocument.spreadsheet"), "content.xml": []byte("<x/>")}, "mimetype", "content.xml")
@@ -388,7 +388,7 @@ func TestXLSXHostileArchives(t *testing.T) {
 }
 
 func TestBMO2024(t *testing.T) {
-	tb := openFile(t, shared(t, "raw/bmo/Base_open_data_BMO_2024.xlsx"), bmoSchema, Limits{})
+	tb := openFile(t, bmo2024XLSX, bmoSchema, Limits{})
 	if tb.Sheet() != "BMO_2024_open_data" || tb.HeaderRow() != 1 {
 		t.Fatalf("sheet %q header row %d", tb.Sheet(), tb.HeaderRow())
 	}
@@ -472,7 +472,7 @@ func TestBMODictionary(t *testing.T) {
 		{Key: "variable", Names: []string{"Variables", "Variable"}, Required: true},
 		{Key: "description", Names: []string{"Description"}, Required: true},
 	}}
-	tb := openFile(t, shared(t, "raw/bmo/Base_open_data_BMO_2024.xlsx"), s, Limits{})
+	tb := openFile(t, bmo2024XLSX, s, Limits{})
 	if tb.Sheet() != "Description des variables" || tb.HeaderRow() != 7 || tb.Columns()["variable"] != "Variables" {
 		t.Fatalf("sheet %q header row %d columns %v", tb.Sheet(), tb.HeaderRow(), tb.Columns())
 	}
@@ -489,7 +489,7 @@ func TestBMODictionary(t *testing.T) {
 func TestXLSXContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	p := shared(t, "raw/bmo/Base_open_data_BMO_2024.xlsx")
+	p := bmo2024XLSX
 	tb, err := Open(ctx, p, "bmo.xlsx", bmoSchema, Limits{})
 	if err != nil {
 		t.Fatal(err)
@@ -509,7 +509,7 @@ func TestXLSXContextCancel(t *testing.T) {
 
 // BenchmarkOpenBMO reads the whole BMO 2024 workbook (53,443 rows).
 func BenchmarkOpenBMO(b *testing.B) {
-	p := shared(b, "raw/bmo/Base_open_data_BMO_2024.xlsx")
+	p := bmo2024XLSX
 	b.ReportAllocs()
 	rows := 0
 	for b.Loop() {
