@@ -21,8 +21,8 @@ import (
 
 const (
 	adminToken      = "s3cret-admin-token"
-	syntheticXLSX   = "../../shared/data/synthetic/gen-formations-synthetique.xlsx"
-	notAZipXLSX     = "../../shared/data/bad/not-a-zip.xlsx"
+	syntheticXLSX   = "../ingest/testdata/gen-formations-synthetique.xlsx"
+	notAZipXLSX     = "../ingest/testdata/bad/not-a-zip.xlsx"
 	adminIngestPath = "/api/v1/admin/ingest"
 )
 
@@ -37,7 +37,7 @@ func newAdminEnv(t *testing.T, cfg api.Config, wrap func(api.IngestFunc) api.Ing
 			for i, u := range uploads {
 				files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 			}
-			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Geo: e.w.Geo})
+			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Ref: e.w.Ref})
 			if err != nil {
 				return nil, err
 			}
@@ -336,8 +336,11 @@ func TestAdminOneAtATime(t *testing.T) {
 		}
 	})
 	first := make(chan int, 1)
+	// The body is built here: t.Fatal must not be called from the
+	// goroutine (it would stop it and leave the test waiting).
+	firstBody, firstType := multipartBody(t, "file", syntheticXLSX)
 	go func() {
-		body, ctype := multipartBody(t, "file", syntheticXLSX)
+		body, ctype := firstBody, firstType
 		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+adminIngestPath+"?kind=catalogue", body)
 		req.Header.Set("Content-Type", ctype)
 		req.Header.Set("Authorization", "Bearer "+adminToken)

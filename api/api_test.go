@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/gen-numerique/observatory/api"
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
@@ -36,12 +36,8 @@ func newEnv(t testing.TB) *env { return newEnvWith(t, api.Config{}, nil) }
 func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := duckdb.Dir{Root: t.TempDir()}
-	w := duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}
+	w := duckdb.Writer{Dir: dir, Ref: datasetstest.Reference(t), Version: "test"}
 	if err := copyTree(defaultSnapshot(t), dir.Root); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +51,11 @@ func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config
 	if setup != nil {
 		setup(e, &cfg)
 	}
-	e.srv = httptest.NewServer(api.New(cfg, hub, geo, log).Handler())
+	srv, err := api.New(cfg, hub, datasetstest.Reference(t), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { e.srv.Close(); hub.Close() })
 	return e
 }
@@ -71,17 +71,13 @@ var defaults struct {
 
 func defaultSnapshot(t testing.TB) string {
 	defaults.once.Do(func() {
-		geo, err := datasets.Geography()
-		if err != nil {
-			defaults.err = err
-			return
-		}
+		var err error
 		if defaults.root, err = os.MkdirTemp("", "observatory-api-test-"); err != nil {
 			defaults.err = err
 			return
 		}
-		w := duckdb.Writer{Dir: duckdb.Dir{Root: defaults.root}, Geo: geo, Version: "test"}
-		_, defaults.err = ingest.Defaults(context.Background(), w, ingest.Options{Geo: geo})
+		w := duckdb.Writer{Dir: duckdb.Dir{Root: defaults.root}, Ref: datasetstest.Reference(t), Version: "test"}
+		_, defaults.err = ingest.Defaults(context.Background(), w, ingest.Options{Ref: datasetstest.Reference(t)})
 	})
 	if defaults.err != nil {
 		t.Fatal(defaults.err)
@@ -234,7 +230,9 @@ func TestProblems(t *testing.T) {
 func TestFormationAndSnapshots(t *testing.T) {
 	e := newEnv(t)
 	var f map[string]any
-	if res := e.get(t, "/api/v1/formations/GEN-0001", &f); res.StatusCode != 200 || f["commune_code"] != "78621" || f["notice"] == nil {
+	// GEN-0001 is the first row of the embedded stand-in (its line 2).
+	if res := e.get(t, "/api/v1/formations/GEN-0001", &f); res.StatusCode != 200 || f["source_row"] != 2.0 ||
+		f["source"] != "gen-formations-synthetique.csv" || f["synthetic"] != true || f["notice"] == nil {
 		t.Fatalf("GEN-0001: %d %v", res.StatusCode, f)
 	}
 	var s struct {
@@ -303,8 +301,17 @@ func TestSwitchDuringRequests(t *testing.T) {
 					return
 				default:
 				}
+				// Errorf, not get's Fatal: this is not the test's goroutine.
 				var l list
-				res := e.get(t, "/api/v1/formations?limit=1000", &l)
+				res, err := http.Get(e.srv.URL + "/api/v1/formations?limit=1000")
+				if err == nil {
+					err = json.NewDecoder(res.Body).Decode(&l)
+					res.Body.Close()
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
 				if res.StatusCode != 200 || len(l.Items) != l.Total || res.Header.Get("X-Observatory-Snapshot") != l.Snapshot {
 					t.Errorf("status %d, %d items of %d", res.StatusCode, len(l.Items), l.Total)
 					return
@@ -315,15 +322,14 @@ func TestSwitchDuringRequests(t *testing.T) {
 			}
 		}()
 	}
-	geo, _ := datasets.Geography()
-	f, c, err := ingest.OpenFile("../../shared/data/bad/catalogue-cp1252.csv")
+	f, c, err := ingest.OpenFile("../ingest/testdata/bad/catalogue-cp1252.csv")
 	if err != nil {
 		close(stop)
 		wg.Wait()
-		t.Skip("shared data not found")
+		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Geo: geo}); err != nil {
+	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Ref: datasetstest.Reference(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.hub.Reload(context.Background()); err != nil {

@@ -7,10 +7,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -19,30 +19,17 @@ import (
 // licence and sources are in datasets.Catalogue, under the same name.
 type datasetSpec struct {
 	Name    string
-	List    string   // the list endpoint that pages and filters it
-	Columns []Column // its Table Schema; the table's columns when nil
-	Formats []Format // download formats; the table's when nil
+	List    string          // the list endpoint that pages and filters it
+	Columns []export.Column // its Table Schema; the table's columns when nil
+	Formats []Format        // download formats; the table's when nil
 	// Table returns the whole dataset as a table of the request's snapshot.
-	Table func(s *Server, c echo.Context) (Table, error)
+	Table func(s *Server, c echo.Context) (export.Table, error)
 }
 
-var registry struct {
-	sync.Mutex
-	specs []datasetSpec
-}
-
-// registerDataset adds a dataset to /api/v1/datasets; call it from init.
-func registerDataset(d datasetSpec) {
-	registry.Lock()
-	defer registry.Unlock()
-	registry.specs = append(registry.specs, d)
-}
-
-// registered returns the datasets in catalogue order, then the others.
+// registered returns the published datasets in catalogue order, then the
+// others; each resource's file declares its own.
 func registered() []datasetSpec {
-	registry.Lock()
-	defer registry.Unlock()
-	out := slices.Clone(registry.specs)
+	out := slices.Concat(formationsSpecs(), quarantineSpecs(), territoriesSpecs(), derivedSpecs())
 	order := func(name string) int {
 		for i, d := range datasets.Catalogue {
 			if d.Name == name {
@@ -128,7 +115,7 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 		Schema: tableSchema{Fields: []schemaField{}, MissingValues: []string{""}},
 	}
 	if len(d.InputKinds) == 0 {
-		e.Provenance.Inputs = embeddedInputs()
+		e.Provenance.Inputs = s.geoInputs
 	}
 	for _, in := range e.Provenance.Inputs {
 		e.Synthetic = e.Synthetic || in.Synthetic
@@ -239,7 +226,7 @@ func (s *Server) datasetFile(c echo.Context) error {
 
 // embeddedInputs describes the geography files embedded in the binary, the
 // provenance of datasets that come from no snapshot input.
-var embeddedInputs = sync.OnceValue(func() []observatory.Input {
+func embeddedInputs() []observatory.Input {
 	var out []observatory.Input
 	fsys := datasets.GeoFiles()
 	for _, name := range []string{"regions.csv", "departements.csv", "regions.geojson", "departements.geojson"} {
@@ -251,7 +238,7 @@ var embeddedInputs = sync.OnceValue(func() []observatory.Input {
 		out = append(out, observatory.Input{Kind: "geography", Name: "datasets/geo/" + name, Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])})
 	}
 	return out
-})
+}
 
 // validateRegistry checks every registered dataset has a catalogue entry,
 // columns and formats; called when the server starts so a mistake shows

@@ -3,43 +3,46 @@ package api
 import (
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
 // The datasets the observatory computes: job demand as published, every
 // indicator of every territory, and the gap zones.
-func init() {
-	registerDataset(datasetSpec{
-		Name: "job-demand", List: "/api/v1/job-demand?level=departement&group=fap",
-		Columns: jobDemandColumns(observatory.GroupFAP),
-		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-		Table: func(s *Server, c echo.Context) (Table, error) {
-			return s.jobDemandTable(c, observatory.JobDemandFilter{Level: observatory.LevelDepartement, Group: observatory.GroupFAP})
+func derivedSpecs() []datasetSpec {
+	return []datasetSpec{
+		{
+			Name: "job-demand", List: "/api/v1/job-demand?level=departement&group=fap",
+			Columns: jobDemandColumns(observatory.GroupFAP),
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Table: func(s *Server, c echo.Context) (export.Table, error) {
+				return s.jobDemandTable(c, observatory.JobDemandFilter{Level: observatory.LevelDepartement, Group: observatory.GroupFAP})
+			},
 		},
-	})
-	registerDataset(datasetSpec{
-		Name: "indicators", List: "/api/v1/indicators", Columns: valueColumns,
-		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-		Table:   indicatorsDataset,
-	})
-	registerDataset(datasetSpec{
-		Name: "gaps", List: "/api/v1/gaps", Columns: gapColumns,
-		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-		Table: func(s *Server, c echo.Context) (Table, error) {
-			zero := 0.0
-			gaps, err := s.findGaps(c.Request().Context(), store(c), gapRule{Level: observatory.LevelDepartement, Indicator: observatory.IndFormations, Max: &zero})
-			if err != nil {
-				return Table{}, err
-			}
-			syn, err := mapSynthetic(c.Request().Context(), store(c))
-			return gapsTable(gaps, syn), err
+		{
+			Name: "indicators", List: "/api/v1/indicators", Columns: valueColumns,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Table:   indicatorsDataset,
 		},
-	})
+		{
+			Name: "gaps", List: "/api/v1/gaps", Columns: gapColumns,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Table: func(s *Server, c echo.Context) (export.Table, error) {
+				zero := 0.0
+				gaps, err := s.findGaps(c.Request().Context(), store(c), gapRule{Level: observatory.LevelDepartement, Indicator: observatory.IndFormations, Max: &zero})
+				if err != nil {
+					return export.Table{}, err
+				}
+				syn, err := mapSynthetic(c.Request().Context(), store(c))
+				return gapsTable(gaps, syn), err
+			},
+		},
+	}
 }
 
 // indicatorsDataset computes every indicator at every level it exists at,
 // for the whole catalogue and the latest survey, family shares included.
-func indicatorsDataset(s *Server, c echo.Context) (Table, error) {
+func indicatorsDataset(s *Server, c echo.Context) (export.Table, error) {
 	svc := s.indicatorsOf(c)
 	ctx := c.Request().Context()
 	var all []observatory.Value
@@ -47,7 +50,7 @@ func indicatorsDataset(s *Server, c echo.Context) (Table, error) {
 		for _, l := range ind.Levels {
 			vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: ind.ID, Level: l})
 			if err != nil {
-				return Table{}, err
+				return export.Table{}, err
 			}
 			all = append(all, vals...)
 		}

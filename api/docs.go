@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -75,7 +74,9 @@ type docSection struct {
 	Ops []docOp
 }
 
-var docsPage = sync.OnceValues(func() ([]byte, error) {
+// renderDocs renders the docs page from the OpenAPI document, once, when
+// the server starts.
+func renderDocs() ([]byte, error) {
 	var d oaDoc
 	if err := json.Unmarshal(openapiJSON, &d); err != nil {
 		return nil, err
@@ -154,7 +155,7 @@ var docsPage = sync.OnceValues(func() ([]byte, error) {
 	var b bytes.Buffer
 	err := docsTemplate.Execute(&b, map[string]any{"Info": d.Info, "Sections": sections})
 	return b.Bytes(), err
-})
+}
 
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
@@ -166,12 +167,7 @@ func (s *Server) docs(c echo.Context) error {
 	if p := s.params(c); p.err != nil {
 		return p.err
 	}
-	page, err := docsPage()
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderCacheControl, cacheControl)
-	return c.HTMLBlob(http.StatusOK, page)
+	return c.HTMLBlob(http.StatusOK, s.docsHTML)
 }
 
 var docsTemplate = template.Must(template.New("docs").Parse(`<!doctype html>

@@ -3,92 +3,22 @@ package api
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// Point names the columns that hold a row's WGS84 longitude and latitude.
-type Point struct{ Lon, Lat string }
-
-// Select keeps the named columns, in that order (all of them for nil).
-// Geometry still comes from the whole row, so a GeoJSON download keeps
-// its points whatever columns are chosen.
-func (t Table) Select(fields []string) Table {
-	if fields == nil {
-		return t
-	}
-	t.sel = make([]int, 0, len(fields))
-	for _, f := range fields {
-		for i, c := range t.Columns {
-			if c.Name == f {
-				t.sel = append(t.sel, i)
-			}
-		}
-	}
-	return t
-}
-
-// cols are the columns written, after Select.
-func (t Table) cols() []Column {
-	if t.sel == nil {
-		return t.Columns
-	}
-	out := make([]Column, len(t.sel))
-	for i, j := range t.sel {
-		out[i] = t.Columns[j]
-	}
-	return out
-}
-
-// fieldNames are the names of the columns written; nil when all are.
-func (t Table) fieldNames() []string {
-	if t.sel == nil {
-		return nil
-	}
-	return columnNames(t.cols())
-}
-
-// pick returns the values of the written columns, reusing buf.
-func (t Table) pick(row, buf []any) []any {
-	if t.sel == nil {
-		return row
-	}
-	buf = buf[:0]
-	for _, j := range t.sel {
-		buf = append(buf, row[j])
-	}
-	return buf
-}
-
-func (t Table) index(name string) int {
-	for i, c := range t.Columns {
-		if c.Name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// columnNames lists the names of cols, for fields= allow-lists.
-func columnNames(cols []Column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Name
-	}
-	return out
-}
+const headerSynthetic = "X-Observatory-Synthetic"
 
 // offers lists the download formats t supports.
-func (t Table) offers() []Format {
+func offers(t export.Table) []Format {
 	fs := []Format{FormatCSV, FormatXLSX}
 	if t.Point != nil {
 		fs = append(fs, FormatGeoJSON)
@@ -104,20 +34,20 @@ func (t Table) offers() []Format {
 // Errors before the first byte become problem+json; after it, the
 // connection is cut so a client never takes a truncated file for a whole
 // one.
-func (s *Server) download(c echo.Context, f Format, t Table) error {
+func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	t = withParquet(store(c), t)
-	if !containsFormat(t.offers(), f) {
-		return observatory.ParamError("format", "%s is not offered for %s; choose one of %s", f, t.Name, joinFormats(t.offers()))
+	if !slices.Contains(offers(t), f) {
+		return observatory.ParamError("format", "%s is not offered for %s; choose one of %s", f, t.Name, joinFormats(offers(t)))
 	}
-	st := store(c)
-	info, err := s.snapshotInfo(c.Request().Context(), st)
+	info, err := s.snapshotInfo(c.Request().Context(), store(c))
 	if err != nil {
 		return err
 	}
 	meta := s.fileMeta(c, t, info)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, mediaTypes[f])
-	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, meta.FileName(f)))
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`,
+		export.FileName(meta.Dataset.Name, meta.Date, string(f), fileNameParts(c)...)))
 	if t.Synthetic {
 		h.Set(headerSynthetic, "true")
 	}
@@ -126,15 +56,19 @@ func (s *Server) download(c echo.Context, f Format, t Table) error {
 		return s.writeParquet(c, t, meta)
 	case FormatXLSX:
 		c.Response().WriteHeader(http.StatusOK)
-		return s.abortOn(c, writeXLSX(c.Response(), t, meta))
+		return s.abortOn(c, export.WriteXLSX(c.Response(), t, meta))
 	}
 	bw := bufio.NewWriterSize(c.Response(), 32<<10)
 	c.Response().WriteHeader(http.StatusOK)
 	switch f {
 	case FormatGeoJSON:
-		err = writeGeoJSON(bw, t, meta)
+		err = export.WriteGeoJSON(bw, t, meta)
 	default:
-		err = writeCSVTable(bw, t, c.QueryParam("dialect") == "fr")
+		d := export.RFC4180
+		if c.QueryParam("dialect") == "fr" {
+			d = export.French
+		}
+		err = export.WriteCSV(bw, t, d)
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -142,15 +76,24 @@ func (s *Server) download(c echo.Context, f Format, t Table) error {
 	return s.abortOn(c, err)
 }
 
-const headerSynthetic = "X-Observatory-Synthetic"
-
-func containsFormat(fs []Format, f Format) bool {
-	for _, g := range fs {
-		if g == f {
-			return true
+// fileNameParts names a download's filters and dialect, so that two files
+// of different data never get the same name: ?region=84&dialect=fr gives
+// region-84 and fr. Paging, ordering and format parameters do not change
+// what the data is and are left out.
+func fileNameParts(c echo.Context) []string {
+	q := c.QueryParams()
+	var parts []string
+	for _, k := range sortedKeys(q) {
+		switch k {
+		case formatParam, "limit", "cursor", "sort", "fields", "dialect", "lang":
+			continue
 		}
+		parts = append(parts, k+"-"+q.Get(k))
 	}
-	return false
+	if q.Get("dialect") == "fr" {
+		parts = append(parts, "fr")
+	}
+	return parts
 }
 
 // abortOn handles an error met after the response started: it is logged,
@@ -168,30 +111,14 @@ func (s *Server) abortOn(c echo.Context, err error) error {
 	return nil
 }
 
-// fileMeta is what a file says about itself: dataset, licence, provenance.
-type fileMeta struct {
-	Dataset   datasets.Dataset
-	Snapshot  string
-	Date      time.Time // the snapshot's creation
-	Inputs    []observatory.Input
-	Synthetic bool
-	Notice    string
-	URL       string // where the file was served from
-	Columns   []Column
-}
-
-// FileName is <dataset>-<snapshot date>.<ext>.
-func (m fileMeta) FileName(f Format) string {
-	return fmt.Sprintf("%s-%s.%s", m.Dataset.Name, m.Date.Format(time.DateOnly), f)
-}
-
-func (s *Server) fileMeta(c echo.Context, t Table, info *observatory.Snapshot) fileMeta {
+// fileMeta is what the file of t says about itself.
+func (s *Server) fileMeta(c echo.Context, t export.Table, info *observatory.Snapshot) export.Meta {
 	d, ok := datasets.Lookup(t.Name)
 	if !ok {
 		d = datasets.Dataset{Name: t.Name, TitleFR: t.Name, TitleEN: t.Name}
 	}
-	m := fileMeta{Dataset: d, Snapshot: info.ID, Date: info.Created.UTC(), Synthetic: t.Synthetic,
-		Inputs: inputsOf(info, d.InputKinds), Columns: t.cols(), URL: s.baseURL(c) + c.Request().URL.RequestURI()}
+	m := export.Meta{Dataset: d, Snapshot: info.ID, Date: info.Created.UTC(), Synthetic: t.Synthetic,
+		Inputs: inputsOf(info, d.InputKinds), Columns: t.Cols(), URL: s.baseURL(c) + c.Request().URL.RequestURI()}
 	if t.Synthetic {
 		m.Notice = syntheticNotice
 	}
@@ -202,24 +129,15 @@ func (s *Server) fileMeta(c echo.Context, t Table, info *observatory.Snapshot) f
 func inputsOf(info *observatory.Snapshot, kinds []string) []observatory.Input {
 	out := []observatory.Input{}
 	for _, in := range info.Inputs {
-		if containsString(kinds, "*") || containsString(kinds, in.Kind) {
+		if slices.Contains(kinds, "*") || slices.Contains(kinds, in.Kind) {
 			out = append(out, in)
 		}
 	}
 	return out
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // snapshotInfo describes st's snapshot; snapshots never change, so it is
-// read once per snapshot.
+// read once per snapshot and kept for the few served lately.
 func (s *Server) snapshotInfo(ctx context.Context, st observatory.Store) (*observatory.Snapshot, error) {
 	if v, ok := s.infos.Load(st.Snapshot()); ok {
 		return v.(*observatory.Snapshot), nil
@@ -228,7 +146,6 @@ func (s *Server) snapshotInfo(ctx context.Context, st observatory.Store) (*obser
 	if err != nil {
 		return nil, err
 	}
-	// Keep the few latest: a long-running server sees a snapshot a day.
 	s.infos.Range(func(k, _ any) bool {
 		if k != s.hub.Current() {
 			s.infos.Delete(k)
@@ -246,93 +163,4 @@ func (s *Server) baseURL(c echo.Context) string {
 		return strings.TrimSuffix(s.cfg.PublicURL, "/")
 	}
 	return c.Scheme() + "://" + c.Request().Host
-}
-
-// norm turns a cell value into one of nil, string, int64, float64, bool,
-// time.Time or []string, so each writer handles a handful of types.
-func norm(v any) any {
-	switch x := v.(type) {
-	case nil, string, int64, float64, bool, time.Time, []string:
-		return x
-	case int:
-		return int64(x)
-	case int32:
-		return int64(x)
-	case float32:
-		return float64(x)
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return nil
-		}
-		return norm(rv.Elem().Interface())
-	}
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int()
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return int64(rv.Uint())
-	case reflect.Float32, reflect.Float64:
-		return rv.Float()
-	case reflect.String:
-		return rv.String()
-	case reflect.Bool:
-		return rv.Bool()
-	}
-	return fmt.Sprint(v)
-}
-
-// project keeps the named fields of each JSON item, in that order: the
-// JSON side of fields=. Items are encoded once and cut, so every endpoint
-// gets it whatever its item type.
-func project[T any](items []T, fields []string) (any, error) {
-	if fields == nil {
-		return items, nil
-	}
-	out := make([]orderedObject, len(items))
-	for i, it := range items {
-		b, err := json.Marshal(it)
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, err
-		}
-		o := make(orderedObject, 0, len(fields))
-		for _, f := range fields {
-			v, ok := m[f]
-			if !ok {
-				v = json.RawMessage("null")
-			}
-			o = append(o, kv{f, v})
-		}
-		out[i] = o
-	}
-	return out, nil
-}
-
-type kv struct {
-	k string
-	v json.RawMessage
-}
-
-// orderedObject is a JSON object that keeps its keys' order.
-type orderedObject []kv
-
-func (o orderedObject) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, p := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(p.k)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(p.v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
 }

@@ -16,13 +16,13 @@ package api
 //     p := s.params(c, listParams("year", "level", "code")...)
 //     fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 //     f := observatory.JobDemandFilter{..., Sort: p.sort("sort", allowedSortFields)}
-//     fields := p.fields("fields", columnNames(jobDemandColumns))
+//     fields := p.fields("fields", export.ColumnNames(jobDemandColumns))
 //     limit := p.limit(fm) // 100 by default, ≤ 1000 for JSON; ≤ MaxDownloadRows for files
 //     if p.err != nil { return p.err }
 //     if fm != FormatJSON { return s.download(c, fm, table.Select(fields)) }
 //     ... JSON page as before, items through project(items, fields) ...
 //
-//     where table is a Table: Name (the dataset name), Columns (name, Table
+//     where table is a export.Table: Name (the dataset name), Columns (name, export.Table
 //     Schema type, description), Each (streams rows in Columns order;
 //     typed Go values: string, int, float64, bool, time.Time, []string,
 //     or pointers to them, nil for missing), Synthetic, and optionally
@@ -36,7 +36,7 @@ package api
 //     func init() {
 //         registerDataset(datasetSpec{Name: "job-demand", List: "/api/v1/job-demand",
 //             Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-//             Table: func(s *Server, c echo.Context) (Table, error) { ... }})
+//             Table: func(s *Server, c echo.Context) (export.Table, error) { ... }})
 //     }
 //
 //  4. OpenAPI (openapi.json): document the paths; TestOpenAPIRoutes fails

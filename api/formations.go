@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -40,7 +41,7 @@ func (s *Server) formations(c echo.Context) error {
 		Limit:       p.limit(fm),
 		Sort:        p.sort("sort", observatory.FormationSortFields),
 	}
-	fields := p.fields("fields", columnNames(formationColumns))
+	fields := p.fields("fields", export.ColumnNames(formationColumns))
 	if p.err != nil {
 		return p.err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -13,7 +14,7 @@ import (
 const headerTotal = "X-Total-Count"
 
 // formationColumns are the formations as a table, named as in the JSON.
-var formationColumns = []Column{
+var formationColumns = []export.Column{
 	{Name: "id", Type: "string", Title: "Identifiant", Description: "identifier of the formation in the catalogue"},
 	{Name: "title", Type: "string", Title: "Nom de la formation", Description: "title of the course"},
 	{Name: "structure", Type: "string", Title: "Structure porteuse", Description: "organisation running the course"},
@@ -50,25 +51,25 @@ func formationRow(f *observatory.Formation) []any {
 // formationsTable is every formation matching f as a Table. The filter is
 // checked first (a bad cursor gives a 400 before any byte is written) and
 // the total told in X-Total-Count.
-func (s *Server) formationsTable(c echo.Context, f observatory.FormationFilter) (Table, error) {
+func (s *Server) formationsTable(c echo.Context, f observatory.FormationFilter) (export.Table, error) {
 	st := store(c)
 	ctx := c.Request().Context()
 	probe := f
 	probe.Limit = 1
 	page, err := st.Formations(ctx, probe)
 	if err != nil {
-		return Table{}, err
+		return export.Table{}, err
 	}
 	info, err := s.snapshotInfo(ctx, st)
 	if err != nil {
-		return Table{}, err
+		return export.Table{}, err
 	}
 	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
-	return Table{
+	return export.Table{
 		Name:      "formations",
 		Columns:   formationColumns,
 		Synthetic: catalogueSynthetic(info),
-		Point:     &Point{Lon: "lon", Lat: "lat"},
+		Point:     &export.Point{Lon: "lon", Lat: "lat"},
 		Each: func(yield func(row []any) error) error {
 			return st.EachFormation(ctx, f, func(fm *observatory.Formation) error { return yield(formationRow(fm)) })
 		},
@@ -89,14 +90,16 @@ func catalogueSynthetic(info *observatory.Snapshot) bool {
 	return false
 }
 
-func init() {
-	registerDataset(datasetSpec{
-		Name:    "formations",
-		List:    "/api/v1/formations",
-		Columns: formationColumns,
-		Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet},
-		Table: func(s *Server, c echo.Context) (Table, error) {
-			return s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows})
+func formationsSpecs() []datasetSpec {
+	return []datasetSpec{
+		{
+			Name:    "formations",
+			List:    "/api/v1/formations",
+			Columns: formationColumns,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet},
+			Table: func(s *Server, c echo.Context) (export.Table, error) {
+				return s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows})
+			},
 		},
-	})
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -280,7 +281,7 @@ func sendGeoJSON(c echo.Context, fc any, name string) error {
 }
 
 // gapColumns are the columns of the gap zones as files.
-var gapColumns = []Column{
+var gapColumns = []export.Column{
 	{Name: "id", Type: "string"}, {Name: "level", Type: "string"},
 	{Name: "members", Type: "string", Description: "territory codes, | separated"},
 	{Name: "names", Type: "string", Description: "territory names, | separated"},
@@ -291,8 +292,8 @@ var gapColumns = []Column{
 }
 
 // gapsTable gives the gap zones to the file formats, one row a zone.
-func gapsTable(gaps []observatory.Gap, synthetic bool) Table {
-	return Table{Name: "gaps", Columns: gapColumns, Synthetic: synthetic, Each: func(yield func([]any) error) error {
+func gapsTable(gaps []observatory.Gap, synthetic bool) export.Table {
+	return export.Table{Name: "gaps", Columns: gapColumns, Synthetic: synthetic, Each: func(yield func([]any) error) error {
 		for _, g := range gaps {
 			var bearing, length, elong any
 			if o := g.Orientation; o != nil {

@@ -5,11 +5,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
 // valueColumns are the columns of indicator values as files.
-var valueColumns = []Column{
+var valueColumns = []export.Column{
 	{Name: "indicator", Type: "string", Description: "indicator id (/api/v1/indicators)"},
 	{Name: "level", Type: "string", Description: "region, departement, bassin or national"},
 	{Name: "code", Type: "string", Description: "INSEE code of the territory (BMO code for a bassin)"},
@@ -23,8 +24,8 @@ var valueColumns = []Column{
 }
 
 // valuesTable gives indicator values to the file formats.
-func valuesTable(name string, vals []observatory.Value, synthetic bool) Table {
-	return Table{Name: name, Columns: valueColumns, Synthetic: synthetic,
+func valuesTable(name string, vals []observatory.Value, synthetic bool) export.Table {
+	return export.Table{Name: name, Columns: valueColumns, Synthetic: synthetic,
 		Each: func(yield func(row []any) error) error {
 			for _, v := range vals {
 				var year any

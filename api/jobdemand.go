@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -85,7 +86,7 @@ func (s *Server) jobDemand(c echo.Context) error {
 	}
 	f.Cursor, f.Limit = p.str("cursor"), p.limit(fm)
 	cols := jobDemandColumns(f.Group)
-	fields := p.fields("fields", columnNames(cols))
+	fields := p.fields("fields", export.ColumnNames(cols))
 	if p.err != nil {
 		return p.err
 	}
@@ -123,8 +124,8 @@ func (s *Server) jobDemand(c echo.Context) error {
 
 // jobDemandColumns are the aggregated rows as a table, named as in the
 // JSON; the group adds its own columns.
-func jobDemandColumns(g observatory.JobDemandGroup) []Column {
-	cols := []Column{
+func jobDemandColumns(g observatory.JobDemandGroup) []export.Column {
+	cols := []export.Column{
 		{Name: "year", Type: "integer", Title: "Année", Description: "survey year"},
 		{Name: "level", Type: "string", Title: "Niveau", Description: "territorial level: region, departement or bassin"},
 		{Name: "code", Type: "string", Title: "Code", Description: "INSEE code of the région or département, or BMO bassin d'emploi code"},
@@ -132,40 +133,40 @@ func jobDemandColumns(g observatory.JobDemandGroup) []Column {
 	}
 	switch g {
 	case observatory.GroupFamily:
-		cols = append(cols, Column{Name: "family", Type: "string", Title: "Famille de métiers", Description: "GEN job family id"})
+		cols = append(cols, export.Column{Name: "family", Type: "string", Title: "Famille de métiers", Description: "GEN job family id"})
 	case observatory.GroupFAP:
 		cols = append(cols,
-			Column{Name: "fap", Type: "string", Title: "Code FAP", Description: "FAP code (job family of the DARES nomenclature)"},
-			Column{Name: "fap_label", Type: "string", Title: "Métier BMO", Description: "job label, as the BMO file gives it"},
-			Column{Name: "fap_edition", Type: "string", Title: "Nomenclature FAP", Description: "FAP2009 (surveys to 2023) or FAP2021 (from 2024)"})
+			export.Column{Name: "fap", Type: "string", Title: "Code FAP", Description: "FAP code (job family of the DARES nomenclature)"},
+			export.Column{Name: "fap_label", Type: "string", Title: "Métier BMO", Description: "job label, as the BMO file gives it"},
+			export.Column{Name: "fap_edition", Type: "string", Title: "Nomenclature FAP", Description: "FAP2009 (surveys to 2023) or FAP2021 (from 2024)"})
 	}
 	return append(cols,
-		Column{Name: "projects", Type: "integer", Title: "Projets de recrutement", Description: "sum of the published cells; a lower bound when secret_rows > 0, empty when every cell is secret"},
-		Column{Name: "difficult", Type: "integer", Title: "Projets jugés difficiles", Description: "sum of the published cells"},
-		Column{Name: "seasonal", Type: "integer", Title: "Projets saisonniers", Description: "sum of the published cells"},
-		Column{Name: "share_difficult", Type: "number", Title: "Part de projets difficiles", Description: "difficult / projects over the rows where both are published"},
-		Column{Name: "share_seasonal", Type: "number", Title: "Part de projets saisonniers", Description: "seasonal / projects over the rows where both are published"},
-		Column{Name: "rows", Type: "integer", Title: "Lignes BMO", Description: "BMO rows (job × bassin × département) added up"},
-		Column{Name: "secret_rows", Type: "integer", Title: "Lignes secrètes", Description: "rows whose projects are secret, left out of projects"},
-		Column{Name: "secret_difficult_rows", Type: "integer", Title: "Lignes secrètes (difficiles)", Description: "rows whose difficult projects are secret"},
-		Column{Name: "secret_seasonal_rows", Type: "integer", Title: "Lignes secrètes (saisonniers)", Description: "rows whose seasonal projects are secret"},
+		export.Column{Name: "projects", Type: "integer", Title: "Projets de recrutement", Description: "sum of the published cells; a lower bound when secret_rows > 0, empty when every cell is secret"},
+		export.Column{Name: "difficult", Type: "integer", Title: "Projets jugés difficiles", Description: "sum of the published cells"},
+		export.Column{Name: "seasonal", Type: "integer", Title: "Projets saisonniers", Description: "sum of the published cells"},
+		export.Column{Name: "share_difficult", Type: "number", Title: "Part de projets difficiles", Description: "difficult / projects over the rows where both are published"},
+		export.Column{Name: "share_seasonal", Type: "number", Title: "Part de projets saisonniers", Description: "seasonal / projects over the rows where both are published"},
+		export.Column{Name: "rows", Type: "integer", Title: "Lignes BMO", Description: "BMO rows (job × bassin × département) added up"},
+		export.Column{Name: "secret_rows", Type: "integer", Title: "Lignes secrètes", Description: "rows whose projects are secret, left out of projects"},
+		export.Column{Name: "secret_difficult_rows", Type: "integer", Title: "Lignes secrètes (difficiles)", Description: "rows whose difficult projects are secret"},
+		export.Column{Name: "secret_seasonal_rows", Type: "integer", Title: "Lignes secrètes (saisonniers)", Description: "rows whose seasonal projects are secret"},
 	)
 }
 
 // jobDemandTable checks the filter against the snapshot (so errors come as
 // problem+json before any byte is written) and returns the result as a
 // Table for the download formats.
-func (s *Server) jobDemandTable(c echo.Context, f observatory.JobDemandFilter) (Table, error) {
+func (s *Server) jobDemandTable(c echo.Context, f observatory.JobDemandFilter) (export.Table, error) {
 	st := store(c)
 	ctx := c.Request().Context()
 	probe := f
 	probe.Limit = 1
 	page, err := st.JobDemand(ctx, probe)
 	if err != nil {
-		return Table{}, err
+		return export.Table{}, err
 	}
 	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
-	return Table{Name: "job-demand", Columns: jobDemandColumns(f.Group), Synthetic: page.Synthetic,
+	return export.Table{Name: "job-demand", Columns: jobDemandColumns(f.Group), Synthetic: page.Synthetic,
 		Each: func(yield func(row []any) error) error {
 			var row []any
 			return st.EachJobDemand(ctx, f, func(r observatory.JobDemandRow) error {

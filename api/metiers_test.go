@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 )
 
@@ -74,10 +74,7 @@ func TestMetiersList(t *testing.T) {
 	if !l.Synthetic || !strings.Contains(l.Notice, "SYNTHETIC") || res.Header.Get("X-Observatory-Synthetic") != "true" {
 		t.Fatal("counts from the synthetic catalogue are not flagged")
 	}
-	ref, err := datasets.Metiers()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := datasetstest.Reference(t).Metiers
 	if l.Total != 9 || len(l.Items) != 9 || len(l.Sources) != len(ref.Sources()) || len(l.TitleRules) != len(ref.TitleRules()) {
 		t.Fatalf("total %d, %d items, %d sources, %d rules", l.Total, len(l.Items), len(l.Sources), len(l.TitleRules))
 	}
@@ -209,9 +206,8 @@ func TestMetiersCountsEveryRule(t *testing.T) {
 		"A3;Atelier numérique;Fabrique A;69123;;Médiation numérique\n" + // source
 		"A4;Graphiste web;Fabrique A;69123;E1206;Développement web et mobile\n" + // source-disputed
 		"A5;Atelier de couture;Fabrique A;69123;;\n" // unattached
-	geo, _ := datasets.Geography()
 	rep, err := ingest.Run(context.Background(), e.w, "catalogue",
-		[]ingest.File{{Name: "rules.csv", Data: strings.NewReader(csv), Size: int64(len(csv))}}, ingest.Options{Geo: geo})
+		[]ingest.File{{Name: "rules.csv", Data: strings.NewReader(csv), Size: int64(len(csv))}}, ingest.Options{Ref: datasetstest.Reference(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

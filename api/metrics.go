@@ -2,39 +2,57 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
-	"sort"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics counts requests in the Prometheus text exposition format
-// (version 0.0.4), written by hand: a few counters and one histogram do
-// not need a client library.
+// metrics are the server's Prometheus metrics, in a registry of its own
+// (no global state): requests by route and status, their latency, the
+// response cache, the snapshot served, and Go's runtime and process
+// collectors.
 type metrics struct {
-	mu       sync.Mutex
-	requests map[[2]string]uint64 // route, status -> count
-	latency  map[string]*histogram
-	started  time.Time
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	handler  http.Handler
 }
 
-// latencyBuckets are the histogram's upper bounds in seconds.
-var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
-
-type histogram struct {
-	counts []uint64 // per bucket, not cumulative
-	sum    float64
-	count  uint64
-}
-
-func newMetrics() *metrics {
-	return &metrics{requests: map[[2]string]uint64{}, latency: map[string]*histogram{}, started: time.Now()}
+func newMetrics(s *Server) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "observatory_http_requests_total", Help: "HTTP requests served, by route template and status."},
+		[]string{"route", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "observatory_http_request_duration_seconds", Help: "Time to serve a request, by route template.",
+		Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}},
+		[]string{"route"})
+	m.reg.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		snapshotCollector{s})
+	gauge := func(name, help string, f func() float64) {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+	}
+	counter := func(name, help string, f func() float64) {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f))
+	}
+	counter("observatory_cache_hits_total", "Responses served from the response cache.", func() float64 { return float64(s.cache.Stats().Hits) })
+	counter("observatory_cache_misses_total", "Cacheable requests the response cache did not hold.", func() float64 { return float64(s.cache.Stats().Misses) })
+	counter("observatory_cache_evictions_total", "Responses dropped from the cache to stay within its budget.",
+		func() float64 { return float64(s.cache.Stats().Evictions) })
+	gauge("observatory_cache_entries", "Responses held in the cache.", func() float64 { return float64(s.cache.Stats().Entries) })
+	gauge("observatory_cache_bytes", "Bytes held in the cache.", func() float64 { return float64(s.cache.Stats().Bytes) })
+	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "observatory_build_info", Help: "The server's version.",
+		ConstLabels: prometheus.Labels{"version": s.cfg.Version}})
+	build.Set(1)
+	m.reg.MustRegister(build)
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return m
 }
 
 // observe records every request by route template (not raw path, so the
@@ -42,37 +60,17 @@ func newMetrics() *metrics {
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		err := next(c)
-		if err != nil {
+		if err := next(c); err != nil {
 			c.Error(err)
 		}
 		route := c.Path()
 		if route == "" || route == "/*" {
 			route = "unmatched"
 		}
-		s.metrics.record(route, c.Response().Status, time.Since(start))
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(c.Response().Status)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 		return nil
 	}
-}
-
-func (m *metrics) record(route string, status int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.requests[[2]string{route, strconv.Itoa(status)}]++
-	h := m.latency[route]
-	if h == nil {
-		h = &histogram{counts: make([]uint64, len(latencyBuckets))}
-		m.latency[route] = h
-	}
-	sec := d.Seconds()
-	for i, b := range latencyBuckets {
-		if sec <= b {
-			h.counts[i]++
-			break
-		}
-	}
-	h.sum += sec
-	h.count++
 }
 
 // metricsHandler serves /metrics.
@@ -80,84 +78,43 @@ func (s *Server) metricsHandler(c echo.Context) error {
 	if p := s.params(c); p.err != nil {
 		return p.err
 	}
-	c.Response().Header().Set(echo.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	return s.writeMetrics(c.Request().Context(), c.Response())
+	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
+	return nil
 }
 
-func (s *Server) writeMetrics(ctx context.Context, w io.Writer) error {
-	var b strings.Builder
-	m := s.metrics
-	m.mu.Lock()
-	b.WriteString("# HELP observatory_http_requests_total HTTP requests served, by route template and status.\n")
-	b.WriteString("# TYPE observatory_http_requests_total counter\n")
-	keys := make([][2]string, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1]
-	})
-	for _, k := range keys {
-		fmt.Fprintf(&b, "observatory_http_requests_total{route=%s,status=%s} %d\n", label(k[0]), label(k[1]), m.requests[k])
-	}
-	b.WriteString("# HELP observatory_http_request_duration_seconds Time to serve a request, by route template.\n")
-	b.WriteString("# TYPE observatory_http_request_duration_seconds histogram\n")
-	for _, route := range sortedKeys(m.latency) {
-		h := m.latency[route]
-		var cum uint64
-		for i, ub := range latencyBuckets {
-			cum += h.counts[i]
-			fmt.Fprintf(&b, "observatory_http_request_duration_seconds_bucket{route=%s,le=%s} %d\n", label(route),
-				label(strconv.FormatFloat(ub, 'g', -1, 64)), cum)
-		}
-		fmt.Fprintf(&b, "observatory_http_request_duration_seconds_bucket{route=%s,le=\"+Inf\"} %d\n", label(route), h.count)
-		fmt.Fprintf(&b, "observatory_http_request_duration_seconds_sum{route=%s} %s\n", label(route), strconv.FormatFloat(h.sum, 'g', -1, 64))
-		fmt.Fprintf(&b, "observatory_http_request_duration_seconds_count{route=%s} %d\n", label(route), h.count)
-	}
-	m.mu.Unlock()
+// snapshotCollector reports the snapshot being served: its id as a label,
+// its age, formations and quarantined rows.
+type snapshotCollector struct{ s *Server }
 
-	var hits, misses, evictions int64
-	var entries int
-	var bytes int64
-	if rc := s.cache; rc != nil {
-		hits, misses, evictions = rc.hits.Load(), rc.misses.Load(), rc.evictions.Load()
-		entries, bytes = rc.stats()
-	}
-	counter := func(name, help string, v int64) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
-	}
-	gauge := func(name, help string, v string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", name, help, name, name, v)
-	}
-	counter("observatory_cache_hits_total", "Responses served from the response cache.", hits)
-	counter("observatory_cache_misses_total", "Cacheable requests the response cache did not hold.", misses)
-	counter("observatory_cache_evictions_total", "Responses dropped from the cache to stay within its budget.", evictions)
-	gauge("observatory_cache_entries", "Responses held in the cache.", strconv.Itoa(entries))
-	gauge("observatory_cache_bytes", "Bytes held in the cache.", strconv.FormatInt(bytes, 10))
-	gauge("observatory_uptime_seconds", "Seconds since the server started.", strconv.FormatFloat(time.Since(m.started).Seconds(), 'f', 3, 64))
-	fmt.Fprintf(&b, "# HELP observatory_build_info The server's version.\n# TYPE observatory_build_info gauge\nobservatory_build_info{version=%s} 1\n", label(s.cfg.Version))
+var (
+	snapshotInfoDesc = prometheus.NewDesc("observatory_snapshot_info", "The snapshot being served.", []string{"snapshot", "synthetic"}, nil)
+	snapshotAgeDesc  = prometheus.NewDesc("observatory_snapshot_age_seconds", "Seconds since the snapshot being served was built.", nil, nil)
+	snapshotFormDesc = prometheus.NewDesc("observatory_snapshot_formations", "Formations in the snapshot being served.", nil, nil)
+	snapshotQuarDesc = prometheus.NewDesc("observatory_snapshot_quarantined_rows", "Input rows of the snapshot that were not loaded.", nil, nil)
+)
 
-	// The snapshot: its id as a label, its age as a value.
-	if st, release, err := s.hub.Acquire(); err == nil {
-		info, err := s.snapshotInfo(ctx, st)
-		release()
-		if err == nil {
-			fmt.Fprintf(&b, "# HELP observatory_snapshot_info The snapshot being served.\n# TYPE observatory_snapshot_info gauge\n"+
-				"observatory_snapshot_info{snapshot=%s,synthetic=%s} 1\n", label(info.ID), label(strconv.FormatBool(info.Synthetic)))
-			gauge("observatory_snapshot_age_seconds", "Seconds since the snapshot being served was built.",
-				strconv.FormatFloat(time.Since(info.Created).Seconds(), 'f', 0, 64))
-			gauge("observatory_snapshot_formations", "Formations in the snapshot being served.", strconv.Itoa(info.Counts.Formations))
-			gauge("observatory_snapshot_quarantined_rows", "Input rows of the snapshot that were not loaded.", strconv.Itoa(info.Quarantined))
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+func (snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- snapshotInfoDesc
+	ch <- snapshotAgeDesc
+	ch <- snapshotFormDesc
+	ch <- snapshotQuarDesc
 }
 
-// label quotes a label value as the exposition format wants.
-func label(v string) string {
-	r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
-	return `"` + r.Replace(v) + `"`
+func (sc snapshotCollector) Collect(ch chan<- prometheus.Metric) {
+	st, release, err := sc.s.hub.Acquire()
+	if err != nil {
+		return
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	info, err := sc.s.snapshotInfo(ctx, st)
+	if err != nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(snapshotInfoDesc, prometheus.GaugeValue, 1, info.ID, strconv.FormatBool(info.Synthetic))
+	ch <- prometheus.MustNewConstMetric(snapshotAgeDesc, prometheus.GaugeValue, time.Since(info.Created).Seconds())
+	ch <- prometheus.MustNewConstMetric(snapshotFormDesc, prometheus.GaugeValue, float64(info.Counts.Formations))
+	ch <- prometheus.MustNewConstMetric(snapshotQuarDesc, prometheus.GaugeValue, float64(info.Quarantined))
 }

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/gen-numerique/observatory/api/httpcache"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -73,10 +75,15 @@ func (s *Server) timeout(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-const (
-	headerSnapshot = "X-Observatory-Snapshot"
-	storeKey       = "store"
-)
+const headerSnapshot = "X-Observatory-Snapshot"
+
+// snapshotKey holds, in a request's context, the id of the snapshot it reads.
+type snapshotKey struct{}
+
+// binarySnapshot stands for the snapshot of responses that come from the
+// binary alone (OpenAPI, docs, style and script): they change only with
+// the server's version, which every ETag holds.
+const binarySnapshot = "binary"
 
 // withStore holds the current snapshot for the whole request, so a switch
 // in the middle cannot mix two snapshots in one response.
@@ -87,30 +94,92 @@ func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		defer release()
-		c.Set(storeKey, st)
+		c.Set(storeKeyName, st)
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), snapshotKey{}, st.Snapshot())))
 		c.Response().Header().Set(headerSnapshot, st.Snapshot())
 		return next(c)
 	}
 }
 
-func store(c echo.Context) observatory.Store { return c.Get(storeKey).(observatory.Store) }
+const storeKeyName = "store"
 
-// headAsGet serves HEAD as GET without the body (RFC 9110 §9.3.2): Echo
-// routes GET only, and CORS and curl -I use HEAD.
-func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+func store(c echo.Context) observatory.Store { return c.Get(storeKeyName).(observatory.Store) }
+
+// fromBinary marks a response as depending on the binary alone, so the
+// cache gives it an ETag and keeps it like snapshot data.
+func fromBinary(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method != http.MethodHead {
-			return next(c)
-		}
-		c.Request().Method = http.MethodGet
-		c.Response().Writer = headWriter{c.Response().Writer}
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), snapshotKey{}, binarySnapshot)))
 		return next(c)
 	}
 }
 
-// headWriter drops the body of a response to HEAD.
-type headWriter struct{ http.ResponseWriter }
+// requestSnapshot tells the cache which snapshot a request reads and
+// whether it is the one being served.
+func (s *Server) requestSnapshot(r *http.Request) (string, bool) {
+	id, _ := r.Context().Value(snapshotKey{}).(string)
+	return id, id == binarySnapshot || id == s.hub.Current()
+}
 
-func (w headWriter) Write(b []byte) (int, error) { return len(b), nil }
+// netHTTP runs net/http middleware (the cache, compression) in an Echo
+// chain. Errors are rendered inside it, so a problem+json body goes
+// through the middleware like any other response.
+func netHTTP(m func(http.Handler) http.Handler) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			outer := c.Response()
+			m(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				c.SetRequest(r)
+				c.SetResponse(echo.NewResponse(w, c.Echo()))
+				if err := next(c); err != nil {
+					c.Error(err)
+				}
+			})).ServeHTTP(outer, c.Request())
+			c.SetResponse(outer)
+			return nil
+		}
+	}
+}
 
-func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// headAsGet routes HEAD as GET (RFC 9110 §9.3.2): Echo routes GET only,
+// and CORS and curl -I use HEAD. Echo's router reads the method of the
+// request net/http holds, so it is set to GET for routing; headAgain sets
+// it back before the handler runs, so that net/http still answers the HEAD:
+// it drops the body and keeps the headers GET would send, Content-Length
+// included.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			c.Set(headKey, true)
+		}
+		return next(c)
+	}
+}
+
+// headAgain undoes headAsGet once the route is found.
+func headAgain(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(headKey) == true {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
+const headKey = "head"
+
+// cors lets any web page read the open data (GET and HEAD, with the
+// headers an analyst's script needs); nothing here takes credentials.
+func cors() echo.MiddlewareFunc {
+	return middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins: []string{"*"},
+		AllowMethods: []string{"GET", "HEAD", "OPTIONS"},
+		AllowHeaders: []string{echo.HeaderAccept, echo.HeaderAcceptEncoding, "If-None-Match", echo.HeaderContentType},
+		ExposeHeaders: []string{"ETag", "Link", headerSnapshot, headerSynthetic, headerTotal,
+			echo.HeaderContentDisposition, echo.HeaderXRequestID, httpcache.HeaderCache},
+		MaxAge: 86400,
+	})
+}

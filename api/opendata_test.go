@@ -18,7 +18,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 )
 
@@ -113,7 +113,7 @@ func TestFormationFormats(t *testing.T) {
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 		}
-		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="formations-`+date+`.csv"` {
+		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="formations-region-84-`+date+`.csv"` {
 			t.Errorf("Content-Disposition %q", cd)
 		}
 		if res.Header.Get("X-Observatory-Synthetic") != "true" || res.Header.Get("X-Total-Count") != strconv.Itoa(total) {
@@ -168,7 +168,7 @@ func TestFormationFormats(t *testing.T) {
 			res.Header.Get("Content-Encoding") != "" {
 			t.Fatalf("%d %v", res.StatusCode, res.Header)
 		}
-		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "formations-"+date+".xlsx") {
+		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="formations-region-84-`+date+`.xlsx"`) {
 			t.Errorf("Content-Disposition %q", cd)
 		}
 		checkXLSX(t, body, total)
@@ -352,13 +352,12 @@ func absRef(ref string) string {
 // checks no download lets a spreadsheet run them.
 func TestFormulaInjection(t *testing.T) {
 	e := newEnv(t)
-	geo, _ := datasets.Geography()
-	f, c, err := ingest.OpenFile("../../shared/data/bad/catalogue-injection.csv")
+	f, c, err := ingest.OpenFile("../ingest/testdata/bad/catalogue-injection.csv")
 	if err != nil {
-		t.Skip("shared data not found")
+		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Geo: geo}); err != nil {
+	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Ref: datasetstest.Reference(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.hub.Reload(context.Background()); err != nil {

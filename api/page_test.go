@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -93,7 +93,7 @@ func parseSVG(t *testing.T, b []byte) (shapes []svgShape, legend []string) {
 
 func TestMapSVG(t *testing.T) {
 	e := newEnv(t)
-	geo, _ := datasets.Geography()
+	geo := datasetstest.Geo(t)
 	for _, c := range []struct {
 		level observatory.Level
 		n     int

@@ -19,13 +19,18 @@ func (s *Server) pageGaps(ctx context.Context, st observatory.Store, q pageQuery
 	}
 	out := make([]gapZone, len(gaps))
 	for i, g := range gaps {
-		out[i] = gapZone{ID: g.ID, Members: g.Members, Population: g.Population, AreaKm2: g.AreaKm2, Diagonal: g.Diagonal}
-		if g.Orientation != nil {
-			out[i].Bearing, out[i].Axis = g.Orientation.BearingDeg, g.Orientation.Axis
-			out[i].LengthKm = g.Orientation.LengthKm
-		}
+		out[i] = zoneOf(g)
 	}
 	return out, nil
+}
+
+// zoneOf is a gap as the page shows it.
+func zoneOf(g observatory.Gap) gapZone {
+	z := gapZone{ID: g.ID, Members: g.Members, Population: g.Population, AreaKm2: g.AreaKm2, Diagonal: g.Diagonal}
+	if o := g.Orientation; o != nil {
+		z.Bearing, z.Axis, z.LengthKm, z.Ends = o.BearingDeg, o.Axis, o.LengthKm, o.Ends
+	}
+	return z
 }
 
 // nearZones maps each territory to the gap zones it belongs to or borders.

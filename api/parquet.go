@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -17,7 +18,7 @@ import (
 // COPY: typed, compressed columns, far faster than encoding in Go), then
 // sends the file with its length and deletes it. The file's key-value
 // metadata says where it comes from and whether it is synthetic.
-func (s *Server) writeParquet(c echo.Context, t Table, m fileMeta) error {
+func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) error {
 	tmp, err := os.CreateTemp(s.cfg.TempDir, "observatory-*.parquet")
 	if err != nil {
 		return err
@@ -36,7 +37,7 @@ func (s *Server) writeParquet(c echo.Context, t Table, m fileMeta) error {
 		kv["synthetic"] = "true"
 		kv["notice"] = m.Notice
 	}
-	if err := t.Parquet(c.Request().Context(), t.fieldNames(), kv, path); err != nil {
+	if err := t.Parquet(c.Request().Context(), t.FieldNames(), kv, path); err != nil {
 		return err
 	}
 	f, err := os.Open(path)
@@ -55,7 +56,7 @@ func (s *Server) writeParquet(c echo.Context, t Table, m fileMeta) error {
 }
 
 // sourcesLine lists the input files with their SHA-256, for metadata.
-func sourcesLine(m fileMeta) string {
+func sourcesLine(m export.Meta) string {
 	parts := make([]string, len(m.Inputs))
 	for i, in := range m.Inputs {
 		parts[i] = in.Name + " (sha256 " + in.SHA256 + ")"
@@ -63,36 +64,28 @@ func sourcesLine(m fileMeta) string {
 	return strings.Join(parts, "; ")
 }
 
-// tableParquet is what a store offers to write any table as Parquet; the
-// DuckDB store does it through a private in-memory database.
-type tableParquet interface {
-	TableParquet(ctx context.Context, names, types []string, rows func(yield func([]any) error) error,
-		meta map[string]string, path string) error
-}
-
 // withParquet gives t the store's generic Parquet writer when t has no
 // query of its own to COPY (values computed in Go: indicators, gaps,
 // territories, job-demand aggregates).
-func withParquet(st observatory.Store, t Table) Table {
-	w, ok := st.(tableParquet)
-	if t.Parquet != nil || !ok {
+func withParquet(st observatory.Store, t export.Table) export.Table {
+	if t.Parquet != nil {
 		return t
 	}
 	whole := t
 	t.Parquet = func(ctx context.Context, fields []string, meta map[string]string, path string) error {
 		sel := whole.Select(fields)
-		cols := sel.cols()
+		cols := sel.Cols()
 		names, types := make([]string, len(cols)), make([]string, len(cols))
 		for i, c := range cols {
 			names[i], types[i] = c.Name, c.Type
 		}
 		var buf []any
 		out := make([]any, len(cols))
-		return w.TableParquet(ctx, names, types, func(yield func([]any) error) error {
+		return st.TableParquet(ctx, names, types, func(yield func([]any) error) error {
 			return sel.Each(func(row []any) error {
-				buf = sel.pick(row, buf)
+				buf = sel.Pick(row, buf)
 				for i, v := range buf {
-					out[i] = norm(v)
+					out[i] = export.Norm(v)
 				}
 				return yield(out)
 			})

@@ -9,10 +9,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-var quarantineColumns = []Column{
+var quarantineColumns = []export.Column{
 	{Name: "file", Type: "string", Title: "Fichier", Description: "input file"},
 	{Name: "sheet", Type: "string", Title: "Feuille", Description: "sheet, for XLSX inputs"},
 	{Name: "row", Type: "integer", Title: "Ligne", Description: "row as a spreadsheet numbers it (the header counts)"},
@@ -36,7 +37,7 @@ func (s *Server) quarantine(c echo.Context) error {
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
 	limit := p.limit(fm)
-	fields := p.fields("fields", columnNames(quarantineColumns))
+	fields := p.fields("fields", export.ColumnNames(quarantineColumns))
 	if p.str("sort") != "" {
 		p.fail("sort", "sort is not offered for the quarantine, which is listed by file, sheet, row and column")
 	}
@@ -76,14 +77,8 @@ func (s *Server) quarantine(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// quarantineParquet is implemented by stores that can COPY the quarantine
-// to Parquet themselves.
-type quarantineParquet interface {
-	QuarantineParquet(ctx context.Context, fields []string, meta map[string]string, path string) error
-}
-
-func quarantineTable(st observatory.Store, rows []observatory.Reject, whole bool) Table {
-	t := Table{
+func quarantineTable(st observatory.Store, rows []observatory.Reject, whole bool) export.Table {
+	t := export.Table{
 		Name:    "quarantine",
 		Columns: quarantineColumns,
 		Each: func(yield func(row []any) error) error {
@@ -97,27 +92,29 @@ func quarantineTable(st observatory.Store, rows []observatory.Reject, whole bool
 	}
 	// Parquet is written by the store from the whole table, so it is
 	// offered only when the rows asked for are all of them.
-	if qp, ok := st.(quarantineParquet); ok && whole {
+	if whole {
 		t.Parquet = func(ctx context.Context, fields []string, meta map[string]string, path string) error {
-			return qp.QuarantineParquet(ctx, fields, meta, path)
+			return st.QuarantineParquet(ctx, fields, meta, path)
 		}
 	}
 	return t
 }
 
-func init() {
-	registerDataset(datasetSpec{
-		Name:    "quarantine",
-		List:    "/api/v1/snapshots/current/quarantine",
-		Columns: quarantineColumns,
-		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-		Table: func(s *Server, c echo.Context) (Table, error) {
-			st := store(c)
-			rows, err := st.Quarantine(c.Request().Context())
-			if err != nil {
-				return Table{}, err
-			}
-			return quarantineTable(st, rows, true), nil
+func quarantineSpecs() []datasetSpec {
+	return []datasetSpec{
+		{
+			Name:    "quarantine",
+			List:    "/api/v1/snapshots/current/quarantine",
+			Columns: quarantineColumns,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Table: func(s *Server, c echo.Context) (export.Table, error) {
+				st := store(c)
+				rows, err := st.Quarantine(c.Request().Context())
+				if err != nil {
+					return export.Table{}, err
+				}
+				return quarantineTable(st, rows, true), nil
+			},
 		},
-	})
+	}
 }

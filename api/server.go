@@ -1,5 +1,8 @@
-// Package api serves the observatory over HTTP with Echo: JSON (and later
-// other formats) for analysts, problem+json errors, one snapshot per request.
+// Package api serves the observatory over HTTP with Echo: the open-data
+// API (JSON, CSV, XLSX, GeoJSON, Parquet), problem+json errors, OpenAPI,
+// the map page; one snapshot per request. Drawing the map (api/carto),
+// writing files (api/export) and HTTP caching (api/httpcache) live in
+// packages of their own.
 package api
 
 import (
@@ -11,8 +14,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/carto"
+	"github.com/gen-numerique/observatory/api/httpcache"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -62,9 +68,6 @@ func (c *Config) defaults() {
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = 2 * time.Minute
 	}
-	if c.CacheBytes == 0 {
-		c.CacheBytes = 64 << 20
-	}
 }
 
 // Server is the HTTP API.
@@ -72,23 +75,48 @@ type Server struct {
 	cfg  Config
 	hub  Hub
 	geo  *observatory.Gazetteer
+	ref  *observatory.Referential
 	log  *slog.Logger
 	echo *echo.Echo
 	http *http.Server
 
-	cache   *responseCache // encoded responses of the current snapshot
+	cache   *httpcache.Cache // ETags, 304, encoded responses
+	cached  echo.MiddlewareFunc
 	metrics *metrics
 	infos   sync.Map // snapshot id -> *observatory.Snapshot
+	atlases *carto.Atlases
+	fonts   *carto.Fonts
 	adj     adjacencies
+
+	docsHTML  []byte // the docs page, rendered from the OpenAPI document
+	geoInputs []observatory.Input
 
 	ingestMu sync.Mutex // one admin ingest at a time
 }
 
-// New builds the server and its routes.
-func New(cfg Config, hub Hub, geo *observatory.Gazetteer, log *slog.Logger) *Server {
+// New builds the server and its routes over the reference data ref.
+func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, hub: hub, geo: geo, log: log, metrics: newMetrics()}
-	s.cache = newResponseCache(cfg.CacheBytes)
+	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
+		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs()}
+	var err error
+	if s.fonts, err = carto.LoadFonts(); err != nil {
+		return nil, err
+	}
+	if s.docsHTML, err = renderDocs(); err != nil {
+		return nil, err
+	}
+	if err := validateRegistry(); err != nil {
+		return nil, err
+	}
+	s.cache = httpcache.New(httpcache.Config{Version: cfg.Version, Budget: cfg.CacheBytes,
+		Snapshot: s.requestSnapshot, Variant: canonicalFormat})
+	gz, err := gzhttp.NewWrapper(gzhttp.ContentTypeFilter(httpcache.Compressible))
+	if err != nil {
+		return nil, err
+	}
+	s.cached = netHTTP(func(h http.Handler) http.Handler { return s.cache.Handler(gz(h)) })
+	s.metrics = newMetrics(s)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
@@ -103,7 +131,7 @@ func New(cfg Config, hub Hub, geo *observatory.Gazetteer, log *slog.Logger) *Ser
 		IdleTimeout:       cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	return s
+	return s, nil
 }
 
 // Handler is the server's http.Handler, for tests and embedding.

@@ -3,10 +3,11 @@ package api
 import (
 	"github.com/labstack/echo/v4"
 
+	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-var territoryColumns = []Column{
+var territoryColumns = []export.Column{
 	{Name: "level", Type: "string", Title: "Niveau", Description: "region or departement"},
 	{Name: "code", Type: "string", Title: "Code INSEE", Description: "INSEE code (régions 2 digits; départements 01…95, 2A, 2B, 971…976)"},
 	{Name: "name", Type: "string", Title: "Nom", Description: "name"},
@@ -17,7 +18,7 @@ var territoryColumns = []Column{
 
 // territoriesTable is the reference régions then départements, or the
 // territories of the given levels.
-func (s *Server) territoriesTable(levels ...observatory.Level) Table {
+func (s *Server) territoriesTable(levels ...observatory.Level) export.Table {
 	if len(levels) == 0 {
 		levels = []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement}
 	}
@@ -25,7 +26,7 @@ func (s *Server) territoriesTable(levels ...observatory.Level) Table {
 	for _, l := range levels {
 		ts = append(ts, s.geo.Territories(l)...)
 	}
-	return Table{
+	return export.Table{
 		Name:    "territories",
 		Columns: territoryColumns,
 		Each: func(yield func(row []any) error) error {
@@ -39,12 +40,14 @@ func (s *Server) territoriesTable(levels ...observatory.Level) Table {
 	}
 }
 
-func init() {
-	registerDataset(datasetSpec{
-		Name:    "territories",
-		List:    "/api/v1/territories/departement",
-		Columns: territoryColumns,
-		Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-		Table:   func(s *Server, _ echo.Context) (Table, error) { return s.territoriesTable(), nil },
-	})
+func territoriesSpecs() []datasetSpec {
+	return []datasetSpec{
+		{
+			Name:    "territories",
+			List:    "/api/v1/territories/departement",
+			Columns: territoryColumns,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Table:   func(s *Server, _ echo.Context) (export.Table, error) { return s.territoriesTable(), nil },
+		},
+	}
 }

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
@@ -43,17 +42,21 @@ func GeoFiles() fs.FS {
 	return sub
 }
 
-var geo struct {
-	once sync.Once
-	g    *observatory.Gazetteer
-	err  error
-}
+// Geography parses the embedded geography (about 60 ms): call it once and
+// share the gazetteer, which is immutable.
+func Geography() (*observatory.Gazetteer, error) { return loadGeography(GeoFiles()) }
 
-// Geography returns the gazetteer of the embedded geography. It is parsed
-// on first use (about 60 ms) and shared afterwards.
-func Geography() (*observatory.Gazetteer, error) {
-	geo.once.Do(func() { geo.g, geo.err = loadGeography(GeoFiles()) })
-	return geo.g, geo.err
+// Reference loads the embedded geography and digital-jobs referential.
+func Reference() (observatory.Reference, error) {
+	geo, err := Geography()
+	if err != nil {
+		return observatory.Reference{}, err
+	}
+	ref, err := Metiers()
+	if err != nil {
+		return observatory.Reference{}, err
+	}
+	return observatory.Reference{Geo: geo, Metiers: ref}, nil
 }
 
 func loadGeography(fsys fs.FS) (*observatory.Gazetteer, error) {

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -28,17 +27,9 @@ func MetierFiles() fs.FS {
 	return sub
 }
 
-var metiers struct {
-	once sync.Once
-	r    *observatory.Referential
-	err  error
-}
-
-// Metiers returns the embedded referential, parsed and checked on first use.
-func Metiers() (*observatory.Referential, error) {
-	metiers.once.Do(func() { metiers.r, metiers.err = LoadMetiers(MetierFiles()) })
-	return metiers.r, metiers.err
-}
+// Metiers parses and checks the embedded referential: call it once and
+// share the result, which is immutable.
+func Metiers() (*observatory.Referential, error) { return LoadMetiers(MetierFiles()) }
 
 // MetierExclusion is a code considered for the referential and left out on
 // purpose, with the reason (metiers/excluded.csv).

@@ -16,18 +16,21 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// The real nomenclature files the referential must agree with.
+// The real nomenclature files the referential must agree with: copies, in
+// testdata/nomenclatures, of ../shared/data/raw/nomenclatures (see its
+// SOURCES.md for where each comes from).
 const (
-	nomenclatures = "../../shared/data/raw/nomenclatures/"
+	nomenclatures = "testdata/nomenclatures/"
 	romeFile      = nomenclatures + "unix_referentiel_code_rome_v460_utf8.csv"
 	fap2021File   = nomenclatures + "Intitulés_FAP2021.csv"
 	fap2009File   = nomenclatures + "Intitulés_FAP2009.csv"
 	daresFile     = nomenclatures + "table-correspondance-pcs-rome.csv"
-	bmo2024File   = "../../shared/data/raw/bmo/Base_open_data_BMO_2024.xlsx"
-	syntheticFile = "../../shared/data/synthetic/gen-formations-synthetique.csv"
+	bmo2024File   = "defaults/Base_open_data_BMO_2024.xlsx"
+	syntheticFile = "defaults/gen-formations-synthetique.csv"
 )
 
 func readCSV(t *testing.T, path string, sep rune) []map[string]string {
@@ -83,10 +86,7 @@ func loadNomenclatures(t *testing.T) nomenclature {
 
 func referential(t *testing.T) *observatory.Referential {
 	t.Helper()
-	ref, err := datasets.Metiers()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := datasetstest.Reference(t).Metiers
 	return ref
 }
 

@@ -69,7 +69,7 @@ const maxCount = 100_000_000
 // snapshot: every row is loaded or quarantined with its reason. The run
 // replaces the survey years the files hold and keeps the others.
 func loadBMO(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error) {
-	if opt.Geo == nil {
+	if opt.Ref.Geo == nil {
 		return nil, errors.New("BMO ingest needs the reference geography")
 	}
 	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
@@ -258,7 +258,7 @@ func (fr *bmoFile) rows() iter.Seq2[*observatory.JobDemand, error] {
 			if p := fr.run.opt.Progress; p != nil && in.RowsRead%5000 == 0 {
 				p(in.Name, in.RowsRead)
 			}
-			c := rowCheck{rec: rec, geo: fr.run.opt.Geo}
+			c := rowCheck{rec: rec, geo: fr.run.opt.Ref.Geo}
 			if fr.check(&c); c.reject != nil {
 				fr.res.rejects = append(fr.res.rejects, *c.reject)
 				continue
@@ -413,7 +413,7 @@ func (fr *bmoFile) place(c *rowCheck) {
 	}
 	reg, ok := fr.run.regs[rawReg]
 	if !ok {
-		reg, _ = fr.run.opt.Geo.NormalizeRegion(rawReg)
+		reg, _ = fr.run.opt.Ref.Geo.NormalizeRegion(rawReg)
 		fr.run.regs[rawReg] = reg
 	}
 	if reg == "" {
@@ -432,11 +432,11 @@ func (run *bmoRun) checkDep(raw string) bmoPlace {
 	if t, ok := observatory.BMOExtraDepartements[strings.ToUpper(raw)]; ok {
 		return bmoPlace{dep: t.Code, region: t.Parent, ok: true}
 	}
-	dep, ok := run.opt.Geo.NormalizeDepartement(raw)
+	dep, ok := run.opt.Ref.Geo.NormalizeDepartement(raw)
 	if !ok {
 		return bmoPlace{}
 	}
-	t, ok := run.opt.Geo.Departement(dep)
+	t, ok := run.opt.Ref.Geo.Departement(dep)
 	return bmoPlace{dep: dep, region: t.Parent, ok: ok}
 }
 

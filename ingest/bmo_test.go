@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
@@ -65,10 +65,7 @@ type bmoFileSums struct {
 
 func readBMOFile(t *testing.T, path string) *bmoFileSums {
 	t.Helper()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
+	geo := datasetstest.Geo(t)
 	s := tabular.Schema{Name: "check", Columns: []tabular.Column{
 		{Key: "reg", Names: []string{"REG"}, Required: true},
 		{Key: "dep", Names: []string{"Dept"}, Required: true},
@@ -491,15 +488,14 @@ func TestBMOCSV(t *testing.T) {
 // TestBMOCancel: a cancelled run leaves nothing behind.
 func TestBMOCancel(t *testing.T) {
 	dir := duckdb.Dir{Root: t.TempDir()}
-	geo, _ := datasets.Geography()
 	f, c, err := ingest.OpenFile(bmo2024)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	opt := ingest.Options{Geo: geo, Progress: func(string, int) { cancel() }}
-	_, err = ingest.Run(ctx, duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}, "bmo", []ingest.File{f}, opt)
+	opt := ingest.Options{Ref: datasetstest.Reference(t), Progress: func(string, int) { cancel() }}
+	_, err = ingest.Run(ctx, duckdb.Writer{Dir: dir, Ref: datasetstest.Reference(t), Version: "test"}, "bmo", []ingest.File{f}, opt)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}

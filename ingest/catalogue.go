@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/ingest/tabular"
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -51,8 +50,8 @@ var locationKeys = []string{"commune_code", "postcode", "departement", "commune"
 // loadCatalogue reads catalogue files into the batch, row by row: each row
 // is loaded (possibly repaired) or quarantined with its reason.
 func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error) {
-	if opt.Geo == nil {
-		return nil, errors.New("catalogue ingest needs the reference geography")
+	if opt.Ref.Geo == nil || opt.Ref.Metiers == nil {
+		return nil, errors.New("catalogue ingest needs the reference geography and the job referential")
 	}
 	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
 	seen := &seenRows{ids: map[string]string{}, rows: map[string]string{}}
@@ -103,10 +102,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 	if u := t.Unmapped(); len(u) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: columns not used: %s", f.Name, strings.Join(u, ", ")))
 	}
-	metiers, err := datasets.Metiers()
-	if err != nil {
-		return
-	}
+	metiers := opt.Ref.Metiers
 	structs, synth := 0, 0
 	for {
 		rec, rerr := t.Next()
@@ -127,7 +123,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		if opt.Progress != nil && in.RowsRead%1000 == 0 {
 			opt.Progress(f.Name, in.RowsRead)
 		}
-		c := &rowCheck{rec: rec, geo: opt.Geo, metiers: metiers}
+		c := &rowCheck{rec: rec, geo: opt.Ref.Geo, metiers: metiers}
 		if len(rec.Extra) > 0 {
 			x := rec.Extra[0]
 			c.fail("", x.Value, "%d cell(s) beyond the last header column (%s); the row is probably shifted", len(rec.Extra), x.Column)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/ingest/internal/hostile"
 	"github.com/gen-numerique/observatory/ingest/tabular"
@@ -37,10 +37,6 @@ func ingestFiles(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Re
 // ingestKind runs a real ingest of one kind into a DuckDB snapshot in dir.
 func ingestKind(t testing.TB, dir duckdb.Dir, kind string, paths ...string) (*observatory.Report, error) {
 	t.Helper()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var files []ingest.File
 	for _, p := range paths {
 		f, c, err := ingest.OpenFile(p)
@@ -50,7 +46,7 @@ func ingestKind(t testing.TB, dir duckdb.Dir, kind string, paths ...string) (*ob
 		t.Cleanup(func() { c.Close() })
 		files = append(files, f)
 	}
-	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Geo: geo, Version: "test"}, kind, files, ingest.Options{Geo: geo})
+	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Ref: datasetstest.Reference(t), Version: "test"}, kind, files, ingest.Options{Ref: datasetstest.Reference(t)})
 }
 
 func openCurrent(t testing.TB, dir duckdb.Dir) *duckdb.DB {
@@ -122,12 +118,9 @@ func TestSyntheticCatalogue(t *testing.T) {
 // consistent with the reference geography.
 func checkRecords(t *testing.T, db *duckdb.DB, path string, rep *observatory.Report) {
 	ctx := context.Background()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
+	geo := datasetstest.Geo(t)
 	byRow := map[int]*observatory.Formation{}
-	err = db.EachFormation(ctx, observatory.FormationFilter{}, func(f *observatory.Formation) error {
+	err := db.EachFormation(ctx, observatory.FormationFilter{}, func(f *observatory.Formation) error {
 		byRow[f.SourceRow] = f
 		return nil
 	})

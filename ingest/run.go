@@ -51,7 +51,7 @@ func unwrapPath(err error) error {
 
 // Options tune a run.
 type Options struct {
-	Geo      *observatory.Gazetteer // reference geography, to check and repair places
+	Ref      observatory.Reference // geography to check and repair places, referential to attach job families
 	Limits   tabular.Limits
 	Progress func(file string, rows int) // called every few thousand rows and at the end of each file
 }

@@ -1,22 +1,28 @@
 package observatory_test
 
 import (
-	"errors"
-	"io/fs"
+	"flag"
+	"fmt"
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
+	"github.com/gen-numerique/observatory/observatory"
 )
 
-// rawDepartementsGeoJSON is the full-resolution IGN source the embedded outlines
-// were simplified from; tests that need it skip when it is not there.
-const rawDepartementsGeoJSON = "../../shared/data/raw/geo/departements-avec-outre-mer.geojson"
+// ignDepartements rewrites testdata/adjacency-ign.golden from the
+// full-resolution IGN outlines the embedded ones were simplified from
+// (../shared/data/raw/geo/departements-avec-outre-mer.geojson, which
+// tests cannot rely on): go test -run AdjacencyFullResolution -ign PATH.
+var ignDepartements = flag.String("ign", "", "full-resolution départements GeoJSON to rebuild testdata/adjacency-ign.golden from")
+
+const ignGolden = "testdata/adjacency-ign.golden"
 
 // adjKmLat is the degrees of latitude in one km, as the package measures.
 const adjKmLat = 1 / 111.2
@@ -103,10 +109,7 @@ func TestComponents(t *testing.T) {
 
 func depAdjacency(t testing.TB) (*observatory.Gazetteer, *observatory.Adjacency) {
 	t.Helper()
-	g, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := datasetstest.Geo(t)
 	return g, observatory.NewAdjacency(g.Departements(), observatory.AdjacencyOptions{})
 }
 
@@ -194,42 +197,57 @@ func TestAdjacencyRegions(t *testing.T) {
 }
 
 // The graph of the simplified, embedded outlines is the graph of the
-// full-resolution IGN outlines they come from.
+// full-resolution IGN outlines they come from, kept in a golden file.
 func TestAdjacencyFullResolution(t *testing.T) {
-	b, err := os.ReadFile(rawDepartementsGeoJSON)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("full-resolution départements not available")
-	} else if err != nil {
-		t.Fatal(err)
+	if *ignDepartements != "" {
+		b, err := os.ReadFile(*ignDepartements)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fc, err := geojson.UnmarshalFeatureCollection(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ts []observatory.Territory
+		for _, f := range fc.Features {
+			ts = append(ts, observatory.Territory{Code: f.Properties.MustString("code"), Geometry: f.Geometry})
+		}
+		full := observatory.NewAdjacency(ts, observatory.AdjacencyOptions{}).Map()
+		codes := make([]string, len(ts))
+		for i, tr := range ts {
+			codes[i] = tr.Code
+		}
+		slices.Sort(codes)
+		var out strings.Builder
+		for _, code := range codes {
+			fmt.Fprintf(&out, "%s:%s\n", code, strings.Join(append([]string{""}, full[code]...), " "))
+		}
+		if err := os.WriteFile(ignGolden, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
+	b, err := os.ReadFile(ignGolden)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ts []observatory.Territory
-	for _, f := range fc.Features {
-		ts = append(ts, observatory.Territory{Code: f.Properties.MustString("code"), Geometry: f.Geometry})
-	}
-	full := observatory.NewAdjacency(ts, observatory.AdjacencyOptions{}).Map()
 	_, adj := depAdjacency(t)
 	simplified := adj.Map()
-	pairs := 0
-	for _, tr := range ts {
-		if !slices.Equal(full[tr.Code], simplified[tr.Code]) {
-			t.Errorf("%s: full resolution %v, simplified %v", tr.Code, full[tr.Code], simplified[tr.Code])
+	pairs, lines := 0, strings.Split(strings.TrimSpace(string(b)), "\n")
+	for _, line := range lines {
+		code, list, _ := strings.Cut(line, ":")
+		want := strings.Fields(list)
+		if !slices.Equal(want, simplified[code]) {
+			t.Errorf("%s: full resolution %v, simplified %v", code, want, simplified[code])
 		}
-		pairs += len(full[tr.Code])
+		pairs += len(want)
 	}
-	if pairs/2 < 200 {
-		t.Errorf("%d pairs of neighbours in full resolution, want over 200", pairs/2)
+	if pairs/2 != 238 || len(lines) != 101 {
+		t.Errorf("%d pairs of neighbours among %d départements in full resolution, want 238 among 101", pairs/2, len(lines))
 	}
 }
 
 func BenchmarkAdjacency(b *testing.B) {
-	g, err := datasets.Geography()
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := datasetstest.Geo(b)
 	deps := g.Departements()
 	for b.Loop() {
 		observatory.NewAdjacency(deps, observatory.AdjacencyOptions{})

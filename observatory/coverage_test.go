@@ -15,11 +15,12 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -88,10 +89,7 @@ func goldenFC(t *testing.T, name string, fc *geojson.FeatureCollection) {
 
 func geoGazetteer(t testing.TB) *observatory.Gazetteer {
 	t.Helper()
-	g, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := datasetstest.Geo(t)
 	return g
 }
 

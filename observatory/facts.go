@@ -71,6 +71,8 @@ type FactStore interface {
 	// Years lists the label years of the catalogue and the survey years of
 	// BMO, each ascending.
 	Years(ctx context.Context) (label, survey []int, err error)
+	// Waves lists the catalogue's labelling waves, ascending.
+	Waves(ctx context.Context) ([]int, error)
 	// Families lists the job families of the referential and the catalogue.
 	Families(ctx context.Context) ([]string, error)
 }

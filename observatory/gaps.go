@@ -71,6 +71,10 @@ type Orientation struct {
 	WidthKm  float64 `json:"width_km"`
 	// Elongation is LengthKm / WidthKm, rounded to 0.01.
 	Elongation float64 `json:"elongation"`
+	// Ends are the axis's two ends [lon, lat], through the centroid and as
+	// long as the outlines' extent along it, the eastern end first: what a
+	// map draws as the zone's axis.
+	Ends [2][2]float64 `json:"axis_ends"`
 }
 
 // GapOptions tunes FindGaps; the zero value keeps every gap.
@@ -204,6 +208,13 @@ func orientation(members []*Territory, centroids []orb.Point, weights []float64,
 	}
 	o.Axis = axisName(o.BearingDeg)
 	if maxA >= minA {
+		end := func(a float64) [2]float64 {
+			return [2]float64{round5(origin[0] + a*ux/kx), round5(origin[1] + a*uy/kmPerDegree)}
+		}
+		o.Ends = [2][2]float64{end(maxA), end(minA)}
+		if o.Ends[0][0] < o.Ends[1][0] {
+			o.Ends[0], o.Ends[1] = o.Ends[1], o.Ends[0]
+		}
 		length, width := maxA-minA, maxC-minC
 		o.LengthKm, o.WidthKm = math.Round(length), math.Round(width)
 		if width > 0 {

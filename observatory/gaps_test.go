@@ -6,8 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb/geo"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // grid is rows × cols square territories of side km, row 0 in the south,

@@ -3,9 +3,10 @@ package observatory_test
 import (
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
+
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 func TestNormalizeName(t *testing.T) {
@@ -133,10 +134,7 @@ func TestGazetteerCommunes(t *testing.T) {
 
 // The real gazetteer: names and codes as publishers write them.
 func TestGazetteerNormalizeReal(t *testing.T) {
-	g, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := datasetstest.Geo(t)
 	for in, want := range map[string]string{
 		"Guadeloupe": "971", "guyane": "973", "Mayotte": "976", "Réunion": "974", "2B - Haute-Corse": "2B",
 		"Seine-Saint-Denis": "93", "Val-d'Oise": "95", "Rhône (13)": "",

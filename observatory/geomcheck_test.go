@@ -4,8 +4,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 func geomRing(pts ...float64) orb.Ring {

@@ -7,18 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-const syntheticCatalogue = "../../shared/data/synthetic/gen-formations-synthetique.csv"
+const syntheticCatalogue = "../datasets/defaults/gen-formations-synthetique.csv"
 
 func metiers(t testing.TB) *observatory.Referential {
 	t.Helper()
-	ref, err := datasets.Metiers()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := datasetstest.Reference(t).Metiers
 	return ref
 }
 

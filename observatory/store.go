@@ -15,4 +15,17 @@ type Store interface {
 	FactStore
 	JobDemandService
 	MetierService
+	Exporter
+}
+
+// Exporter writes tables as Parquet files, which the store does faster
+// than Go (DuckDB's COPY): the API's downloads use it for every table.
+type Exporter interface {
+	// TableParquet writes rows (values in names' order, Table Schema
+	// types) to a Parquet file at path with meta as key-value metadata.
+	TableParquet(ctx context.Context, names, types []string, rows func(yield func([]any) error) error,
+		meta map[string]string, path string) error
+	// QuarantineParquet writes the snapshot's quarantine, with the given
+	// columns (all when empty).
+	QuarantineParquet(ctx context.Context, fields []string, meta map[string]string, path string) error
 }

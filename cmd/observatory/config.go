@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/gen-numerique/observatory/datasets"
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
 
@@ -61,12 +60,14 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) error {
 
 func (m *Main) dir() duckdb.Dir { return duckdb.Dir{Root: m.DataDir} }
 
-func (m *Main) writer() (duckdb.Writer, *observatory.Gazetteer, error) {
-	geo, err := datasets.Geography()
+// writer loads the reference data once (geography and job referential)
+// and returns a snapshot writer on the data directory built against it.
+func (m *Main) writer() (duckdb.Writer, error) {
+	ref, err := datasets.Reference()
 	if err != nil {
-		return duckdb.Writer{}, nil, err
+		return duckdb.Writer{}, err
 	}
-	return duckdb.Writer{Dir: m.dir(), Geo: geo, Version: version}, geo, nil
+	return duckdb.Writer{Dir: m.dir(), Ref: ref, Version: version}, nil
 }
 
 // Close closes what the command opened, in reverse order.

@@ -43,11 +43,11 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 		f.Synthetic = *synthetic
 		files = append(files, f)
 	}
-	w, geo, err := m.writer()
+	w, err := m.writer()
 	if err != nil {
 		return err
 	}
-	opt := ingest.Options{Geo: geo}
+	opt := ingest.Options{Ref: w.Ref}
 	if !*quiet && isTerminal(m.Stderr) {
 		opt.Progress = func(file string, rows int) { fmt.Fprintf(m.Stderr, "\r%s: %d rows read", file, rows) }
 	}

@@ -37,10 +37,7 @@ func TestUsage(t *testing.T) {
 
 func TestIngestThenList(t *testing.T) {
 	data := t.TempDir()
-	code, out, stderr := runCmd(t, "ingest", "catalogue", "--data", data, "../../../shared/data/bad/catalogue-cp1252.csv")
-	if strings.Contains(stderr, "no such file") {
-		t.Skip("shared data not found")
-	}
+	code, out, stderr := runCmd(t, "ingest", "catalogue", "--data", data, "../../ingest/testdata/bad/catalogue-cp1252.csv")
 	if code != 0 || !strings.Contains(out, "catalogue-cp1252.csv: 2 rows read, 2 loaded (0 repaired), 0 quarantined") {
 		t.Fatalf("ingest: %d %q %q", code, out, stderr)
 	}
@@ -48,7 +45,7 @@ func TestIngestThenList(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "current") {
 		t.Fatalf("snapshots: %d %q", code, out)
 	}
-	code, _, stderr = runCmd(t, "ingest", "catalogue", "--data", data, "../../../shared/data/bad/empty.csv")
+	code, _, stderr = runCmd(t, "ingest", "catalogue", "--data", data, "../../ingest/testdata/bad/empty.csv")
 	if code != 1 || stderr != "observatory: empty.csv: empty file\n" {
 		t.Fatalf("empty file: %d %q", code, stderr)
 	}

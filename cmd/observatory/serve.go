@@ -30,7 +30,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	w, geo, err := m.writer()
+	w, err := m.writer()
 	if err != nil {
 		return err
 	}
@@ -45,8 +45,11 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	go hub.Watch(ctx, *watch)
 	go m.reloadOnHangup(ctx, hub)
 
-	cfg.Ingest = uploadIngester(w, geo, hub, m.log)
-	srv := api.New(cfg, hub, geo, m.log)
+	cfg.Ingest = uploadIngester(w, hub, m.log)
+	srv, err := api.New(cfg, hub, w.Ref, m.log)
+	if err != nil {
+		return err
+	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -59,13 +62,13 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 // uploadIngester runs an admin upload like the ingest command, then
 // switches the server to the new snapshot at once rather than at the next
 // watch tick.
-func uploadIngester(w duckdb.Writer, geo *observatory.Gazetteer, hub *duckdb.Hub, log *slog.Logger) api.IngestFunc {
+func uploadIngester(w duckdb.Writer, hub *duckdb.Hub, log *slog.Logger) api.IngestFunc {
 	return func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
 		files := make([]ingest.File, len(uploads))
 		for i, u := range uploads {
 			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 		}
-		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Geo: geo})
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref})
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +92,7 @@ func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
 		return err
 	}
 	m.log.Info("no snapshot yet: building one from the embedded default data", "data", m.DataDir)
-	rep, err := ingest.Defaults(ctx, w, ingest.Options{Geo: w.Geo})
+	rep, err := ingest.Defaults(ctx, w, ingest.Options{Ref: w.Ref})
 	if err != nil {
 		return err
 	}

@@ -37,8 +37,9 @@ type Builder struct {
 	unlock  func() // releases the data directory's ingest lock; nil once done
 }
 
-// Build starts a new snapshot in dir with the reference geography loaded.
-func Build(ctx context.Context, dir Dir, geo *observatory.Gazetteer, version string) (*Builder, error) {
+// Build starts a new snapshot in dir with the reference data (geography and
+// digital-jobs referential) loaded.
+func Build(ctx context.Context, dir Dir, ref observatory.Reference, version string) (*Builder, error) {
 	if err := dir.Init(); err != nil {
 		return nil, err
 	}
@@ -66,24 +67,24 @@ func Build(ctx context.Context, dir Dir, geo *observatory.Gazetteer, version str
 		b.release()
 		return nil, err
 	}
-	if err := b.init(ctx, geo, version); err != nil {
+	if err := b.init(ctx, ref, version); err != nil {
 		b.Abort()
 		return nil, err
 	}
 	return b, nil
 }
 
-func (b *Builder) init(ctx context.Context, geo *observatory.Gazetteer, version string) error {
+func (b *Builder) init(ctx context.Context, ref observatory.Reference, version string) error {
 	if err := migrate(ctx, b.db); err != nil {
 		return err
 	}
 	if _, err := b.db.ExecContext(ctx, `INSERT INTO snapshot_info VALUES (?, ?, ?)`, b.id, b.created, version); err != nil {
 		return err
 	}
-	if err := loadGeography(ctx, b, geo); err != nil {
+	if err := loadGeography(ctx, b, ref.Geo); err != nil {
 		return fmt.Errorf("reference geography: %w", err)
 	}
-	if err := loadMetiers(ctx, b); err != nil {
+	if err := loadMetiers(ctx, b, ref.Metiers); err != nil {
 		return fmt.Errorf("digital-jobs referential: %w", err)
 	}
 	if b.prev != "" {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
@@ -22,11 +22,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 func build(t testing.TB, dir duckdb.Dir, prefix string, n int) string {
 	t.Helper()
 	ctx := context.Background()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := duckdb.Build(ctx, dir, geo, "test")
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,9 +159,8 @@ func TestCarryOverKeepsOtherKinds(t *testing.T) {
 	ctx := context.Background()
 	dir := duckdb.Dir{Root: t.TempDir()}
 	build(t, dir, "A", 3)
-	geo, _ := datasets.Geography()
 	// A run of another kind keeps the catalogue and its provenance.
-	b, err := duckdb.Build(ctx, dir, geo, "test")
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,8 +178,7 @@ func TestAbortLeavesCurrent(t *testing.T) {
 	ctx := context.Background()
 	dir := duckdb.Dir{Root: t.TempDir()}
 	id := build(t, dir, "A", 3)
-	geo, _ := datasets.Geography()
-	b, err := duckdb.Build(ctx, dir, geo, "test")
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}

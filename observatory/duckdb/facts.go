@@ -172,6 +172,11 @@ func (d *DB) Years(ctx context.Context) (label, survey []int, err error) {
 	return label, survey, err
 }
 
+// Waves lists the labelling waves of the catalogue, ascending.
+func (d *DB) Waves(ctx context.Context) ([]int, error) {
+	return d.ints(ctx, `SELECT DISTINCT wave FROM formations WHERE wave IS NOT NULL ORDER BY wave`)
+}
+
 func (d *DB) ints(ctx context.Context, q string) ([]int, error) {
 	rows, err := d.db.QueryContext(ctx, q)
 	if err != nil {

@@ -3,37 +3,61 @@ package duckdb_test
 import (
 	"context"
 	"math"
+	"os"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
 
-// defaultsDB opens a snapshot built from the embedded default inputs: the
-// real geography and the (synthetic) catalogue.
+// defaults is one snapshot built from the embedded default inputs (the
+// real geography, BMO 2024 and the synthetic catalogue) for the whole test
+// binary, opened read-only: reading 53,000 BMO rows costs a minute under
+// -race, and no test writes to it.
+var defaults struct {
+	once sync.Once
+	root string
+	db   *duckdb.DB
+	err  error
+}
+
 func defaultsDB(t testing.TB) (*duckdb.DB, *observatory.Gazetteer) {
 	t.Helper()
-	ctx := context.Background()
-	g, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
+	ref := datasetstest.Reference(t)
+	defaults.once.Do(func() {
+		ctx := context.Background()
+		if defaults.root, defaults.err = os.MkdirTemp("", "observatory-duckdb-test-"); defaults.err != nil {
+			return
+		}
+		dir := duckdb.Dir{Root: defaults.root}
+		rep, err := ingest.Defaults(ctx, duckdb.Writer{Dir: dir, Ref: ref, Version: "test"}, ingest.Options{Ref: ref})
+		if err != nil {
+			defaults.err = err
+			return
+		}
+		defaults.db, defaults.err = duckdb.Open(ctx, dir, rep.Snapshot)
+	})
+	if defaults.err != nil {
+		t.Fatal(defaults.err)
 	}
-	dir := duckdb.Dir{Root: t.TempDir()}
-	rep, err := ingest.Defaults(ctx, duckdb.Writer{Dir: dir, Geo: g, Version: "test"}, ingest.Options{Geo: g})
-	if err != nil {
-		t.Fatal(err)
+	return defaults.db, ref.Geo
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if defaults.db != nil {
+		defaults.db.Close()
 	}
-	db, err := duckdb.Open(ctx, dir, rep.Snapshot)
-	if err != nil {
-		t.Fatal(err)
+	if defaults.root != "" {
+		os.RemoveAll(defaults.root)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db, g
+	os.Exit(code)
 }
 
 func allFormations(t testing.TB, db *duckdb.DB) []observatory.Formation {

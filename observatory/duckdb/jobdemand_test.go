@@ -6,7 +6,7 @@ import (
 	"iter"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
@@ -43,11 +43,7 @@ func seq(rows []observatory.JobDemand) iter.Seq2[*observatory.JobDemand, error] 
 func buildJD(t *testing.T, dir duckdb.Dir, file string, synthetic bool, rows []observatory.JobDemand, replace []int, codes [][3]string) *duckdb.DB {
 	t.Helper()
 	ctx := context.Background()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := duckdb.Build(ctx, dir, geo, "test")
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,8 +307,7 @@ func TestKeepJobDemand(t *testing.T) {
 	}
 
 	// A catalogue run carries job demand over whole.
-	geo, _ := datasets.Geography()
-	b, err := duckdb.Build(ctx, dir, geo, "test")
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,8 +324,7 @@ func TestKeepJobDemand(t *testing.T) {
 // a duplicate key is refused by the table.
 func TestAppendJobDemandErrors(t *testing.T) {
 	ctx := context.Background()
-	geo, _ := datasets.Geography()
-	b, err := duckdb.Build(ctx, duckdb.Dir{Root: t.TempDir()}, geo, "test")
+	b, err := duckdb.Build(ctx, duckdb.Dir{Root: t.TempDir()}, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}

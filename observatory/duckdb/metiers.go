@@ -4,25 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"slices"
 	"strings"
 
-	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// loadMetiers writes the embedded digital-jobs referential into the
-// snapshot, so that SQL joins job demand and formations to families, and
-// so that a snapshot always carries the referential its families were
-// attached with. The ingest classifies formations with the same embedded
-// referential (datasets.Metiers).
-func loadMetiers(ctx context.Context, b *Builder) error {
-	ref, err := datasets.Metiers()
-	if err != nil {
-		return err
+// loadMetiers writes the digital-jobs referential into the snapshot, so
+// that SQL joins job demand and formations to families, and so that a
+// snapshot always carries the referential its families were attached
+// with: the ingest classifies formations with the same one.
+func loadMetiers(ctx context.Context, b *Builder, ref *observatory.Referential) error {
+	if ref == nil {
+		return errors.New("no referential given")
 	}
 	ms := ref.Metiers()
-	err = b.Append(ctx, "metiers", len(ms), func(i int) []driver.Value {
+	err := b.Append(ctx, "metiers", len(ms), func(i int) []driver.Value {
 		m := ms[i]
 		// Column order: 005_metiers.sql, then 007_metiers_more.sql.
 		return []driver.Value{m.Family, m.LabelFR, m.LabelEN, int32(m.Rank), m.DescriptionFR, m.DescriptionEN, m.Aliases}

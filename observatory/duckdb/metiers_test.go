@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
 )
@@ -16,15 +16,8 @@ import (
 func buildClassified(t *testing.T, dir duckdb.Dir, rows [][3]string) *duckdb.DB {
 	t.Helper()
 	ctx := context.Background()
-	geo, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := datasets.Metiers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := duckdb.Build(ctx, dir, geo, "test")
+	ref := datasetstest.Reference(t).Metiers
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +58,7 @@ var classifiedRows = [][3]string{
 func TestSnapshotHoldsReferential(t *testing.T) {
 	ctx := context.Background()
 	dir := duckdb.Dir{Root: t.TempDir()}
-	ref, err := datasets.Metiers()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := datasetstest.Reference(t).Metiers
 	for round := 1; round <= 2; round++ { // the second snapshot starts from the first
 		db := buildClassified(t, dir, classifiedRows)
 		got, err := db.Referential(ctx)

@@ -9,11 +9,11 @@ import (
 // Writer starts snapshot builds in a data directory.
 type Writer struct {
 	Dir     Dir
-	Geo     *observatory.Gazetteer
+	Ref     observatory.Reference
 	Version string
 }
 
 // Begin starts a new snapshot.
 func (w Writer) Begin(ctx context.Context) (observatory.Batch, error) {
-	return Build(ctx, w.Dir, w.Geo, w.Version)
+	return Build(ctx, w.Dir, w.Ref, w.Version)
 }

@@ -1,4 +1,4 @@
-package api
+package export
 
 import (
 	"encoding/json"
@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-// writeGeoJSON streams t as a GeoJSON FeatureCollection (RFC 7946) of
+// WriteGeoJSON streams t as a GeoJSON FeatureCollection (RFC 7946) of
 // points taken from t.Point's columns; a row without coordinates gets a
 // null geometry, so the count of features is the count of rows. The
 // collection carries the dataset's name, snapshot, licence and synthetic
 // flag as foreign members, which GIS tools ignore and people read.
-func writeGeoJSON(w io.Writer, t Table, m fileMeta) error {
+func WriteGeoJSON(w io.Writer, t Table, m Meta) error {
 	head := struct {
 		Type      string `json:"type"`
 		Name      string `json:"name"`
@@ -31,29 +31,29 @@ func writeGeoJSON(w io.Writer, t Table, m fileMeta) error {
 	if _, err := io.WriteString(w, `,"features":[`); err != nil {
 		return err
 	}
-	lon, lat, id := t.index(t.Point.Lon), t.index(t.Point.Lat), t.index("id")
-	cols := t.cols()
+	lon, lat, id := t.Index(t.Point.Lon), t.Index(t.Point.Lat), t.Index("id")
+	cols := t.Cols()
 	var buf []any
 	n := 0
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	err = t.Each(func(row []any) error {
-		f := feature{Type: "Feature", Properties: make(orderedObject, 0, len(cols))}
+		f := feature{Type: "Feature", Properties: make(Object, 0, len(cols))}
 		if id >= 0 {
-			f.ID = norm(row[id])
+			f.ID = Norm(row[id])
 		}
-		x, okx := norm(row[lon]).(float64)
-		y, oky := norm(row[lat]).(float64)
+		x, okx := Norm(row[lon]).(float64)
+		y, oky := Norm(row[lat]).(float64)
 		if okx && oky {
 			f.Geometry = &point{"Point", [2]float64{x, y}}
 		}
-		buf = t.pick(row, buf)
+		buf = t.Pick(row, buf)
 		for i, v := range buf {
-			raw, err := json.Marshal(jsonValue(v))
+			raw, err := json.Marshal(JSONValue(v))
 			if err != nil {
 				return err
 			}
-			f.Properties = append(f.Properties, kv{cols[i].Name, raw})
+			f.Properties = append(f.Properties, Member{cols[i].Name, raw})
 		}
 		if n > 0 {
 			if _, err := io.WriteString(w, ","); err != nil {
@@ -71,10 +71,10 @@ func writeGeoJSON(w io.Writer, t Table, m fileMeta) error {
 }
 
 type feature struct {
-	Type       string        `json:"type"`
-	ID         any           `json:"id,omitempty"`
-	Geometry   *point        `json:"geometry"`
-	Properties orderedObject `json:"properties"`
+	Type       string `json:"type"`
+	ID         any    `json:"id,omitempty"`
+	Geometry   *point `json:"geometry"`
+	Properties Object `json:"properties"`
 }
 
 type point struct {
@@ -82,9 +82,9 @@ type point struct {
 	Coordinates [2]float64 `json:"coordinates"`
 }
 
-// jsonValue is a cell as JSON shows it: dates as YYYY-MM-DD.
-func jsonValue(v any) any {
-	v = norm(v)
+// JSONValue is a cell as JSON shows it: dates as YYYY-MM-DD.
+func JSONValue(v any) any {
+	v = Norm(v)
 	if t, ok := v.(time.Time); ok && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
 		return t.Format(time.DateOnly)
 	}

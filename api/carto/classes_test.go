@@ -1,4 +1,4 @@
-package api
+package carto
 
 import (
 	"math/rand/v2"
@@ -81,7 +81,7 @@ func TestClassify(t *testing.T) {
 		{Code: "a", Value: f(0)}, {Code: "b", Value: f(0)}, {Code: "c", Value: f(1)}, {Code: "d", Value: f(2)},
 		{Code: "e", Value: f(40)}, {Code: "f", Value: nil},
 	}
-	cl := classify(observatory.IndFormations, vals)
+	cl := Classify(observatory.IndFormations, vals)
 	// Zero stays apart from the small counts; the missing value is "na",
 	// with the hatch, never a colour of the scale.
 	if cl.Of["a"] != "c0" || cl.Of["c"] == "c0" || cl.Of["f"] != "na" || cl.Of["e"] == cl.Of["d"] {
@@ -99,37 +99,18 @@ func TestClassify(t *testing.T) {
 		t.Fatalf("counts add up to %d", total)
 	}
 
-	cov := classify(observatory.IndCoverage, []observatory.Value{
+	cov := Classify(observatory.IndCoverage, []observatory.Value{
 		{Code: "a", Value: f(0), Class: observatory.ClassNone}, {Code: "b", Value: f(2), Class: observatory.ClassAdequate},
 		{Code: "c", Value: nil},
 	})
-	if k, fill := cov.fill("a"); k != "none" || fill != coverageFill["none"] {
+	if k, fill := cov.Fill("a"); k != "none" || fill != coverageFill["none"] {
 		t.Errorf("coverage none: %s %s", k, fill)
 	}
-	if k, _ := cov.fill("c"); k != "na" {
+	if k, _ := cov.Fill("c"); k != "na" {
 		t.Errorf("coverage without class: %s", k)
 	}
-	if k, _ := cov.fill("zz"); k != "na" {
+	if k, _ := cov.Fill("zz"); k != "na" {
 		t.Errorf("unknown territory: %s", k)
-	}
-}
-
-func TestFormatNumber(t *testing.T) {
-	for _, c := range []struct {
-		v        float64
-		lang     string
-		expected string
-	}{
-		{1234567, "fr", "1\u202f234\u202f567"},
-		{1234567, "en", "1,234,567"},
-		{12.345, "fr", "12,3"},
-		{0.456, "en", "0.46"},
-		{-1500.5, "fr", "-1\u202f500,5"},
-		{0, "fr", "0"},
-	} {
-		if got := formatNumber(c.v, c.lang); got != c.expected {
-			t.Errorf("formatNumber(%v, %s) = %q, want %q", c.v, c.lang, got, c.expected)
-		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package api
+package export
 
 import (
 	"fmt"
@@ -16,13 +16,13 @@ import (
 // forbids "/" in sheet names, hence the dash.
 const metaSheet = "Métadonnées – Metadata"
 
-// writeXLSX writes t as a workbook a journalist can open and sort at once:
+// WriteXLSX writes t as a workbook a journalist can open and sort at once:
 // typed cells (numbers, dates with a date format, booleans), a bold filled
 // header frozen above the rows, an autofilter over the whole range, column
 // widths by type, and a second sheet with the dataset's metadata. Rows go
 // through excelize's StreamWriter, which spills to a temporary file, so a
 // large table is never held in memory.
-func writeXLSX(w io.Writer, t Table, m fileMeta) error {
+func WriteXLSX(w io.Writer, t Table, m Meta) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := sheetName(m.Dataset.Name)
@@ -37,7 +37,7 @@ func writeXLSX(w io.Writer, t Table, m fileMeta) error {
 	if err != nil {
 		return err
 	}
-	cols := t.cols()
+	cols := t.Cols()
 	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
 			return err
@@ -59,7 +59,7 @@ func writeXLSX(w io.Writer, t Table, m fileMeta) error {
 	var buf []any
 	err = t.Each(func(row []any) error {
 		rowN++
-		buf = t.pick(row, buf)
+		buf = t.Pick(row, buf)
 		for i, v := range buf {
 			out[i] = st.cell(v)
 		}
@@ -128,13 +128,13 @@ func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
 // neutralised like CSV, so a cell can never become a formula, even when
 // someone edits it and presses Enter.
 func (st xlsxStyles) cell(v any) any {
-	switch x := norm(v).(type) {
+	switch x := Norm(v).(type) {
 	case nil:
 		return nil
 	case string:
-		return neutralise(x)
+		return Neutralise(x)
 	case []string:
-		return neutralise(strings.Join(x, "|"))
+		return Neutralise(strings.Join(x, "|"))
 	case time.Time:
 		return excelize.Cell{StyleID: st.date, Value: x}
 	default:
@@ -172,7 +172,7 @@ func sheetName(s string) string {
 
 // writeMetaSheet writes the dataset's description: titles, licence,
 // provenance with SHA-256, snapshot, synthetic notice, then the columns.
-func writeMetaSheet(f *excelize.File, st xlsxStyles, m fileMeta) error {
+func writeMetaSheet(f *excelize.File, st xlsxStyles, m Meta) error {
 	if _, err := f.NewSheet(metaSheet); err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func writeMetaSheet(f *excelize.File, st xlsxStyles, m fileMeta) error {
 		if c.Description != "" {
 			desc = strings.TrimPrefix(desc+" — "+c.Description, " — ")
 		}
-		if err := f.SetSheetRow(metaSheet, fmt.Sprintf("A%d", r), &[]any{neutralise(c.Name), c.Type, neutralise(desc)}); err != nil {
+		if err := f.SetSheetRow(metaSheet, fmt.Sprintf("A%d", r), &[]any{Neutralise(c.Name), c.Type, Neutralise(desc)}); err != nil {
 			return err
 		}
 	}
@@ -239,11 +239,11 @@ func writeMetaSheet(f *excelize.File, st xlsxStyles, m fileMeta) error {
 
 func setMetaRow(f *excelize.File, st xlsxStyles, r int, k, v string) error {
 	a, b := fmt.Sprintf("A%d", r), fmt.Sprintf("B%d", r)
-	if err := f.SetCellStr(metaSheet, a, neutralise(k)); err != nil {
+	if err := f.SetCellStr(metaSheet, a, Neutralise(k)); err != nil {
 		return err
 	}
 	if err := f.SetCellStyle(metaSheet, a, a, st.key); err != nil {
 		return err
 	}
-	return f.SetCellStr(metaSheet, b, neutralise(v))
+	return f.SetCellStr(metaSheet, b, Neutralise(v))
 }

@@ -1,4 +1,4 @@
-package api
+package carto
 
 import (
 	"math"
@@ -9,7 +9,7 @@ import (
 
 // A map class: the colour of the territories whose value falls in it, and
 // what the legend says of it.
-type mapClass struct {
+type Class struct {
 	Key      string  // "c0".."c6", a coverage class, or "na"
 	Fill     string  // colour, or "url(#na)" for the hatch
 	Min, Max float64 // bounds of the values in the class (numeric classes)
@@ -18,8 +18,8 @@ type mapClass struct {
 }
 
 // Classing assigns each territory of a map to a class.
-type classing struct {
-	Classes []mapClass        // in legend order; "na" last when present
+type Classing struct {
+	Classes []Class           // in legend order; "na" last when present
 	Of      map[string]string // territory code -> class key
 }
 
@@ -54,10 +54,10 @@ var coverageFill = map[string]string{
 
 var coverageOrder = []string{observatory.ClassNone, observatory.ClassLow, observatory.ClassAdequate}
 
-// classify builds the classes of one indicator's values: the coverage
+// Classify builds the classes of one indicator's values: the coverage
 // classes for the coverage indicator, natural breaks otherwise.
-func classify(ind string, vals []observatory.Value) classing {
-	cl := classing{Of: make(map[string]string, len(vals))}
+func Classify(ind string, vals []observatory.Value) Classing {
+	cl := Classing{Of: make(map[string]string, len(vals))}
 	if ind == observatory.IndCoverage {
 		count := map[string]int{}
 		for _, v := range vals {
@@ -67,7 +67,7 @@ func classify(ind string, vals []observatory.Value) classing {
 			}
 		}
 		for _, k := range coverageOrder {
-			cl.Classes = append(cl.Classes, mapClass{Key: k, Fill: coverageFill[k], Count: count[k]})
+			cl.Classes = append(cl.Classes, Class{Key: k, Fill: coverageFill[k], Count: count[k]})
 		}
 	} else {
 		var xs []float64
@@ -79,7 +79,7 @@ func classify(ind string, vals []observatory.Value) classing {
 		groups := breaksWithZero(xs, maxClasses)
 		pal := ylGnBu[max(len(groups), 1)]
 		for i, g := range groups {
-			cl.Classes = append(cl.Classes, mapClass{Key: classKey(i), Fill: pal[i], Min: g[0], Max: g[1]})
+			cl.Classes = append(cl.Classes, Class{Key: classKey(i), Fill: pal[i], Min: g[0], Max: g[1]})
 		}
 		for _, v := range vals {
 			if v.Value == nil {
@@ -102,7 +102,7 @@ func classify(ind string, vals []observatory.Value) classing {
 		}
 	}
 	if na > 0 {
-		cl.Classes = append(cl.Classes, mapClass{Key: "na", Fill: naFill, Count: na})
+		cl.Classes = append(cl.Classes, Class{Key: "na", Fill: naFill, Count: na})
 	}
 	return cl
 }
@@ -111,7 +111,7 @@ func classKey(i int) string { return "c" + string(rune('0'+i)) }
 
 // fill returns the colour of a territory; territories the values do not
 // name are not available.
-func (cl classing) fill(code string) (key, fill string) {
+func (cl Classing) Fill(code string) (key, fill string) {
 	key, ok := cl.Of[code]
 	if !ok {
 		return "na", naFill

@@ -1,4 +1,4 @@
-package api
+package carto
 
 import (
 	"image"
@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -22,11 +21,11 @@ import (
 // slide or a report.
 const pngScale = 1.5
 
-// writePNG rasterises the scene the way writeSVG draws it, in pure Go: the
+// WritePNG rasterises the scene the way WriteSVG draws it, in pure Go: the
 // outlines are filled with x/image/vector (non-zero rule, as in the SVG),
 // strokes are drawn as quadrilaterals, text with the Go fonts, which cover
 // the accents of every French name.
-func writePNG(w io.Writer, sc *mapScene) error {
+func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
 	top, height := 0.0, mapH
 	if sc.Standalone {
 		top, height = headerH, mapH+headerH+footerH
@@ -34,17 +33,13 @@ func writePNG(w io.Writer, sc *mapScene) error {
 	img := image.NewRGBA(image.Rect(0, 0, int(mapW*pngScale), int(math.Ceil(height*pngScale))))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	r := &raster{img: img, s: pngScale}
-	fonts, err := loadFonts()
-	if err != nil {
-		return err
-	}
 	if sc.Standalone {
 		r.text(fonts.bold, 22, mapPad, 28, sc.Title, hexColor(textCol), false)
 		r.text(fonts.regular, 15, mapPad, 52, sc.Subtitle, hexColor(textCol), false)
 	}
 	r.dy = top
 	for _, in := range sc.Geom.Insets {
-		box := [][]pt{rect(in.X, in.Y, in.W, in.H)}
+		box := [][]Point{rect(in.X, in.Y, in.W, in.H)}
 		r.fill(box, image.NewUniform(hexColor("#eef4f8")))
 		r.stroke(box, 1, hexColor("#9fb3c2"), false)
 		r.text(fonts.regular, 13, in.X+6, in.Y+16, in.Name, hexColor(textCol), false)
@@ -67,10 +62,10 @@ func writePNG(w io.Writer, sc *mapScene) error {
 		r.stroke(z.Lines, 5, color.White, false)
 		r.stroke(z.Lines, 2.4, col, z.Diagonal)
 		if z.Diagonal && z.Axis[0] != z.Axis[1] {
-			axis := [][]pt{{z.Axis[0], z.Axis[1]}}
+			axis := [][]Point{{z.Axis[0], z.Axis[1]}}
 			r.stroke(axis, 6, color.White, false)
 			r.stroke(axis, 3, col, false)
-			r.fill([][]pt{arrowHead(z.Axis[0], z.Axis[1], 12)}, image.NewUniform(col))
+			r.fill([][]Point{arrowHead(z.Axis[0], z.Axis[1], 12)}, image.NewUniform(col))
 		}
 	}
 	for _, z := range sc.Zones {
@@ -98,17 +93,17 @@ func writePNG(w io.Writer, sc *mapScene) error {
 	return enc.Encode(w, img)
 }
 
-func pngLegend(r *raster, sc *mapScene, fonts *goFonts) {
+func pngLegend(r *raster, sc *Scene, fonts *Fonts) {
 	box := sc.Geom.Legend
 	rows := legendRows(sc.Legend)
 	h := float64(len(rows))*legendRowH + 12
 	y := box.Y + math.Max(0, box.H-h)
-	frame := [][]pt{rect(box.X, y, box.W, h)}
+	frame := [][]Point{rect(box.X, y, box.W, h)}
 	r.fill(frame, image.NewUniform(color.NRGBA{255, 255, 255, 230}))
 	r.stroke(frame, 1, hexColor("#bbbbbb"), false)
 	y += 8
 	for _, row := range rows {
-		sw := [][]pt{rect(box.X+8, y+2, 22, 15)}
+		sw := [][]Point{rect(box.X+8, y+2, 22, 15)}
 		switch {
 		case row.Fill == naFill:
 			r.fill(sw, hatch{})
@@ -141,13 +136,13 @@ type faceKey struct {
 	size float64
 }
 
-func (r *raster) px(p pt) (float32, float32) {
+func (r *raster) px(p Point) (float32, float32) {
 	return float32(p.X * r.s), float32((p.Y + r.dy) * r.s)
 }
 
 // fill fills polygons with src under the non-zero rule. The rasteriser
 // covers only the polygons' bounding box, so small shapes cost little.
-func (r *raster) fill(polys [][]pt, src image.Image) {
+func (r *raster) fill(polys [][]Point, src image.Image) {
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, poly := range polys {
 		for _, p := range poly {
@@ -183,26 +178,26 @@ func (r *raster) fill(polys [][]pt, src image.Image) {
 // stroke draws polylines of the given width (scene units) as one quad per
 // segment and a small disc per joint, all wound the same way so overlaps
 // add up instead of cancelling. Dashed lines follow the SVG's 7-4 pattern.
-func (r *raster) stroke(lines [][]pt, width float64, col color.Color, dashed bool) {
+func (r *raster) stroke(lines [][]Point, width float64, col color.Color, dashed bool) {
 	hw := width / 2
-	var polys [][]pt
-	add := func(a, b pt) {
+	var polys [][]Point
+	add := func(a, b Point) {
 		dx, dy := b.X-a.X, b.Y-a.Y
 		l := math.Hypot(dx, dy)
 		if l == 0 {
 			return
 		}
 		nx, ny := -dy/l*hw, dx/l*hw
-		polys = append(polys, []pt{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}, {a.X + nx, a.Y + ny}})
+		polys = append(polys, []Point{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}, {a.X + nx, a.Y + ny}})
 	}
-	joint := func(c pt) {
+	joint := func(c Point) {
 		if hw*r.s < 0.75 {
 			return // thinner than a pixel: the quads suffice
 		}
-		d := make([]pt, 0, 9)
+		d := make([]Point, 0, 9)
 		for k := 0; k <= 8; k++ {
 			a := -float64(k) * math.Pi / 4 // same winding as the quads
-			d = append(d, pt{c.X + hw*math.Cos(a), c.Y + hw*math.Sin(a)})
+			d = append(d, Point{c.X + hw*math.Cos(a), c.Y + hw*math.Sin(a)})
 		}
 		polys = append(polys, d)
 	}
@@ -238,7 +233,7 @@ func (r *raster) stroke(lines [][]pt, width float64, col color.Color, dashed boo
 	r.fill(orient(polys), image.NewUniform(col))
 }
 
-func orient(polys [][]pt) [][]pt {
+func orient(polys [][]Point) [][]Point {
 	for _, p := range polys {
 		if ringArea(p) > 0 {
 			for i, j := 0, len(p)-1; i < j; i, j = i+1, j-1 {
@@ -249,20 +244,20 @@ func orient(polys [][]pt) [][]pt {
 	return polys
 }
 
-func lerp(a, b pt, f float64) pt { return pt{a.X + (b.X-a.X)*f, a.Y + (b.Y-a.Y)*f} }
+func lerp(a, b Point, f float64) Point { return Point{a.X + (b.X-a.X)*f, a.Y + (b.Y-a.Y)*f} }
 
-func rect(x, y, w, h float64) []pt {
-	return []pt{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}
+func rect(x, y, w, h float64) []Point {
+	return []Point{{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}, {x, y}}
 }
 
 // arrowHead is a triangle at b pointing away from a.
-func arrowHead(a, b pt, size float64) []pt {
+func arrowHead(a, b Point, size float64) []Point {
 	dx, dy := b.X-a.X, b.Y-a.Y
 	l := math.Hypot(dx, dy)
 	ux, uy := dx/l, dy/l
-	tip := pt{b.X + ux*size/2, b.Y + uy*size/2}
-	base := pt{b.X - ux*size/2, b.Y - uy*size/2}
-	return []pt{tip, {base.X - uy*size/2, base.Y + ux*size/2}, {base.X + uy*size/2, base.Y - ux*size/2}, tip}
+	tip := Point{b.X + ux*size/2, b.Y + uy*size/2}
+	base := Point{b.X - ux*size/2, b.Y - uy*size/2}
+	return []Point{tip, {base.X - uy*size/2, base.Y + ux*size/2}, {base.X + uy*size/2, base.Y - ux*size/2}, tip}
 }
 
 // text draws s with its baseline at (x, y), centred on x when centre is
@@ -319,9 +314,12 @@ func hexColor(s string) color.Color {
 	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
 }
 
-type goFonts struct{ regular, bold *opentype.Font }
+// Fonts are the parsed Go fonts the PNG is drawn with: parse them once
+// (LoadFonts) and share them; they are read-only.
+type Fonts struct{ regular, bold *opentype.Font }
 
-var fontsOnce = sync.OnceValues(func() (*goFonts, error) {
+// LoadFonts parses the embedded Go fonts.
+func LoadFonts() (*Fonts, error) {
 	reg, err := opentype.Parse(goregular.TTF)
 	if err != nil {
 		return nil, err
@@ -330,7 +328,5 @@ var fontsOnce = sync.OnceValues(func() (*goFonts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &goFonts{reg, bold}, nil
-})
-
-func loadFonts() (*goFonts, error) { return fontsOnce() }
+	return &Fonts{reg, bold}, nil
+}

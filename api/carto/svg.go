@@ -1,4 +1,4 @@
-package api
+package carto
 
 import (
 	"fmt"
@@ -8,26 +8,26 @@ import (
 	"strings"
 )
 
-// mapScene is everything one map shows, resolved to text in the reader's
+// Scene is everything one map shows, resolved to text in the reader's
 // language; the SVG and PNG writers only draw it.
-type mapScene struct {
-	Geom       *mapGeom
+type Scene struct {
+	Geom       *Atlas
 	Standalone bool // a file of its own: header, legend and footer drawn in
 	Lang       string
 	Title      string // indicator, level, filters
 	Subtitle   string
 	Desc       string // for screen readers: what the map shows and where the table is
-	Shapes     []sceneShape
-	Zones      []sceneZone
-	Legend     sceneLegend
+	Shapes     []SceneShape
+	Zones      []SceneZone
+	Legend     Legend
 	Footer     []string
 	Synthetic  string // the warning, when the data is synthetic
 	Selected   string // code of the territory whose profile is open
 }
 
-// sceneShape is one territory as drawn.
-type sceneShape struct {
-	*mapShape
+// SceneShape is one territory as drawn.
+type SceneShape struct {
+	*Shape
 	Value   string // raw value for data-value, "" when not available
 	Display string // "Rhône (69) : 12 formations"
 	Class   string
@@ -36,21 +36,21 @@ type sceneShape struct {
 	Near    string // ids of the gap zones it is in or touches, space-separated
 }
 
-// sceneZone is one gap zone: its outline, label and, for the empty
+// SceneZone is one gap zone: its outline, label and, for the empty
 // diagonal, its principal axis.
-type sceneZone struct {
+type SceneZone struct {
 	ID       string // "z1", ...
 	Label    string
 	Title    string // hover text: members, population, area
 	Diagonal bool
-	Lines    [][]pt
-	At       pt
-	Axis     [2]pt
+	Lines    [][]Point
+	At       Point
+	Axis     [2]Point
 }
 
-type sceneLegend struct {
+type Legend struct {
 	Title   string
-	Classes []mapClass
+	Classes []Class
 	Gap     string // label of the gap outline sample, "" when no zone
 	Diag    string // label of the diagonal sample, "" when none found
 }
@@ -72,10 +72,10 @@ const (
 	fontFamily   = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 )
 
-// writeSVG draws the scene as an SVG document. Inline (page) maps link each
+// WriteSVG draws the scene as an SVG document. Inline (page) maps link each
 // territory to its profile and leave title and legend to the page; the
 // standalone file carries them.
-func writeSVG(w io.Writer, sc *mapScene) error {
+func WriteSVG(w io.Writer, sc *Scene) error {
 	b := &strings.Builder{}
 	esc := html.EscapeString
 	top, height := 0.0, mapH
@@ -158,7 +158,7 @@ func writeSVG(w io.Writer, sc *mapScene) error {
 	}
 
 	if sc.Selected != "" {
-		if s, ok := sc.Geom.shape(sc.Selected); ok {
+		if s, ok := sc.Geom.Shape(sc.Selected); ok {
 			fmt.Fprintf(b, `<path class="selected" d="%s" fill="none" stroke="%s" stroke-width="5" stroke-linejoin="round" pointer-events="none"/>`+
 				`<path class="selected" d="%s" fill="none" stroke="#000000" stroke-width="1.4" stroke-linejoin="round" pointer-events="none"/>`+"\n", s.D, selectedHalo, s.D)
 		}
@@ -190,7 +190,7 @@ type legendRow struct {
 	Dash   bool
 }
 
-func legendRows(l sceneLegend) []legendRow {
+func legendRows(l Legend) []legendRow {
 	var rows []legendRow
 	for _, line := range wrap(l.Title, 24) {
 		rows = append(rows, legendRow{Text: line})
@@ -209,7 +209,7 @@ func legendRows(l sceneLegend) []legendRow {
 
 const legendRowH = 22.0
 
-func writeSVGLegend(b *strings.Builder, sc *mapScene) {
+func writeSVGLegend(b *strings.Builder, sc *Scene) {
 	esc := html.EscapeString
 	box := sc.Geom.Legend
 	rows := legendRows(sc.Legend)
@@ -260,7 +260,7 @@ func wrap(s string, n int) []string {
 	return lines
 }
 
-func linesData(lines [][]pt) string {
+func linesData(lines [][]Point) string {
 	var b strings.Builder
 	for _, l := range lines {
 		for i, p := range l {

@@ -1,4 +1,4 @@
-package api
+package carto
 
 import (
 	"cmp"
@@ -21,51 +21,76 @@ const (
 	mapPad     = 8.0
 )
 
-type pt struct{ X, Y float64 }
+// Point is a position on the map, in SVG user units (y grows downwards).
+type Point struct{ X, Y float64 }
 
-// mapShape is one territory's outline, projected onto the map.
-type mapShape struct {
+// Shape is one territory's outline, projected onto the map.
+type Shape struct {
 	Code, Name string
-	Inset      int    // index into mapGeom.Insets, -1 for mainland France
-	Rings      [][]pt // closed, exterior rings counter-clockwise on screen, holes clockwise
-	D          string // the SVG path data of Rings
-	Label      pt     // where a label or marker for the territory goes
+	Inset      int       // index into Atlas.Insets, -1 for mainland France
+	Rings      [][]Point // closed, exterior rings counter-clockwise on screen, holes clockwise
+	D          string    // the SVG path data of Rings
+	Label      Point     // where a label or marker for the territory goes
 	Area       float64
 }
 
-// insetBox frames one overseas territory, drawn at its own scale.
-type insetBox struct {
+// Inset frames one overseas territory, drawn at its own scale.
+type Inset struct {
 	X, Y, W, H float64
 	Code, Name string
 }
 
-// mapGeom is a level's territories projected once: outlines never change
+// Atlas is a level's territories projected once: outlines never change
 // within a binary, so every map of the level reuses them.
-type mapGeom struct {
+type Atlas struct {
 	Level  observatory.Level
-	Shapes []mapShape // by code
-	Insets []insetBox
+	Shapes []Shape // by code
+	Insets []Inset
 	index  map[string]int
 	// Legend is a stretch of sea (the Bay of Biscay) where the standalone
 	// map puts its legend.
 	Legend struct{ X, Y, W, H float64 }
+
+	mainland projection
+	insets   map[string]projection // by code of the territory an inset frames
 }
 
-var geomCache sync.Map // geomKey -> *mapGeom
+type projection func(lon, lat float64) (float64, float64)
 
-type geomKey struct {
-	geo   *observatory.Gazetteer
-	level observatory.Level
-}
-
-// mapGeometry returns the projected outlines of a level's territories.
-func mapGeometry(geo *observatory.Gazetteer, level observatory.Level) *mapGeom {
-	k := geomKey{geo, level}
-	if g, ok := geomCache.Load(k); ok {
-		return g.(*mapGeom)
+// Project places a WGS84 point on the map, in the frame of the territory
+// code: its inset for an overseas territory, the mainland otherwise.
+func (g *Atlas) Project(code string, lon, lat float64) Point {
+	pr := g.mainland
+	if p, ok := g.insets[code]; ok {
+		pr = p
 	}
-	g, _ := geomCache.LoadOrStore(k, buildGeom(level, geo.Territories(level)))
-	return g.(*mapGeom)
+	x, y := pr(lon, lat)
+	return Point{x, y}
+}
+
+// Atlases projects each level's outlines once, on first use: outlines
+// never change for a gazetteer, and every map of a level reuses them.
+type Atlases struct {
+	geo     *observatory.Gazetteer
+	mu      sync.Mutex
+	byLevel map[observatory.Level]*Atlas
+}
+
+// NewAtlases prepares the atlases of geo's levels.
+func NewAtlases(geo *observatory.Gazetteer) *Atlases {
+	return &Atlases{geo: geo, byLevel: map[observatory.Level]*Atlas{}}
+}
+
+// Level returns the projected outlines of a level's territories.
+func (a *Atlases) Level(l observatory.Level) *Atlas {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	g, ok := a.byLevel[l]
+	if !ok {
+		g = newAtlas(l, a.geo.Territories(l))
+		a.byLevel[l] = g
+	}
+	return g
 }
 
 // Lambert-93 (EPSG:2154): the conformal conic France's official maps use,
@@ -111,12 +136,11 @@ func polygons(g orb.Geometry) orb.MultiPolygon {
 	return nil
 }
 
-func buildGeom(level observatory.Level, ts []observatory.Territory) *mapGeom {
-	g := &mapGeom{Level: level, index: map[string]int{}}
+func newAtlas(level observatory.Level, ts []observatory.Territory) *Atlas {
+	g := &Atlas{Level: level, index: map[string]int{}}
 	slices.SortFunc(ts, func(a, b observatory.Territory) int { return cmp.Compare(a.Code, b.Code) })
 
 	// Mainland: Lambert-93, scaled to fit the area right of the insets.
-	type proj func(lon, lat float64) (float64, float64)
 	var metro []observatory.Territory
 	var drom []observatory.Territory
 	for _, t := range ts {
@@ -152,9 +176,9 @@ func buildGeom(level observatory.Level, ts []observatory.Territory) *mapGeom {
 	// (they span a degree or two, where that is as good as any conic).
 	n := max(len(drom), 1)
 	boxH := (mapH - float64(n+1)*mapPad) / float64(n)
-	insetProj := make(map[string]proj, len(drom))
+	insetProj := make(map[string]projection, len(drom))
 	for i, t := range drom {
-		box := insetBox{X: mapPad, Y: mapPad + float64(i)*(boxH+mapPad), W: insetW, H: boxH, Code: t.Code, Name: t.Name}
+		box := Inset{X: mapPad, Y: mapPad + float64(i)*(boxH+mapPad), W: insetW, H: boxH, Code: t.Code, Name: t.Name}
 		g.Insets = append(g.Insets, box)
 		b := polygons(t.Geometry).Bound()
 		cosLat := math.Cos((b.Min[1] + b.Max[1]) / 2 * math.Pi / 180)
@@ -170,12 +194,13 @@ func buildGeom(level observatory.Level, ts []observatory.Territory) *mapGeom {
 		}
 	}
 
+	g.mainland, g.insets = metroProj, insetProj
 	for _, t := range ts {
-		sh := mapShape{Code: t.Code, Name: t.Name, Inset: -1}
+		sh := Shape{Code: t.Code, Name: t.Name, Inset: -1}
 		pr := metroProj
 		if p, ok := insetProj[t.Code]; ok {
 			pr = p
-			sh.Inset = slices.IndexFunc(g.Insets, func(b insetBox) bool { return b.Code == t.Code })
+			sh.Inset = slices.IndexFunc(g.Insets, func(b Inset) bool { return b.Code == t.Code })
 		}
 		var best float64
 		for _, poly := range polygons(t.Geometry) {
@@ -213,11 +238,11 @@ func buildGeom(level observatory.Level, ts []observatory.Territory) *mapGeom {
 // points that round onto the previous one. Neighbours share their border's
 // points in the source, so they round to the same coordinates and the
 // border is drawn once, with no sliver.
-func projectRing(ring orb.Ring, pr func(lon, lat float64) (float64, float64)) []pt {
-	out := make([]pt, 0, len(ring))
+func projectRing(ring orb.Ring, pr func(lon, lat float64) (float64, float64)) []Point {
+	out := make([]Point, 0, len(ring))
 	for _, c := range ring {
 		x, y := pr(c[0], c[1])
-		p := pt{math.Round(x*10) / 10, math.Round(y*10) / 10}
+		p := Point{math.Round(x*10) / 10, math.Round(y*10) / 10}
 		if len(out) > 0 && out[len(out)-1] == p {
 			continue
 		}
@@ -230,7 +255,7 @@ func projectRing(ring orb.Ring, pr func(lon, lat float64) (float64, float64)) []
 }
 
 // ringArea is the signed area (shoelace) of a closed ring.
-func ringArea(r []pt) float64 {
+func ringArea(r []Point) float64 {
 	var a float64
 	for i := 1; i < len(r); i++ {
 		a += r[i-1].X*r[i].Y - r[i].X*r[i-1].Y
@@ -238,7 +263,7 @@ func ringArea(r []pt) float64 {
 	return a / 2
 }
 
-func ringCentroid(r []pt) pt {
+func ringCentroid(r []Point) Point {
 	var cx, cy, a float64
 	for i := 1; i < len(r); i++ {
 		c := r[i-1].X*r[i].Y - r[i].X*r[i-1].Y
@@ -249,10 +274,10 @@ func ringCentroid(r []pt) pt {
 	if a == 0 {
 		return r[0]
 	}
-	return pt{cx / (3 * a), cy / (3 * a)}
+	return Point{cx / (3 * a), cy / (3 * a)}
 }
 
-func pathData(rings [][]pt) string {
+func pathData(rings [][]Point) string {
 	var b strings.Builder
 	for _, r := range rings {
 		for i, p := range r[:len(r)-1] {
@@ -274,7 +299,7 @@ func writeNum(b *strings.Builder, v float64) {
 	b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
 }
 
-func (g *mapGeom) shape(code string) (*mapShape, bool) {
+func (g *Atlas) Shape(code string) (*Shape, bool) {
 	i, ok := g.index[code]
 	if !ok {
 		return nil, false
@@ -286,9 +311,9 @@ func (g *mapGeom) shape(code string) (*mapShape, bool) {
 // polylines: the segments of their rings that no other member shares.
 // Shared borders have the same rounded points on both sides, so each
 // inner segment appears twice and drops out.
-func (g *mapGeom) outline(codes []string) [][]pt {
-	type seg struct{ a, b pt }
-	key := func(a, b pt) seg {
+func (g *Atlas) Outline(codes []string) [][]Point {
+	type seg struct{ a, b Point }
+	key := func(a, b Point) seg {
 		if a.X < b.X || a.X == b.X && a.Y < b.Y {
 			return seg{a, b}
 		}
@@ -297,7 +322,7 @@ func (g *mapGeom) outline(codes []string) [][]pt {
 	count := map[seg]int{}
 	var order []seg // segments in drawing order, so chains follow the rings
 	for _, c := range codes {
-		sh, ok := g.shape(c)
+		sh, ok := g.Shape(c)
 		if !ok {
 			continue
 		}
@@ -312,7 +337,7 @@ func (g *mapGeom) outline(codes []string) [][]pt {
 	}
 	// Chain the boundary segments into polylines so dashes and joins run
 	// smoothly along the outline.
-	next := map[pt][]seg{}
+	next := map[Point][]seg{}
 	var edges []seg
 	for _, s := range order {
 		if count[key(s.a, s.b)] == 1 {
@@ -321,12 +346,12 @@ func (g *mapGeom) outline(codes []string) [][]pt {
 		}
 	}
 	used := map[seg]bool{}
-	var out [][]pt
+	var out [][]Point
 	for _, s := range edges {
 		if used[s] {
 			continue
 		}
-		line := []pt{s.a, s.b}
+		line := []Point{s.a, s.b}
 		used[s] = true
 		for cur := s.b; ; {
 			var nx *seg
