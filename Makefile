@@ -5,7 +5,7 @@ BIN     := bin/observatory
 ADDR    ?= :8080
 DATA    ?= data
 
-.PHONY: all build run test bench lint fmt clean generate
+.PHONY: all build run test bench bench-http lint fmt clean generate
 
 all: build
 
@@ -23,6 +23,16 @@ test:
 
 bench:
 	go test -run '^$$' -bench . -benchmem -count=1 ./...
+
+# Load test of the running server against a static-file ceiling (the same
+# bytes from Go's http.FileServer, and nginx when installed), with wrk, hey
+# or the built-in vegeta; docs/performance.md says how to read it. Takes a
+# while (about 30 min at the defaults, 15 with -duration 5s); not part of
+# test. For example:
+#   make bench-http BENCH_HTTP_FLAGS='-duration 5s -out docs/performance.md -section latest'
+BENCH_HTTP_FLAGS ?=
+bench-http: build
+	go run ./cmd/benchhttp -bin $(BIN) $(BENCH_HTTP_FLAGS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
