@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,6 +22,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/gen-numerique/observatory/observatory/observatorytest"
 )
 
 // chromium finds a Chromium to drive. Without one the test is skipped
@@ -32,16 +33,7 @@ func chromium(t *testing.T) string {
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but no Chromium is installed: the map page cannot be tested in a browser (apt-get install chromium)")
-	}
-	t.Skip("no Chromium installed, so the map page is not tested in a browser; install it (apt-get install chromium) or set CHROMIUM to its path")
-	return ""
+	return observatorytest.Program(t, "chromium", "chromium", "chromium-browser", "google-chrome", "headless-shell")
 }
 
 // browser is a headless Chromium, fresh profile, no network but loopback,

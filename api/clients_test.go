@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gen-numerique/observatory/observatory/observatorytest"
 )
 
 // pandasPython finds a Python with pandas and openpyxl: Debian's first,
@@ -18,7 +20,7 @@ func pandasPython(t *testing.T) string {
 			return py
 		}
 	}
-	t.Skip("no python3 with pandas and openpyxl (CI installs python3-pandas python3-openpyxl)")
+	observatorytest.Missing(t, "a python3 with pandas and openpyxl", "python3-pandas python3-openpyxl")
 	return ""
 }
 
@@ -89,10 +91,7 @@ func TestPandasReadsDownloads(t *testing.T) {
 
 // TestOGRReadsGeoJSON has GDAL's ogrinfo open the GeoJSON download.
 func TestOGRReadsGeoJSON(t *testing.T) {
-	ogr, err := exec.LookPath("ogrinfo")
-	if err != nil {
-		t.Skip("ogrinfo not installed (CI installs gdal-bin)")
-	}
+	ogr := observatorytest.Program(t, "gdal-bin", "ogrinfo")
 	e := newEnv(t)
 	dir := t.TempDir()
 	for _, q := range []string{"", "?region=84&fields=id,title,learners"} {
@@ -109,12 +108,7 @@ func TestOGRReadsGeoJSON(t *testing.T) {
 // TestLibreOfficeConvertsXLSX has LibreOffice, headless, convert the XLSX
 // downloads to CSV without error and with every row.
 func TestLibreOfficeConvertsXLSX(t *testing.T) {
-	lo, err := exec.LookPath("libreoffice")
-	if err != nil {
-		if lo, err = exec.LookPath("soffice"); err != nil {
-			t.Skip("LibreOffice not installed (CI installs libreoffice-calc-nogui)")
-		}
-	}
+	lo := observatorytest.Program(t, "libreoffice-calc-nogui", "libreoffice", "soffice")
 	e := newEnv(t)
 	dir := t.TempDir()
 	for _, c := range []struct{ path, name string }{

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -45,8 +44,6 @@ type jobDemandQuery struct {
 	Digital bool                       `json:"digital"`
 }
 
-var fapParamRe = regexp.MustCompile(`^[A-Z][0-9A-Z][A-Z][0-9]{2}$`)
-
 // jobDemand serves BMO hiring projects added up by year, territory and,
 // optionally, job family or FAP code: JSON pages, or whole files by suffix
 // (.csv .xlsx), format= or Accept, through the shared download machinery.
@@ -66,7 +63,7 @@ func (s *Server) jobDemand(c echo.Context) error {
 		f.Code = p.territory("code", f.Level)
 	}
 	f.Family = s.family(c, p)
-	if f.FAP = strings.ToUpper(p.str("fap")); f.FAP != "" && !fapParamRe.MatchString(f.FAP) {
+	if f.FAP = strings.ToUpper(p.str("fap")); f.FAP != "" && !observatory.IsFAP(f.FAP) {
 		p.fail("fap", "fap %q is not a FAP code (e.g. M1X80 in FAP 2021, M1Z80 in FAP 2009)", f.FAP)
 	}
 	switch p.str("digital") {

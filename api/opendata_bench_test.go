@@ -7,35 +7,33 @@ import (
 	"testing"
 )
 
-// BenchmarkFormations measures whole-list requests served from the response
-// cache (the same request repeated) against ones it misses (a new query
-// each time, so the handler and DuckDB run), per format.
+// BenchmarkEndpoints measures requests served from the response cache (the
+// same request repeated) against ones it misses (a new Host each time, so
+// the handler and DuckDB run), for the formations in every format, an
+// indicator and the coverage GeoJSON, identity and gzip.
 //
-//	go test -run '^$' -bench Formations -benchmem ./api/
-func BenchmarkFormations(b *testing.B) {
+//	go test -run '^$' -bench Endpoints -benchmem ./api/
+func BenchmarkEndpoints(b *testing.B) {
 	e := newEnv(b)
-	for _, format := range []string{"", ".csv", ".xlsx", ".parquet", ".geojson"} {
-		base := "/api/v1/formations" + format + "?limit=1000"
-		b.Run("hit"+format, func(b *testing.B) {
-			e.fetch(b, base)
-			b.ResetTimer()
-			n := 0
-			for i := 0; i < b.N; i++ {
-				res, body := e.fetch(b, base)
-				if res.Header.Get("X-Cache") != "hit" && format != ".xlsx" && format != ".parquet" {
-					b.Fatalf("not a hit: %v", res.Header)
+	paths := map[string]string{
+		"formations":         "/api/v1/formations?limit=1000",
+		"formations.csv":     "/api/v1/formations.csv",
+		"formations.xlsx":    "/api/v1/formations.xlsx",
+		"formations.parquet": "/api/v1/formations.parquet",
+		"formations.geojson": "/api/v1/formations.geojson",
+		"indicator":          "/api/v1/indicators/formations_per_100k?level=departement",
+		"coverage.geojson":   "/api/v1/coverage/departement.geojson",
+	}
+	for _, name := range []string{"formations", "formations.csv", "formations.xlsx", "formations.parquet",
+		"formations.geojson", "indicator", "coverage.geojson"} {
+		path := paths[name]
+		for _, enc := range []string{"identity", "gzip"} {
+			get := func(b *testing.B, host string) int {
+				req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+				if host != "" {
+					req.Host = host
 				}
-				n = len(body)
-			}
-			b.ReportMetric(float64(n), "bytes/resp")
-		})
-		b.Run("miss"+format, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				// A distinct Host each time (part of the cache key, as
-				// JSON-LD links use it): a miss for the same content.
-				req, _ := http.NewRequest(http.MethodGet, e.srv.URL+base, nil)
-				req.Host = "h" + strconv.Itoa(i) + ".test"
-				req.Header.Set("Accept-Encoding", "identity")
+				req.Header.Set("Accept-Encoding", enc)
 				res, err := http.DefaultTransport.RoundTrip(req)
 				if err != nil {
 					b.Fatal(err)
@@ -43,9 +41,26 @@ func BenchmarkFormations(b *testing.B) {
 				body, _ := io.ReadAll(res.Body)
 				res.Body.Close()
 				if res.StatusCode != 200 {
-					b.Fatalf("%d %s", res.StatusCode, body)
+					b.Fatalf("%s: %d %s", path, res.StatusCode, body)
 				}
+				return len(body)
 			}
-		})
+			b.Run("hit/"+name+"/"+enc, func(b *testing.B) {
+				n := get(b, "")
+				for b.Loop() {
+					get(b, "")
+				}
+				b.ReportMetric(float64(n), "bytes/resp")
+			})
+			b.Run("miss/"+name+"/"+enc, func(b *testing.B) {
+				i := 0
+				for b.Loop() {
+					// Part of the cache key (JSON-LD links use it): a miss
+					// for the same content.
+					i++
+					get(b, enc+strconv.Itoa(i)+".test")
+				}
+			})
+		}
 	}
 }

@@ -42,6 +42,7 @@ type mapData struct {
 	Synthetic bool
 	Families  []string
 	Notices   []string
+	ref       *observatory.Referential // family labels
 }
 
 // gapZone is a gap zone as the page shows it.
@@ -65,7 +66,7 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 	if !ind.Has(q.Level) {
 		q.Level = ind.Levels[0]
 	}
-	d := &mapData{Q: *q, Ind: ind, GapsOK: true}
+	d := &mapData{Q: *q, Ind: ind, GapsOK: true, ref: s.ref}
 	fams, err := st.Families(ctx)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 	// A share of each family needs one family to be drawn.
 	if ind.PerFamily && q.Family == "" && len(fams) > 0 {
 		q.Family = fams[0]
-		d.Notices = append(d.Notices, fmt.Sprintf(t["familyChosen"], familyLabel(q.Family, q.Lang)))
+		d.Notices = append(d.Notices, fmt.Sprintf(t["familyChosen"], s.ref.Label(q.Family, q.Lang)))
 	}
 	d.Q = *q
 	vals, err := s.indicatorsOf(c).Values(ctx, observatory.IndicatorQuery{
@@ -121,7 +122,7 @@ func (d *mapData) title() (string, string) {
 		parts = append(parts, t["allYears"])
 	}
 	if q.Family != "" {
-		parts = append(parts, familyLabel(q.Family, q.Lang))
+		parts = append(parts, d.ref.Label(q.Family, q.Lang))
 	} else {
 		parts = append(parts, t["allFamilies"])
 	}

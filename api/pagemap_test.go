@@ -92,6 +92,7 @@ func diagonalScene(tb testing.TB) (sc *carto.Scene, svgOut, pngOut []byte) {
 	d := &mapData{
 		Q:   pageQuery{Indicator: ind.ID, Level: observatory.LevelDepartement, Lang: "fr"},
 		Ind: ind, Values: vals, Classes: carto.Classify(ind.ID, vals), GapsOK: true, Synthetic: true,
+		ref: datasetstest.Reference(t).Metiers,
 	}
 	// The zones as the domain finds them, so the axis drawn is the one it
 	// computes.

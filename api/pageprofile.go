@@ -72,7 +72,7 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 	}
 	for id, v := range vals {
 		if fam, ok := strings.CutPrefix(id, observatory.IndFamilyShare+":"); ok && v.Value != nil {
-			pv.Families = append(pv.Families, profileFigure{Label: familyLabel(fam, q.Lang), Value: formatNumber(*v.Value, q.Lang) + "\u00a0%"})
+			pv.Families = append(pv.Families, profileFigure{Label: s.ref.Label(fam, q.Lang), Value: formatNumber(*v.Value, q.Lang) + "\u00a0%"})
 		}
 	}
 	slices.SortFunc(pv.Families, func(a, b profileFigure) int { return strings.Compare(a.Label, b.Label) })

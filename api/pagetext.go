@@ -185,20 +185,6 @@ var pageText = map[string]map[string]string{
 	},
 }
 
-// familyLabels are the agreed labels of the GEN job families; a family the
-// referential adds later shows its id until it gets one here.
-var familyLabels = map[string][2]string{
-	"developpement":           {"Développement web et mobile", "Web and mobile development"},
-	"integration":             {"Intégration web et front-end", "Web integration and front-end"},
-	"donnees":                 {"Données et IA", "Data and AI"},
-	"cybersecurite":           {"Cybersécurité", "Cybersecurity"},
-	"infrastructure-support":  {"Infrastructure, réseaux et support", "Infrastructure, networks and support"},
-	"design":                  {"Design, UX/UI et graphisme web", "Design, UX/UI and web graphics"},
-	"marketing-communication": {"Marketing digital et community management", "Digital marketing and community management"},
-	"gestion-de-projet":       {"Gestion de projet numérique", "Digital project management"},
-	"mediation-litteratie":    {"Médiation et littératie numériques", "Digital mediation and literacy"},
-}
-
 // unitText translates the registry's units, which are in English.
 var unitText = map[string]string{
 	"formations":                           "formations",
@@ -210,16 +196,6 @@ var unitText = map[string]string{
 	"formations per 1,000 hiring projects": "formations pour 1 000 projets",
 	"km":                                   "km",
 	"index (national rate = 1)":            "indice (taux national = 1)",
-}
-
-func familyLabel(id, lang string) string {
-	if l, ok := familyLabels[id]; ok {
-		if lang == "en" {
-			return l[1]
-		}
-		return l[0]
-	}
-	return id
 }
 
 func indicatorTitle(ind observatory.Indicator, lang string) string {

@@ -115,7 +115,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 		v.Families = []option{{"", t["allFamilies"], q.Family == ""}}
 	}
 	for _, f := range d.Families {
-		v.Families = append(v.Families, option{f, familyLabel(f, q.Lang), f == q.Family})
+		v.Families = append(v.Families, option{f, s.ref.Label(f, q.Lang), f == q.Family})
 	}
 
 	// Map and legend.
@@ -256,11 +256,8 @@ func (d *mapData) scriptConfig(v *pageView) map[string]any {
 		inds[ind.ID] = map[string]string{"title": indicatorTitle(ind, d.Q.Lang), "unit": unitLabel(ind.Unit, d.Q.Lang)}
 	}
 	fams := map[string]string{}
-	for id := range familyLabels {
-		fams[id] = familyLabel(id, d.Q.Lang)
-	}
-	for _, f := range d.Families {
-		fams[f] = familyLabel(f, d.Q.Lang)
+	for _, f := range append(d.ref.Families(), d.Families...) {
+		fams[f] = d.ref.Label(f, d.Q.Lang)
 	}
 	zones := map[string]string{}
 	for _, z := range v.Zones {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -100,12 +99,10 @@ func (p *params) departement(name string) string {
 	return v
 }
 
-var romeRe = regexp.MustCompile(`^[A-N][0-9]{4}$`)
-
 // rome reads a ROME code (a letter A–N and four digits).
 func (p *params) rome(name string) string {
 	v := strings.ToUpper(p.str(name))
-	if v != "" && !romeRe.MatchString(v) {
+	if v != "" && !observatory.IsROME(v) {
 		p.fail(name, "%s %q is not a ROME code (a letter A–N and 4 digits, e.g. M1805)", name, v)
 	}
 	return v
@@ -128,8 +125,6 @@ func (p *params) level(name string, def observatory.Level, allowed ...observator
 	return observatory.Level(v)
 }
 
-var bassinRe = regexp.MustCompile(`^[0-9]{3,4}$`)
-
 // territory reads a territory code of level l that must exist. Bassins
 // d'emploi change from one survey to the next, so only their shape is
 // checked.
@@ -141,7 +136,7 @@ func (p *params) territory(name string, l observatory.Level) string {
 		return p.departement(name)
 	case observatory.LevelBassin:
 		v := p.str(name)
-		if v != "" && !bassinRe.MatchString(v) {
+		if v != "" && !observatory.IsBassin(v) {
 			p.fail(name, "%s %q is not a BMO bassin code (3 or 4 digits, e.g. 9411)", name, v)
 		}
 		return v

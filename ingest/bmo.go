@@ -42,18 +42,12 @@ var jobDemandSchema = tabular.Schema{Name: "bmo", Columns: []tabular.Column{
 	{Key: "seasonal", Names: []string{"smet", "projets saisonniers", "dont saisonniers", "saisonniers"}},
 }}
 
+// FAP codes are at the level BMO uses (225 in FAP 2009, 228 in FAP
+// 2021): the third character tells the edition, Z in FAP 2009 (M1Z80), X
+// in FAP 2021 (M1X80); a handful of codes (G0A40, T2B60) use A or B in
+// both, and FAP 2021 has letters in second place in its new banking domain
+// (QAX01…QEX01). observatory.IsFAPOf checks them.
 var (
-	// FAP codes at the level BMO uses (225 in FAP 2009, 228 in FAP 2021):
-	// the third character tells the edition, Z in FAP 2009 (M1Z80), X in
-	// FAP 2021 (M1X80); a handful of codes (G0A40, T2B60) use A or B in
-	// both, and FAP 2021 has letters in second place in its new banking
-	// domain (QAX01…QEX01).
-	fapRe        = regexp.MustCompile(`^[A-Z][0-9A-Z][A-Z][0-9]{2}$`)
-	fapEditionRe = map[string]*regexp.Regexp{
-		observatory.FAP2009: regexp.MustCompile(`^[A-Z][0-9][ZAB][0-9]{2}$`),
-		observatory.FAP2021: regexp.MustCompile(`^[A-Z][0-9A-Z][XAB][0-9]{2}$`),
-	}
-	bassinRe     = regexp.MustCompile(`^[0-9]{2,6}$`)
 	yearInName   = regexp.MustCompile(`(?:^|[^0-9])(20[0-9]{2})(?:[^0-9]|$)`)
 	yearInBassin = regexp.MustCompile(`([0-9]{2}|[0-9]{4})$`)
 )
@@ -295,14 +289,14 @@ func (fr *bmoFile) check(c *rowCheck) {
 	switch {
 	case r.FAPCode == "":
 		c.fail("fap", "", "no FAP code")
-	case !fapRe.MatchString(r.FAPCode):
+	case !observatory.IsFAP(r.FAPCode):
 		c.fail("fap", r.FAPCode, "%q is not a FAP code (a letter, a digit, a letter and two digits, e.g. %s)", r.FAPCode, exampleFAP(r.FAPEdition))
-	case !fapEditionRe[r.FAPEdition].MatchString(r.FAPCode):
+	case !observatory.IsFAPOf(r.FAPEdition, r.FAPCode):
 		other := observatory.FAP2009
 		if r.FAPEdition == other {
 			other = observatory.FAP2021
 		}
-		if fapEditionRe[other].MatchString(r.FAPCode) {
+		if observatory.IsFAPOf(other, r.FAPCode) {
 			c.fail("fap", r.FAPCode, "FAP code %s has the shape of %s, but a %d survey codes jobs in %s (e.g. %s)",
 				r.FAPCode, other, r.Year, r.FAPEdition, exampleFAP(r.FAPEdition))
 		} else {
@@ -316,7 +310,7 @@ func (fr *bmoFile) check(c *rowCheck) {
 	switch {
 	case r.Bassin == "":
 		c.fail("bassin", "", "no bassin d'emploi code")
-	case !bassinRe.MatchString(r.Bassin):
+	case !observatory.IsBassin(r.Bassin):
 		c.fail("bassin", r.Bassin, "%q is not a bassin d'emploi code (2 to 6 digits)", r.Bassin)
 	}
 	r.BassinName = c.val("bassin_name")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"github.com/gen-numerique/observatory/ingest/tabular"
@@ -193,8 +192,6 @@ func hasAny(cols map[string]string, keys []string) bool {
 	}
 	return false
 }
-
-var romeRe = regexp.MustCompile(`^[A-N][0-9]{4}$`)
 
 // duplicates quarantines a row that repeats an earlier one exactly, or that
 // reuses an id with different content.

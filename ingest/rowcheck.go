@@ -312,7 +312,7 @@ func (c *rowCheck) romeCodes() []string {
 		if code == "" {
 			continue
 		}
-		if !romeRe.MatchString(code) {
+		if !observatory.IsROME(code) {
 			c.fail("rome", c.val("rome"), "%q is not a ROME code (a letter A–N and 4 digits)", code)
 			return nil
 		}

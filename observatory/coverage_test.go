@@ -21,6 +21,7 @@ import (
 
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
+	"github.com/gen-numerique/observatory/observatory/observatorytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -347,10 +348,7 @@ func TestGapFeaturesDissolve(t *testing.T) {
 
 // GDAL reads what we write. CI installs gdal-bin; elsewhere the test skips.
 func TestCoverageOgrinfo(t *testing.T) {
-	ogrinfo, err := exec.LookPath("ogrinfo")
-	if err != nil {
-		t.Skip("ogrinfo (GDAL) not on PATH: install gdal-bin to run this test")
-	}
+	ogrinfo := observatorytest.Program(t, "gdal-bin", "ogrinfo")
 	g, adj := depAdjacency(t)
 	deps := g.Departements()
 	gaps := observatory.FindGaps(deps, adj, gapSet(append(slices.Clone(diagonal2016), "974", "2A")...), observatory.GapOptions{})

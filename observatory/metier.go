@@ -247,6 +247,20 @@ func (r *Referential) Families() []string {
 	return out
 }
 
+// Label is a family's label in French or (lang "en") English; the id for
+// a family the referential does not know.
+func (r *Referential) Label(family, lang string) string {
+	for _, m := range r.metiers {
+		if m.Family == family {
+			if lang == "en" {
+				return m.LabelEN
+			}
+			return m.LabelFR
+		}
+	}
+	return family
+}
+
 // FamilyOf returns the family a code belongs to.
 func (r *Referential) FamilyOf(scheme, code string) (string, bool) {
 	f, ok := r.byCode[[2]string{scheme, strings.ToUpper(strings.TrimSpace(code))}]

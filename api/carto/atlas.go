@@ -97,6 +97,8 @@ func (a *Atlases) Level(l observatory.Level) *Atlas {
 // on GRS80, standard parallels 44°N and 49°N, origin 46°30'N 3°E. It keeps
 // shapes and areas of the mainland as readers know them, which a plain
 // equirectangular projection does not at this latitude.
+// Written out (IGN's formulas) rather than through PROJ: one projection
+// does not justify cgo, and it is checked against IGN's reference points.
 var l93 = func() (p struct{ n, f, rho0 float64 }) {
 	const e = 0.0818191910428158 // GRS80 first eccentricity
 	rad := math.Pi / 180

@@ -152,6 +152,8 @@ func breaksWithZero(xs []float64, k int) [][2]float64 {
 // returns each class's [min, max]. Fewer distinct values than k give one
 // class per value. With n ≤ a few hundred territories, the O(k·n²) dynamic
 // programme costs well under a millisecond.
+// Hand-written: the Go libraries found offer Jenks' approximation, not the
+// exact optimum, and this is 60 lines.
 func naturalBreaks(xs []float64, k int) [][2]float64 {
 	if len(xs) == 0 {
 		return nil

@@ -25,6 +25,9 @@ const pngScale = 1.5
 // outlines are filled with x/image/vector (non-zero rule, as in the SVG),
 // strokes are drawn as quadrilaterals, text with the Go fonts, which cover
 // the accents of every French name.
+// The rasteriser is ours over x/image because the SVG renderers in Go
+// (oksvg, canvas) either miss what the map uses or pull in cgo; this keeps
+// the PNG identical in shapes to the SVG from one scene.
 func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
 	top, height := 0.0, mapH
 	if sc.Standalone {

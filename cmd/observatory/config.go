@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -38,8 +39,33 @@ func (m *Main) commonFlags(fs *flag.FlagSet) {
 	fs.StringVar(&m.LogFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (env OBSERVATORY_LOG_FORMAT)")
 }
 
+// parse reads a subcommand's flags, wherever they stand among its
+// arguments (observatory ingest catalogue FILE --data DIR), and sets up
+// logging. -h prints the subcommand's help on stdout: asking for it is not
+// an error.
 func (m *Main) parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	usage := fs.Usage
+	fs.Usage = func() {} // shown below, where it belongs
+	defer func() { fs.Usage = usage }()
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(m.Stdout)
+				usage()
+				return errHelp
+			}
+			usage()
+			return usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+	// Parse again over the positional arguments alone, so fs.Args() gives
+	// them to the subcommand.
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return usageError{err.Error()}
 	}
 	var lvl slog.Level
@@ -69,6 +95,9 @@ func (m *Main) writer() (duckdb.Writer, error) {
 	}
 	return duckdb.Writer{Dir: m.dir(), Ref: ref, Version: version}, nil
 }
+
+// errHelp reports that help was printed: the command ends with status 0.
+var errHelp = errors.New("help printed")
 
 // Close closes what the command opened, in reverse order.
 func (m *Main) Close() {

@@ -19,8 +19,13 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 	synthetic := fs.Bool("synthetic", false, "flag the inputs as synthetic data, whatever their names say")
 	quiet := fs.Bool("quiet", false, "no progress or quarantine listing")
 	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "Usage: observatory ingest KIND [flags] FILE...\n\nKinds: %v\n\nFlags:\n", ingest.Kinds())
+		fmt.Fprintf(fs.Output(), "Usage: observatory ingest KIND [flags] FILE...\n\nKinds: %v\n\nFlags:\n", ingest.Kinds())
 		fs.PrintDefaults()
+	}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fs.SetOutput(m.Stdout)
+		fs.Usage()
+		return errHelp
 	}
 	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
 		fs.Usage()

@@ -35,6 +35,30 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// Help is asked for, not a mistake: it goes to stdout with status 0, for
+// the command and each subcommand.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}, {"--help"}, {"serve", "-h"}, {"ingest", "-h"}, {"ingest", "catalogue", "-h"},
+		{"snapshots", "--help"}} {
+		code, out, stderr := runCmd(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage") || stderr != "" || strings.Contains(out, "help requested") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, stderr)
+		}
+	}
+}
+
+// Flags may come after the file names.
+func TestFlagsAfterFiles(t *testing.T) {
+	data := t.TempDir()
+	code, out, stderr := runCmd(t, "ingest", "catalogue", "../../ingest/testdata/bad/catalogue-cp1252.csv", "--data", data, "--quiet")
+	if code != 0 || !strings.Contains(out, "catalogue-cp1252.csv: 2 rows read") || strings.Contains(out, "note:") {
+		t.Fatalf("ingest FILE --data DIR --quiet: %d %q %q", code, out, stderr)
+	}
+	if code, out, _ := runCmd(t, "snapshots", "--data", data); code != 0 || strings.Count(out, "\n") != 2 {
+		t.Fatalf("the snapshot is not in --data: %d %q", code, out)
+	}
+}
+
 func TestIngestThenList(t *testing.T) {
 	data := t.TempDir()
 	code, out, stderr := runCmd(t, "ingest", "catalogue", "--data", data, "../../ingest/testdata/bad/catalogue-cp1252.csv")

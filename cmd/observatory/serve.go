@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -20,6 +21,10 @@ import (
 func (m *Main) Serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	m.commonFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: observatory serve [flags]\n\nServes the API and the map page; on an empty data directory, builds a first snapshot from the embedded data.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	cfg := api.Config{Version: version}
 	fs.StringVar(&cfg.Addr, "addr", env("ADDR", ":8080"), "listen address (env OBSERVATORY_ADDR)")
 	fs.StringVar(&cfg.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "bearer token for admin routes; empty disables them (env OBSERVATORY_ADMIN_TOKEN)")

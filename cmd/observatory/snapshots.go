@@ -15,6 +15,10 @@ import (
 func (m *Main) Snapshots(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("snapshots", flag.ContinueOnError)
 	m.commonFlags(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: observatory snapshots [flags]\n\nLists the snapshots of the data directory.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	if err := m.parse(fs, args); err != nil {
 		return err
 	}

@@ -340,6 +340,9 @@ func sniffSeparators(p []byte) []byte {
 
 // csvSource is an RFC 4180 reader with Excel's tolerance for stray quotes,
 // a cap on cell size that keeps memory flat, and line numbers.
+// Hand-written because encoding/csv rejects stray quotes (real exports have
+// them), reads a whole record however large its cells, and numbers records
+// rather than the lines a spreadsheet user sees.
 type csvSource struct {
 	br      *bufio.Reader
 	sep     byte
