@@ -4,12 +4,12 @@ package api
 // fields, caching, datasets, OpenAPI). Formations (formations.go) is the
 // worked example; a new endpoint, say /api/v1/job-demand, writes:
 //
-//  1. Routes (routes.go), in the `data` group so it gets the snapshot, the
+//  1. Routes (routes.go), in the `api` group so it gets the snapshot, the
 //     ETag/304, the response cache and gzip; the suffix route gives
 //     .csv .xlsx .parquet .geojson:
 //
-//     data.GET("/job-demand", s.jobDemand)
-//     data.GET("/job-demand.:format", s.jobDemand)
+//     api.GET("/job-demand", s.jobDemand)
+//     api.GET("/job-demand.:format", s.jobDemand)
 //
 //  2. The handler reads the list parameters with the generic helpers:
 //
@@ -22,21 +22,21 @@ package api
 //     if fm != FormatJSON { return s.download(c, fm, table.Select(fields)) }
 //     ... JSON page as before, items through project(items, fields) ...
 //
-//     where table is a export.Table: Name (the dataset name), Columns (name, export.Table
-//     Schema type, description), Each (streams rows in Columns order;
+//     where table is an export.Table: Name (the dataset name), Columns
+//     (name, Table Schema type, description), Each (streams rows in Columns order;
 //     typed Go values: string, int, float64, bool, time.Time, []string,
 //     or pointers to them, nil for missing), Synthetic, and optionally
 //     Point (lon/lat columns → GeoJSON) and Parquet (a store method that
 //     COPYs the same query to a file; see DB.FormationsParquet).
 //
 //  3. The dataset (datasets.go): append its metadata to
-//     datasets.Catalogue (datasets/catalogue.go) and register how to build
-//     its whole table:
+//     datasets.Catalogue (datasets/catalogue.go), declare how to build its
+//     whole table in the resource's file, and list that in registered():
 //
-//     func init() {
-//         registerDataset(datasetSpec{Name: "job-demand", List: "/api/v1/job-demand",
+//     func jobDemandSpecs() []datasetSpec {
+//         return []datasetSpec{{Name: "job-demand", List: "/api/v1/job-demand",
 //             Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
-//             Table: func(s *Server, c echo.Context) (export.Table, error) { ... }})
+//             Table: func(s *Server, c echo.Context) (export.Table, error) { ... }}}
 //     }
 //
 //  4. OpenAPI (openapi.json): document the paths; TestOpenAPIRoutes fails

@@ -162,6 +162,19 @@ func TestFormationFormats(t *testing.T) {
 		}
 	})
 
+	t.Run("file names", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/api/v1/formations.csv?region=84&dialect=fr":          "formations-region-84-fr-" + date + ".csv",
+			"/api/v1/formations.csv?dialect=rfc4180&limit=10":      "formations-" + date + ".csv",
+			"/api/v1/formations.geojson?family=donnees&fields=id":  "formations-family-donnees-" + date + ".geojson",
+			"/api/v1/formations.csv?q=Cyber%20S%C3%A9curit%C3%A9": "formations-q-cyber-securite-" + date + ".csv",
+		} {
+			res, _ := e.fetch(t, path)
+			if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="`+want+`"` {
+				t.Errorf("%s: Content-Disposition %q, want %s", path, cd, want)
+			}
+		}
+	})
 	t.Run("xlsx", func(t *testing.T) {
 		res, body := e.fetch(t, "/api/v1/formations.xlsx?"+filter)
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
