@@ -164,9 +164,9 @@ func TestFormationFormats(t *testing.T) {
 
 	t.Run("file names", func(t *testing.T) {
 		for path, want := range map[string]string{
-			"/api/v1/formations.csv?region=84&dialect=fr":          "formations-region-84-fr-" + date + ".csv",
-			"/api/v1/formations.csv?dialect=rfc4180&limit=10":      "formations-" + date + ".csv",
-			"/api/v1/formations.geojson?family=donnees&fields=id":  "formations-family-donnees-" + date + ".geojson",
+			"/api/v1/formations.csv?region=84&dialect=fr":         "formations-region-84-fr-" + date + ".csv",
+			"/api/v1/formations.csv?dialect=rfc4180&limit=10":     "formations-" + date + ".csv",
+			"/api/v1/formations.geojson?family=donnees&fields=id": "formations-family-donnees-" + date + ".geojson",
 			"/api/v1/formations.csv?q=Cyber%20S%C3%A9curit%C3%A9": "formations-q-cyber-securite-" + date + ".csv",
 		} {
 			res, _ := e.fetch(t, path)
