@@ -29,32 +29,35 @@ func derivedSpecs() []datasetSpec {
 			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				zero := 0.0
-				gaps, err := s.findGaps(c.Request().Context(), store(c), gapRule{Level: observatory.LevelDepartement, Indicator: observatory.IndFormations, Max: &zero})
+				svc, err := s.indicatorsOf(c)
 				if err != nil {
 					return export.Table{}, err
 				}
-				syn, err := mapSynthetic(c.Request().Context(), store(c))
-				return gapsTable(gaps, syn), err
+				gaps, err := s.findGaps(c.Request().Context(), svc, gapRule{Level: observatory.LevelDepartement, Indicator: observatory.IndFormations, Max: &zero})
+				return gapsTable(gaps, svc.Synthetic), err
 			},
 		},
 	}
 }
 
 // indicatorsDataset computes every indicator at every level it exists at,
-// for the whole catalogue and the latest survey, family shares included.
+// for the offer at the reference date and the latest survey, family
+// shares included.
 func indicatorsDataset(s *Server, c echo.Context) (export.Table, error) {
-	svc := s.indicatorsOf(c)
+	svc, err := s.indicatorsOf(c)
+	if err != nil {
+		return export.Table{}, err
+	}
 	ctx := c.Request().Context()
 	var all []observatory.Value
 	for _, ind := range observatory.Registry() {
 		for _, l := range ind.Levels {
-			vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: ind.ID, Level: l})
+			res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: ind.ID, Level: l})
 			if err != nil {
 				return export.Table{}, err
 			}
-			all = append(all, vals...)
+			all = append(all, res.Values...)
 		}
 	}
-	syn, err := mapSynthetic(ctx, store(c))
-	return valuesTable("indicators", all, syn), err
+	return valuesTable("indicators", all, svc.Synthetic), nil
 }

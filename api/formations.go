@@ -28,24 +28,29 @@ type formationList struct {
 // formations lists formations with filters, sort and cursor pagination,
 // as JSON pages or whole files (.csv .xlsx .geojson .parquet).
 func (s *Server) formations(c echo.Context) error {
-	p := s.params(c, listParams("region", "departement", "rome", "family", "q")...)
+	p := s.params(c, listParams(append([]string{"region", "departement", "rome", "family", "q"}, offerTimeParams...)...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
 	p.dialect(fm)
 	f := observatory.FormationFilter{
 		Region:      p.region("region"),
 		Departement: p.departement("departement"),
 		ROME:        p.rome("rome"),
-		Family:      p.str("family"),
+		Family:      s.family(c, p),
 		Q:           p.str("q"),
 		Cursor:      p.str("cursor"),
 		Limit:       p.limit(fm),
 		Sort:        p.sort("sort", observatory.FormationSortFields),
 	}
+	ot := p.offerTime()
 	fields := p.fields("fields", export.ColumnNames(formationColumns))
 	if p.err != nil {
 		return p.err
 	}
 	st := store(c)
+	var err error
+	if f.At, f.View, err = formationsAt(c.Request().Context(), st, ot); err != nil {
+		return err
+	}
 	if fm != FormatJSON {
 		t, err := s.formationsTable(c, f)
 		if err != nil {

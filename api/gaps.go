@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,10 +46,13 @@ type gapRule struct {
 	Max       *float64          `json:"max,omitempty"`
 	Min       *float64          `json:"min,omitempty"`
 	Class     string            `json:"class,omitempty"`
+	At        string            `json:"at,omitempty"` // as asked; the values say the date used
+	View      string            `json:"view,omitempty"`
 	Year      int               `json:"year,omitempty"`
 	Wave      int               `json:"wave,omitempty"`
 	Family    string            `json:"family,omitempty"`
 	Text      string            `json:"text"`
+	time      offerTime
 }
 
 // gapRule reads the gap parameters. Default: départements with no formation.
@@ -75,7 +79,11 @@ func (s *Server) gapRule(c echo.Context, p *params) gapRule {
 	if r.Class != "" {
 		r.Indicator = observatory.IndCoverage
 	}
-	r.Year, r.Wave = p.int("year", 0, 2000, 2100), p.int("wave", 0, 1, 99)
+	r.time = p.offerTime()
+	r.Year, r.Wave, r.View = r.time.Year, r.time.Wave, r.time.View
+	if !r.time.At.IsZero() {
+		r.At = r.time.At.Format(time.DateOnly)
+	}
 	r.Family = s.family(c, p)
 	switch {
 	case r.Class != "":
@@ -113,14 +121,13 @@ func (p *params) float(name string) *float64 {
 // findGaps computes the rule's indicator and groups the uncovered
 // territories into connected zones. A territory whose value is not
 // available is not called uncovered: a gap is something measured.
-func (s *Server) findGaps(ctx context.Context, st observatory.Store, r gapRule) ([]observatory.Gap, error) {
-	svc := observatory.Indicators{Facts: st, Geo: s.geo}
-	vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: r.Indicator, Level: r.Level, Year: r.Year, Wave: r.Wave, Family: r.Family})
+func (s *Server) findGaps(ctx context.Context, svc observatory.Indicators, r gapRule) ([]observatory.Gap, error) {
+	res, err := svc.Values(ctx, r.time.query(observatory.IndicatorQuery{ID: r.Indicator, Level: r.Level, Family: r.Family}))
 	if err != nil {
 		return nil, err
 	}
 	bad := map[string]bool{}
-	for _, v := range vals {
+	for _, v := range res.Values {
 		switch {
 		case r.Class == observatory.ClassNone:
 			bad[v.Code] = v.Class == observatory.ClassNone
@@ -151,7 +158,7 @@ type gapList struct {
 	Items     []observatory.Gap `json:"items"`
 }
 
-var gapParams = []string{"level", "indicator", "max", "min", "class", "year", "wave", "family"}
+var gapParams = append([]string{"level", "indicator", "max", "min", "class", "family"}, offerTimeParams...)
 
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
@@ -163,7 +170,11 @@ func (s *Server) gaps(c echo.Context) error {
 		return p.err
 	}
 	st := store(c)
-	gaps, err := s.findGaps(c.Request().Context(), st, r)
+	svc, err := s.indicatorsOf(c)
+	if err != nil {
+		return err
+	}
+	gaps, err := s.findGaps(c.Request().Context(), svc, r)
 	if err != nil {
 		return err
 	}
@@ -182,83 +193,6 @@ func (s *Server) gaps(c echo.Context) error {
 		return s.download(c, fm, gapsTable(gaps, out.Synthetic))
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-// coverageProps are the indicators every coverage feature carries.
-var coverageProps = []string{
-	observatory.IndFormations, observatory.IndStructures, observatory.IndPer100k, observatory.IndHiring,
-	observatory.IndSupplyDemand, observatory.IndDistance, observatory.IndCoverage,
-}
-
-// coverage serves GET /coverage/{level}.geojson: one feature per territory
-// with the main indicators, the coverage class and, with indicator=, that
-// indicator as "value".
-func (s *Server) coverage(c echo.Context) error {
-	lv, ok := strings.CutSuffix(c.Param("file"), ".geojson")
-	if !ok {
-		return observatory.Errorf(observatory.ENOTFOUND, "coverage is served as GeoJSON: /api/v1/coverage/%s.geojson", lv)
-	}
-	p := s.params(c, "indicator", "year", "wave", "family")
-	level := observatory.Level(lv)
-	if level != observatory.LevelRegion && level != observatory.LevelDepartement {
-		return observatory.ParamError("level", "no coverage map at level %q; use region or departement", lv)
-	}
-	q := observatory.IndicatorQuery{Level: level, Year: p.int("year", 0, 2000, 2100), Wave: p.int("wave", 0, 1, 99)}
-	q.Family = s.family(c, p)
-	ids := coverageProps
-	extra := p.str("indicator")
-	if extra != "" {
-		if ind, ok := observatory.LookupIndicator(extra); !ok || !ind.Has(level) || ind.PerFamily {
-			p.fail("indicator", "indicator %q has no single value per %s; see /api/v1/indicators", extra, level)
-		}
-	}
-	if p.err != nil {
-		return p.err
-	}
-	svc := s.indicatorsOf(c)
-	props := map[string]map[string]any{}
-	for _, t := range s.geo.Territories(level) {
-		props[t.Code] = map[string]any{"level": string(level), "population": t.Population}
-	}
-	for _, id := range append(ids, extra) {
-		if id == "" {
-			continue
-		}
-		q.ID = id
-		vals, err := svc.Values(c.Request().Context(), q)
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			pr := props[v.Code]
-			if pr == nil {
-				continue
-			}
-			key := id
-			if id == extra {
-				key = "value"
-			}
-			if id == observatory.IndCoverage {
-				// The class is the figure people read; the index explains it.
-				pr["coverage_index"], pr["coverage_class"] = roundPtr(v.Value), v.Class
-				if key == "value" {
-					pr[key] = roundPtr(v.Value)
-				}
-				continue
-			}
-			pr[key] = roundPtr(v.Value)
-		}
-	}
-	var synthetic bool
-	var notice string
-	if err := s.flagSynthetic(c, []string{"catalogue"}, &synthetic, &notice); err != nil {
-		return err
-	}
-	for _, pr := range props {
-		pr["synthetic"] = synthetic
-	}
-	fc := observatory.CoverageFeatures(s.geo.Territories(level), func(code string) map[string]any { return props[code] })
-	return sendGeoJSON(c, fc, "coverage-"+lv)
 }
 
 // roundPtr keeps 4 decimals: more would be noise in a map's properties.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,8 +12,10 @@ import (
 )
 
 // indicatorsOf is the indicator service over the request's snapshot.
-func (s *Server) indicatorsOf(c echo.Context) observatory.Indicators {
-	return observatory.Indicators{Facts: store(c), Geo: s.geo}
+func (s *Server) indicatorsOf(c echo.Context) (observatory.Indicators, error) {
+	st := store(c)
+	syn, err := mapSynthetic(c.Request().Context(), st)
+	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot()}, err
 }
 
 // indicatorList serves the registry: definitions, units, levels, sources.
@@ -25,11 +28,13 @@ func (s *Server) indicatorList(c echo.Context) error {
 		Total      int                     `json:"total"`
 		Items      []observatory.Indicator `json:"items"`
 		Thresholds map[string]any          `json:"coverage_thresholds"`
+		Reasons    []string                `json:"null_reasons"`
+		Flags      []string                `json:"flags"`
 	}{len(reg), reg, map[string]any{
 		"none":     "no formation",
 		"low":      "formations per 100,000 inhabitants below this share of the national rate",
 		"low_rate": observatory.LowCoverageShare,
-	}})
+	}, observatory.Reasons, observatory.Flags})
 }
 
 // valueList is the body of an indicator's values.
@@ -39,17 +44,55 @@ type valueList struct {
 	Notice    string                `json:"notice,omitempty"`
 	Indicator observatory.Indicator `json:"indicator"`
 	Query     indicatorQuery        `json:"query"`
+	Time      resultTime            `json:"time"`
 	Total     int                   `json:"total"`
 	Items     []observatory.Value   `json:"items"`
 }
 
 type indicatorQuery struct {
-	Level  observatory.Level `json:"level"`
-	Year   int               `json:"year,omitempty"`
-	Wave   int               `json:"wave,omitempty"`
-	Family string            `json:"family,omitempty"`
-	Code   string            `json:"code,omitempty"`
-	Series bool              `json:"series"`
+	Level   observatory.Level `json:"level"`
+	At      string            `json:"at,omitempty"`
+	View    string            `json:"view,omitempty"`
+	Year    int               `json:"year,omitempty"`
+	Wave    int               `json:"wave,omitempty"`
+	Family  string            `json:"family,omitempty"`
+	Code    string            `json:"code,omitempty"`
+	Series  bool              `json:"series"`
+	Explain bool              `json:"explain,omitempty"`
+}
+
+// resultTime states what time the values describe: the date the offer is
+// read at (and why that one), its view, the reference date, the survey.
+type resultTime struct {
+	At        string `json:"at,omitempty"`
+	View      string `json:"view"`
+	Basis     string `json:"basis"`
+	BasisFR   string `json:"basis_fr"`
+	Reference string `json:"reference_date,omitempty"`
+	Survey    int    `json:"survey,omitempty"`
+}
+
+func timeOf(r *observatory.Result) resultTime {
+	t := resultTime{View: r.View, Basis: r.Basis, BasisFR: r.BasisFR, Survey: r.Survey}
+	if !r.At.IsZero() {
+		t.At = r.At.Format(time.DateOnly)
+	}
+	if !r.Reference.IsZero() {
+		t.Reference = r.Reference.Format(time.DateOnly)
+	}
+	return t
+}
+
+// explainParam reads explain=1 (or true).
+func (p *params) explain() bool {
+	switch p.str("explain") {
+	case "":
+		return false
+	case "1", "true":
+		return true
+	}
+	p.fail("explain", "explain must be 1 or true")
+	return false
 }
 
 // indicatorValues serves one indicator's values by territory, or one
@@ -60,31 +103,40 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
-	p := s.params(c, "level", "year", "wave", "family", "code", formatParam, "dialect")
+	p := s.params(c, append([]string{"level", "family", "code", "explain", formatParam, "dialect"}, offerTimeParams...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
 	def := observatory.LevelDepartement
 	if ind.ID == observatory.IndTargets {
 		def = observatory.LevelNational
 	}
-	q := observatory.IndicatorQuery{ID: ind.ID, Level: p.level("level", def, ind.Levels...)}
-	q.Year, q.Wave = p.int("year", 0, 2000, 2100), p.int("wave", 0, 1, 99)
+	q := p.offerTime().query(observatory.IndicatorQuery{ID: ind.ID, Level: p.level("level", def, ind.Levels...)})
 	q.Family = s.family(c, p)
 	q.Territory = p.territory("code", q.Level)
+	q.Explain = p.explain()
 	if p.err != nil {
 		return p.err
 	}
-	vals, err := s.indicatorsOf(c).Values(c.Request().Context(), q)
+	svc, err := s.indicatorsOf(c)
 	if err != nil {
 		return err
 	}
-	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(vals), Items: vals,
-		Query: indicatorQuery{q.Level, q.Year, q.Wave, q.Family, q.Territory, q.Series()}}
+	res, err := svc.Values(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	explained(res.Values)
+	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(res.Values), Items: res.Values, Time: timeOf(res),
+		Query: indicatorQuery{Level: q.Level, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: q.Territory,
+			Series: q.Series(), Explain: q.Explain}}
+	if !q.At.IsZero() {
+		out.Query.At = q.At.Format(time.DateOnly)
+	}
 	if err := s.flagSynthetic(c, ind.Sources, &out.Synthetic, &out.Notice); err != nil {
 		return err
 	}
 	if fm != FormatJSON {
-		return s.download(c, fm, valuesTable("indicator-"+ind.ID+"-"+string(q.Level), vals, out.Synthetic))
+		return s.download(c, fm, valuesTable("indicator-"+ind.ID+"-"+string(q.Level), res.Values, out.Synthetic))
 	}
 	return c.JSON(http.StatusOK, out)
 }

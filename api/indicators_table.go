@@ -2,6 +2,7 @@ package api
 
 import (
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,12 +16,18 @@ var valueColumns = []export.Column{
 	{Name: "level", Type: "string", Description: "region, departement, bassin or national"},
 	{Name: "code", Type: "string", Description: "INSEE code of the territory (BMO code for a bassin)"},
 	{Name: "name", Type: "string"},
-	{Name: "year", Type: "integer", Description: "label year (catalogue) or survey year (BMO); empty: whole catalogue, latest survey"},
+	{Name: "year", Type: "integer", Description: "the year asked: the offer on 1 July of it, BMO survey of it; empty when not asked"},
+	{Name: "at", Type: "date", Description: "date the offer is read at (catalogue indicators)"},
+	{Name: "survey", Type: "integer", Description: "BMO survey year (BMO indicators)"},
 	{Name: "family", Type: "string", Description: "GEN job family; empty: all"},
-	{Name: "value", Type: "number", Description: "empty when the sources cannot support it (see note)"},
+	{Name: "value", Type: "number", Description: "empty when the sources cannot support it: reason says why, never 0"},
+	{Name: "reason", Type: "string", Description: "why value is empty: secret, not_mapped, no_source, not_applicable, suppressed"},
 	{Name: "class", Type: "string", Description: "coverage class: none, low, adequate"},
 	{Name: "target", Type: "number", Description: "the plan's target (national targets only)"},
-	{Name: "note", Type: "string"},
+	{Name: "flags", Type: "string", Description: "quality flags, | separated: low_n, suppressed, secret_rows, synthetic, break_in_series, label_end_unknown"},
+	{Name: "secret_rows", Type: "integer", Description: "BMO cells under statistical secrecy left out of the figure"},
+	{Name: "note", Type: "string", Description: "what the reader must know, in English"},
+	{Name: "note_fr", Type: "string", Description: "the same in French"},
 }
 
 // valuesTable gives indicator values to the file formats.
@@ -32,7 +39,15 @@ func valuesTable(name string, vals []observatory.Value, synthetic bool) export.T
 				if v.Year != 0 {
 					year = v.Year
 				}
-				if err := yield([]any{v.Indicator, string(v.Level), v.Code, v.Name, year, v.Family, v.Value, v.Class, v.Target, v.Note}); err != nil {
+				var at, survey any
+				if v.At != "" {
+					at, _ = time.Parse(time.DateOnly, v.At)
+				}
+				if v.Survey != 0 {
+					survey = v.Survey
+				}
+				if err := yield([]any{v.Indicator, string(v.Level), v.Code, v.Name, year, at, survey, v.Family, v.Value, v.Reason,
+					v.Class, v.Target, v.Flags, v.SecretRows, v.Note, v.NoteFR}); err != nil {
 					return err
 				}
 			}

@@ -11,6 +11,13 @@ type values struct {
 	Synthetic bool   `json:"synthetic"`
 	Notice    string `json:"notice"`
 	Total     int    `json:"total"`
+	Time      struct {
+		At        string `json:"at"`
+		View      string `json:"view"`
+		Basis     string `json:"basis"`
+		Reference string `json:"reference_date"`
+		Survey    int    `json:"survey"`
+	} `json:"time"`
 	Indicator struct {
 		ID string `json:"id"`
 	} `json:"indicator"`
@@ -23,6 +30,20 @@ type values struct {
 		Class  string   `json:"class"`
 		Target *float64 `json:"target"`
 		Note   string   `json:"note"`
+		NoteFR string   `json:"note_fr"`
+		Reason string   `json:"reason"`
+		Flags  []string `json:"flags"`
+		At     string   `json:"at"`
+		Survey int      `json:"survey"`
+		Secret int      `json:"secret_rows"`
+		Explain *struct {
+			Numerator   *float64 `json:"numerator"`
+			Denominator *float64 `json:"denominator"`
+			Rows        int      `json:"rows"`
+			URL         string   `json:"drilldown"`
+			SentenceFR  string   `json:"sentence_fr"`
+			SentenceEN  string   `json:"sentence_en"`
+		} `json:"explain"`
 	} `json:"items"`
 }
 
@@ -62,10 +83,14 @@ func TestIndicatorValues(t *testing.T) {
 	for _, it := range v.Items {
 		sum += *it.Value
 	}
+	// The offer in force at the reference date, as the list filtered the same way.
+	if v.Time.View != "in_force" || v.Time.At == "" || v.Time.At != v.Time.Reference {
+		t.Errorf("time %+v, want in force at the reference date", v.Time)
+	}
 	var l list
-	e.get(t, "/api/v1/formations?limit=1", &l)
+	e.get(t, "/api/v1/formations?limit=1&view=in_force&at="+v.Time.At, &l)
 	if int(sum) != l.Total {
-		t.Errorf("formations by région add up to %v, the list has %d", sum, l.Total)
+		t.Errorf("formations by région add up to %v, the list in force on %s has %d", sum, v.Time.At, l.Total)
 	}
 
 	// A time series: one territory, no year.
@@ -96,7 +121,7 @@ func TestIndicatorValues(t *testing.T) {
 		t.Fatalf("targets: %+v", v.Items)
 	}
 	for _, it := range v.Items {
-		if it.Value == nil && it.Note == "" {
+		if it.Value == nil && (it.Note == "" || it.NoteFR == "" || it.Reason == "") {
 			t.Errorf("target %s is not available and says not why", it.Code)
 		}
 	}

@@ -76,10 +76,10 @@ func (s *Server) jobDemand(c echo.Context) error {
 	switch g := observatory.JobDemandGroup(p.str("group")); g {
 	case "":
 		f.Group = observatory.GroupNone
-	case observatory.GroupNone, observatory.GroupFamily, observatory.GroupFAP:
+	case observatory.GroupNone, observatory.GroupFamily, observatory.GroupFAP, observatory.GroupCell:
 		f.Group = g
 	default:
-		p.fail("group", "group %q is not one of none, family, fap", g)
+		p.fail("group", "group %q is not one of none, family, fap, cell", g)
 	}
 	f.Cursor, f.Limit = p.str("cursor"), p.limit(fm)
 	cols := jobDemandColumns(f.Group)
@@ -131,11 +131,16 @@ func jobDemandColumns(g observatory.JobDemandGroup) []export.Column {
 	switch g {
 	case observatory.GroupFamily:
 		cols = append(cols, export.Column{Name: "family", Type: "string", Title: "Famille de métiers", Description: "GEN job family id"})
-	case observatory.GroupFAP:
+	case observatory.GroupFAP, observatory.GroupCell:
 		cols = append(cols,
 			export.Column{Name: "fap", Type: "string", Title: "Code FAP", Description: "FAP code (job family of the DARES nomenclature)"},
 			export.Column{Name: "fap_label", Type: "string", Title: "Métier BMO", Description: "job label, as the BMO file gives it"},
 			export.Column{Name: "fap_edition", Type: "string", Title: "Nomenclature FAP", Description: "FAP2009 (surveys to 2023) or FAP2021 (from 2024)"})
+		if g == observatory.GroupCell {
+			cols = append(cols,
+				export.Column{Name: "bassin", Type: "string", Title: "Bassin d'emploi", Description: "BMO bassin d'emploi code of the cell"},
+				export.Column{Name: "departement", Type: "string", Title: "Département", Description: "département of the cell (a bassin may span several)"})
+		}
 	}
 	return append(cols,
 		export.Column{Name: "projects", Type: "integer", Title: "Projets de recrutement", Description: "sum of the published cells; a lower bound when secret_rows > 0, empty when every cell is secret"},
@@ -173,6 +178,8 @@ func (s *Server) jobDemandTable(c echo.Context, f observatory.JobDemandFilter) (
 					row = append(row, r.Family)
 				case observatory.GroupFAP:
 					row = append(row, r.FAP, r.FAPLabel, r.FAPEdition)
+				case observatory.GroupCell:
+					row = append(row, r.FAP, r.FAPLabel, r.FAPEdition, r.Bassin, r.Departement)
 				}
 				row = append(row, i64(r.Projects), i64(r.Difficult), i64(r.Seasonal), r.ShareDifficult, r.ShareSeasonal,
 					r.Rows, r.SecretRows, r.SecretDifficultRows, r.SecretSeasonalRows)

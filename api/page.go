@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,6 +48,8 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 type pageQuery struct {
 	Indicator string
 	Level     observatory.Level
+	At        string // YYYY-MM-DD
+	View      string
 	Year      int
 	Wave      int
 	Family    string
@@ -60,7 +63,7 @@ var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.Le
 // readPageQuery reads and checks the page's parameters; page adds the
 // ones only the page uses.
 func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
-	allowed := []string{"indicator", "level", "year", "wave", "family", "lang"}
+	allowed := append([]string{"indicator", "level", "family", "lang"}, offerTimeParams...)
 	if page {
 		allowed = append(allowed, "code", "sort")
 	}
@@ -74,7 +77,12 @@ func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
 		p.fail("indicator", "indicator %q cannot be mapped; choose one of %s", q.Indicator, strings.Join(mappable(), ", "))
 	}
 	q.Level = p.level("level", observatory.LevelDepartement, mapLevels...)
-	q.Year, q.Wave = p.int("year", 0, 2000, 2100), p.int("wave", 0, 1, 99)
+	// The form may send a date, a wave and a year: the most precise wins.
+	t := p.anyOfferTime().first()
+	q.Year, q.Wave, q.View = t.Year, t.Wave, t.View
+	if !t.At.IsZero() {
+		q.At = t.At.Format(time.DateOnly)
+	}
 	q.Family = s.family(c, p)
 	switch q.Lang {
 	case "":
@@ -116,6 +124,8 @@ func (q pageQuery) values(set ...string) url.Values {
 	}
 	add("indicator", q.Indicator)
 	add("level", string(q.Level))
+	add("at", q.At)
+	add("view", q.View)
 	add("year", strconv.Itoa(q.Year))
 	add("wave", strconv.Itoa(q.Wave))
 	add("family", q.Family)
@@ -146,6 +156,12 @@ func (q pageQuery) apiQuery(withLevel bool) string {
 	v := url.Values{}
 	if withLevel {
 		v.Set("level", string(q.Level))
+	}
+	if q.At != "" {
+		v.Set("at", q.At)
+	}
+	if q.View != "" {
+		v.Set("view", q.View)
 	}
 	if q.Year != 0 {
 		v.Set("year", strconv.Itoa(q.Year))
@@ -246,4 +262,13 @@ func (s *Server) mapFile(format string) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		return c.Blob(http.StatusOK, ctype, buf.Bytes())
 	}
+}
+
+// time is the page's offer time as the API reads it.
+func (q pageQuery) time() offerTime {
+	t := offerTime{View: q.View, Wave: q.Wave, Year: q.Year}
+	if q.At != "" {
+		t.At, _ = time.Parse(time.DateOnly, q.At) // checked by readPageQuery
+	}
+	return t
 }

@@ -10,10 +10,10 @@ import (
 // pageGaps finds the gap zones the map outlines: whatever indicator is
 // drawn, a gap is a group of neighbouring territories with no formation
 // for the map's year, waves and family, as GET /api/v1/gaps finds by default.
-func (s *Server) pageGaps(ctx context.Context, st observatory.Store, q pageQuery) ([]gapZone, error) {
+func (s *Server) pageGaps(ctx context.Context, svc observatory.Indicators, q pageQuery) ([]gapZone, error) {
 	none := 0.0
-	gaps, err := s.findGaps(ctx, st, gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &none,
-		Year: q.Year, Wave: q.Wave, Family: q.Family})
+	gaps, err := s.findGaps(ctx, svc, gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &none,
+		Family: q.Family, time: q.time()})
 	if err != nil {
 		return nil, err
 	}

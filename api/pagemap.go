@@ -42,6 +42,7 @@ type mapData struct {
 	Synthetic bool
 	Families  []string
 	Notices   []string
+	Time      *observatory.Result      // the date and view the values describe
 	ref       *observatory.Referential // family labels
 }
 
@@ -79,12 +80,16 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 		d.Notices = append(d.Notices, fmt.Sprintf(t["familyChosen"], s.ref.Label(q.Family, q.Lang)))
 	}
 	d.Q = *q
-	vals, err := s.indicatorsOf(c).Values(ctx, observatory.IndicatorQuery{
-		ID: ind.ID, Level: q.Level, Year: q.Year, Wave: q.Wave, Family: q.Family})
+	svc, err := s.indicatorsOf(c)
 	if err != nil {
 		return nil, err
 	}
-	d.Values = vals
+	res, err := svc.Values(ctx, q.time().query(observatory.IndicatorQuery{ID: ind.ID, Level: q.Level, Family: q.Family}))
+	if err != nil {
+		return nil, err
+	}
+	vals := res.Values
+	d.Values, d.Time = vals, res
 	d.Classes = carto.Classify(ind.ID, vals)
 	if slices.IndexFunc(vals, func(v observatory.Value) bool { return v.Value != nil }) < 0 {
 		msg := t["noValues"]
@@ -93,13 +98,11 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 		}
 		d.Notices = append(d.Notices, msg+".")
 	}
-	if d.Gaps, err = s.pageGaps(ctx, st, *q); err != nil {
+	if d.Gaps, err = s.pageGaps(ctx, svc, *q); err != nil {
 		return nil, err
 	}
 	d.Near = s.nearZones(q.Level, d.Gaps)
-	if d.Synthetic, err = mapSynthetic(ctx, st); err != nil {
-		return nil, err
-	}
+	d.Synthetic = svc.Synthetic
 	return d, nil
 }
 
@@ -116,27 +119,22 @@ func mapSynthetic(ctx context.Context, st observatory.Store) (bool, error) {
 func (d *mapData) title() (string, string) {
 	q, t := d.Q, pageText[d.Q.Lang]
 	parts := []string{t[string(q.Level)]}
-	if q.Year != 0 {
-		parts = append(parts, strconv.Itoa(q.Year))
-	} else {
-		parts = append(parts, t["allYears"])
+	if r := d.Time; r != nil && !r.At.IsZero() && slices.Contains(d.Ind.Sources, "catalogue") {
+		key := "offerInForce"
+		if r.View == observatory.ViewLabelled {
+			key = "offerLabelled"
+		}
+		parts = append(parts, fmt.Sprintf(t[key], observatory.FormatDate(r.At, q.Lang)))
+	}
+	if r := d.Time; r != nil && r.Survey != 0 {
+		parts = append(parts, fmt.Sprintf("BMO %d", r.Survey))
 	}
 	if q.Family != "" {
 		parts = append(parts, d.ref.Label(q.Family, q.Lang))
 	} else {
 		parts = append(parts, t["allFamilies"])
 	}
-	if q.Wave != 0 {
-		parts = append(parts, waveLabel(q.Wave, q.Lang))
-	}
 	return indicatorTitle(d.Ind, q.Lang), strings.Join(parts, " · ")
-}
-
-func waveLabel(w int, lang string) string {
-	if w == 1 {
-		return pageText[lang]["wave1"]
-	}
-	return fmt.Sprintf(pageText[lang]["waveUpTo"], w)
 }
 
 // display is how a value reads: number and unit, or "not available".
@@ -145,7 +143,7 @@ func (d *mapData) display(v observatory.Value) string {
 	if v.Value == nil {
 		return t["na"]
 	}
-	s := formatNumber(*v.Value, d.Q.Lang)
+	s := observatory.FormatNumber(*v.Value, d.Q.Lang)
 	if u := unitLabel(d.Ind.Unit, d.Q.Lang); u == "%" {
 		s += "\u00a0%"
 	} else if u != "" {
@@ -224,9 +222,9 @@ func (d *mapData) legend() []carto.Class {
 		case d.Ind.ID == observatory.IndCoverage:
 			c.Label = t[c.Key]
 		case c.Min == c.Max:
-			c.Label = formatNumber(c.Min, d.Q.Lang)
+			c.Label = observatory.FormatNumber(c.Min, d.Q.Lang)
 		default:
-			c.Label = formatNumber(c.Min, d.Q.Lang) + " – " + formatNumber(c.Max, d.Q.Lang)
+			c.Label = observatory.FormatNumber(c.Min, d.Q.Lang) + " – " + observatory.FormatNumber(c.Max, d.Q.Lang)
 		}
 	}
 	return out
@@ -260,7 +258,7 @@ func (d *mapData) zoneScene(g *carto.Atlas, i int, z gapZone) carto.SceneZone {
 		members = t["member"]
 	}
 	sz.Title = fmt.Sprintf("%s%s %d %s, %s %s, %s %s", sz.Label, t["colon"], len(z.Members), members,
-		formatNumber(float64(z.Population), d.Q.Lang), t["population"], formatNumber(math.Round(z.AreaKm2), d.Q.Lang), t["area"])
+		observatory.FormatNumber(float64(z.Population), d.Q.Lang), t["population"], observatory.FormatNumber(math.Round(z.AreaKm2), d.Q.Lang), t["area"])
 	var pts []carto.Point
 	for _, m := range z.Members {
 		if sh, ok := g.Shape(m); ok && sh.Inset < 0 {

@@ -48,8 +48,11 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 	if !ok {
 		return nil, observatory.ParamError("code", "no %s with code %q", q.Level, q.Code)
 	}
-	iq := observatory.IndicatorQuery{Level: q.Level, Year: q.Year, Wave: q.Wave, Family: q.Family}
-	vals, err := s.indicatorsOf(c).Profile(ctx, iq, q.Code)
+	svc, err := s.indicatorsOf(c)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := svc.Profile(ctx, q.time().query(observatory.IndicatorQuery{Level: q.Level, Family: q.Family}), q.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +75,7 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 	}
 	for id, v := range vals {
 		if fam, ok := strings.CutPrefix(id, observatory.IndFamilyShare+":"); ok && v.Value != nil {
-			pv.Families = append(pv.Families, profileFigure{Label: s.ref.Label(fam, q.Lang), Value: formatNumber(*v.Value, q.Lang) + "\u00a0%"})
+			pv.Families = append(pv.Families, profileFigure{Label: s.ref.Label(fam, q.Lang), Value: observatory.FormatNumber(*v.Value, q.Lang) + "\u00a0%"})
 		}
 	}
 	slices.SortFunc(pv.Families, func(a, b profileFigure) int { return strings.Compare(a.Label, b.Label) })
@@ -83,17 +86,7 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 		}
 	}
 
-	f := observatory.FormationFilter{Family: q.Family, Limit: profileFormations}
-	more := "/api/v1/formations?"
-	if q.Level == observatory.LevelRegion {
-		f.Region, more = terr.Code, more+"region="+terr.Code
-	} else {
-		f.Departement, more = terr.Code, more+"departement="+terr.Code
-	}
-	if q.Family != "" {
-		more += "&family=" + q.Family
-	}
-	page, err := store(c).Formations(ctx, f)
+	page, more, err := s.territoryFormations(c, q.Level, terr.Code, q.Family, q.time())
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +104,7 @@ func shortDisplay(ind observatory.Indicator, v observatory.Value, lang string) s
 	if v.Value == nil {
 		return t["na"]
 	}
-	s := formatNumber(*v.Value, lang)
+	s := observatory.FormatNumber(*v.Value, lang)
 	switch ind.Unit {
 	case "%":
 		s += "\u00a0%"

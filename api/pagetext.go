@@ -1,10 +1,6 @@
 package api
 
 import (
-	"math"
-	"strconv"
-	"strings"
-
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -22,14 +18,20 @@ var pageText = map[string]map[string]string{
 		"filters":        "Filtres",
 		"indicator":      "Indicateur",
 		"level":          "Niveau",
-		"year":           "Année",
-		"allYears":       "Toutes les années",
+		"year":           "Année (offre au 1er juillet)",
+		"noYear":         "—",
+		"at":             "Date",
+		"view":           "Offre",
+		"inForce":        "En vigueur à la date",
+		"labelled":       "Labellisée à la date (cumul)",
+		"offerInForce":   "offre en vigueur au %s",
+		"offerLabelled":  "formations labellisées au %s",
+		"referenceDate":  "date de référence",
 		"family":         "Famille de métiers",
 		"allFamilies":    "Toutes les familles",
-		"wave":           "Vagues de labellisation",
-		"allWaves":       "Toutes les vagues",
-		"waveUpTo":       "Vagues 1 à %d",
-		"wave1":          "Vague 1 seulement",
+		"wave":           "Juste après la vague",
+		"noWave":         "—",
+		"waveN":          "Vague %d (%s)",
 		"show":           "Afficher",
 		"region":         "Régions",
 		"departement":    "Départements",
@@ -108,14 +110,20 @@ var pageText = map[string]map[string]string{
 		"filters":        "Filters",
 		"indicator":      "Indicator",
 		"level":          "Level",
-		"year":           "Year",
-		"allYears":       "All years",
+		"year":           "Year (offer on 1 July)",
+		"noYear":         "—",
+		"at":             "Date",
+		"view":           "Offer",
+		"inForce":        "In force at the date",
+		"labelled":       "Labelled by the date (cumulative)",
+		"offerInForce":   "offer in force on %s",
+		"offerLabelled":  "formations labelled by %s",
+		"referenceDate":  "reference date",
 		"family":         "Job family",
 		"allFamilies":    "All families",
-		"wave":           "Labelling waves",
-		"allWaves":       "All waves",
-		"waveUpTo":       "Waves 1 to %d",
-		"wave1":          "Wave 1 only",
+		"wave":           "Just after wave",
+		"noWave":         "—",
+		"waveN":          "Wave %d (%s)",
 		"show":           "Show",
 		"region":         "Régions",
 		"departement":    "Départements",
@@ -219,37 +227,4 @@ func unitLabel(unit, lang string) string {
 		}
 	}
 	return unit
-}
-
-// formatNumber writes v the way the language does: "1 234,5" in French
-// (narrow no-break spaces), "1,234.5" in English. Whole numbers get no
-// decimals, others one (two under 1, so small ratios stay readable).
-func formatNumber(v float64, lang string) string {
-	dec := 1
-	switch {
-	case v == math.Trunc(v) && math.Abs(v) < 1e15:
-		dec = 0
-	case math.Abs(v) < 1:
-		dec = 2
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', dec, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	sep, point := ",", "."
-	if lang == "fr" {
-		sep, point = "\u202f", ","
-	}
-	var b strings.Builder
-	if v < 0 {
-		b.WriteByte('-')
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString(point + frac)
-	}
-	return b.String()
 }

@@ -1,6 +1,10 @@
 package api
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gen-numerique/observatory/observatory"
+)
 
 func TestFormatNumber(t *testing.T) {
 	for _, c := range []struct {
@@ -15,8 +19,8 @@ func TestFormatNumber(t *testing.T) {
 		{-1500.5, "fr", "-1\u202f500,5"},
 		{0, "fr", "0"},
 	} {
-		if got := formatNumber(c.v, c.lang); got != c.expected {
-			t.Errorf("formatNumber(%v, %s) = %q, want %q", c.v, c.lang, got, c.expected)
+		if got := observatory.FormatNumber(c.v, c.lang); got != c.expected {
+			t.Errorf("observatory.FormatNumber(%v, %s) = %q, want %q", c.v, c.lang, got, c.expected)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,7 +25,8 @@ type pageView struct {
 	Synthetic                                                 bool
 	Snapshot                                                  string
 	Notices                                                   []string
-	Indicators, Levels, Years, Waves, Families                []option
+	Indicators, Levels, Years, Waves, Families, Views         []option
+	At, Reference                                             string // the date asked, the reference date (YYYY-MM-DD)
 	Map                                                       template.HTML
 	Legend                                                    []carto.Class
 	Zones                                                     []zoneView
@@ -86,30 +88,35 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 			v.Levels = append(v.Levels, option{string(l), t[string(l)], l == q.Level})
 		}
 	}
-	label, survey, err := store(c).Years(ctx)
+	cal, err := store(c).Calendar(ctx)
 	if err != nil {
 		return nil, err
 	}
-	years := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(label), survey...))))
-	if q.Year != 0 && !slices.Contains(years, q.Year) {
-		years = append(years, q.Year)
-		slices.Sort(years)
+	var years []int
+	if len(cal.LabelYears) > 0 {
+		for y := cal.LabelYears[0]; y <= cal.Reference.Year(); y++ {
+			years = append(years, y)
+		}
 	}
-	v.Years = []option{{"", t["allYears"], q.Year == 0}}
+	years = append(years, cal.Surveys...)
+	if q.Year != 0 {
+		years = append(years, q.Year)
+	}
+	slices.Sort(years)
+	years = slices.Compact(years)
+	v.Years = []option{{"", t["noYear"], q.Year == 0}}
 	for _, y := range slices.Backward(years) {
 		v.Years = append(v.Years, option{strconv.Itoa(y), strconv.Itoa(y), y == q.Year})
 	}
-	waves, err := store(c).Waves(ctx)
-	if err != nil {
-		return nil, err
+	v.Waves = []option{{"", t["noWave"], q.Wave == 0}}
+	for _, w := range cal.Waves {
+		v.Waves = append(v.Waves, option{strconv.Itoa(w.N), fmt.Sprintf(t["waveN"], w.N, observatory.FormatDate(w.Date, q.Lang)), w.N == q.Wave})
 	}
-	if q.Wave != 0 && !slices.Contains(waves, q.Wave) {
-		waves = append(waves, q.Wave)
-		slices.Sort(waves)
-	}
-	v.Waves = []option{{"", t["allWaves"], q.Wave == 0}}
-	for _, w := range waves {
-		v.Waves = append(v.Waves, option{strconv.Itoa(w), waveLabel(w, q.Lang), w == q.Wave})
+	v.Views = []option{{"", t["inForce"], q.View == "" || q.View == observatory.ViewInForce},
+		{observatory.ViewLabelled, t["labelled"], q.View == observatory.ViewLabelled}}
+	v.At = q.At
+	if !cal.Reference.IsZero() {
+		v.Reference = cal.Reference.Format(time.DateOnly)
 	}
 	if !d.Ind.PerFamily {
 		v.Families = []option{{"", t["allFamilies"], q.Family == ""}}
@@ -174,15 +181,15 @@ func (d *mapData) zoneView(i int, z gapZone, geo *observatory.Gazetteer) zoneVie
 		members = t["member"]
 	}
 	zv.Facts = fmt.Sprintf("%d %s · %s %s · %s %s", len(z.Members), members,
-		formatNumber(float64(z.Population), d.Q.Lang), t["population"],
-		formatNumber(math.Round(z.AreaKm2), d.Q.Lang), t["area"])
+		observatory.FormatNumber(float64(z.Population), d.Q.Lang), t["population"],
+		observatory.FormatNumber(math.Round(z.AreaKm2), d.Q.Lang), t["area"])
 	if z.Axis != "" {
 		axis := z.Axis
 		if d.Q.Lang == "fr" {
 			axis = strings.NewReplacer("W", "O").Replace(axis)
 		}
 		zv.Facts += fmt.Sprintf(" · %s %s (%s°), %s km", t["orientation"], axis,
-			formatNumber(math.Round(z.Bearing), d.Q.Lang), formatNumber(math.Round(z.LengthKm), d.Q.Lang))
+			observatory.FormatNumber(math.Round(z.Bearing), d.Q.Lang), observatory.FormatNumber(math.Round(z.LengthKm), d.Q.Lang))
 	}
 	return zv
 }
@@ -197,7 +204,7 @@ func (d *mapData) table() tableView {
 		r := tableRow{Code: v.Code, Name: v.Name, Value: t["na"], Raw: rawValue(v), Class: key, Fill: fill, Note: v.Note,
 			Href: q.href("/", "code", v.Code) + "#profile", Selected: v.Code == q.Code}
 		if v.Value != nil {
-			r.Value = formatNumber(*v.Value, q.Lang)
+			r.Value = observatory.FormatNumber(*v.Value, q.Lang)
 		}
 		if i := slices.IndexFunc(legend, func(c carto.Class) bool { return c.Key == key }); i >= 0 {
 			r.ClassLabel = legend[i].Label

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -59,7 +60,7 @@ const profileFormations = 200
 
 // profile serves GET /territories/{level}/{code}/profile.
 func (s *Server) profile(c echo.Context) error {
-	p := s.params(c, "year", "wave", "family")
+	p := s.params(c, append([]string{"family", "explain"}, offerTimeParams...)...)
 	lv := observatory.Level(c.Param("level"))
 	if lv != observatory.LevelRegion && lv != observatory.LevelDepartement {
 		return observatory.ParamError("level", "level %q has no profile; use region or departement", lv)
@@ -69,19 +70,31 @@ func (s *Server) profile(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "no %s with code %q", lv, code)
 	}
-	q := observatory.IndicatorQuery{Level: lv, Year: p.int("year", 0, 2000, 2100), Wave: p.int("wave", 0, 1, 99)}
+	ot := p.offerTime()
+	q := ot.query(observatory.IndicatorQuery{Level: lv})
 	q.Family = s.family(c, p)
+	q.Explain = p.explain()
 	if p.err != nil {
 		return p.err
 	}
 	ctx := c.Request().Context()
-	vals, err := s.indicatorsOf(c).Profile(ctx, q, code)
+	svc, err := s.indicatorsOf(c)
+	if err != nil {
+		return err
+	}
+	vals, err := svc.Profile(ctx, q, code)
 	if err != nil {
 		return err
 	}
 	out := profileBody{Snapshot: store(c).Snapshot(), Territory: t, Indicators: map[string]observatory.Value{},
-		Query: indicatorQuery{Level: lv, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: code}}
+		Query: indicatorQuery{Level: lv, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: code, Explain: q.Explain}}
+	if !q.At.IsZero() {
+		out.Query.At = q.At.Format(time.DateOnly)
+	}
 	for id, v := range vals {
+		if v.Explain != nil {
+			v.Explain.URL = drillURL(v.Explain.DrillDown)
+		}
 		if fam, ok := strings.CutPrefix(id, observatory.IndFamilyShare+":"); ok {
 			out.Families = append(out.Families, familyShare{fam, v.Value})
 			continue
@@ -89,32 +102,23 @@ func (s *Server) profile(c echo.Context) error {
 		out.Indicators[id] = v
 	}
 	slices.SortFunc(out.Families, func(a, b familyShare) int { return strings.Compare(a.Family, b.Family) })
-	if err := s.profileSurroundings(c, &out, q); err != nil {
+	if err := s.profileSurroundings(c, svc, &out, q, ot); err != nil {
 		return err
 	}
-	if err := s.profileFormations(c, &out, q); err != nil {
+	if err := s.profileFormations(c, &out, q, ot); err != nil {
 		return err
 	}
-	if err := s.flagSynthetic(c, []string{"catalogue"}, &out.Synthetic, &out.Notice); err != nil {
-		return err
+	if svc.Synthetic {
+		out.Synthetic, out.Notice = true, syntheticNotice
+		c.Response().Header().Set(headerSynthetic, "true")
 	}
 	return c.JSON(http.StatusOK, out)
 }
 
-// profileFormations lists the territory's formations matching the query's
-// family; year and wave narrow the figures, not this list.
-func (s *Server) profileFormations(c echo.Context, out *profileBody, q observatory.IndicatorQuery) error {
-	f := observatory.FormationFilter{Family: q.Family, Limit: profileFormations}
-	more := "/api/v1/formations?"
-	if q.Level == observatory.LevelRegion {
-		f.Region, more = out.Territory.Code, more+"region="+out.Territory.Code
-	} else {
-		f.Departement, more = out.Territory.Code, more+"departement="+out.Territory.Code
-	}
-	if q.Family != "" {
-		more += "&family=" + q.Family
-	}
-	page, err := store(c).Formations(c.Request().Context(), f)
+// profileFormations lists the territory's formations of the profile's
+// offer: at its date, in its view, of its family.
+func (s *Server) profileFormations(c echo.Context, out *profileBody, q observatory.IndicatorQuery, ot offerTime) error {
+	page, more, err := s.territoryFormations(c, q.Level, out.Territory.Code, q.Family, ot)
 	if err != nil {
 		return err
 	}
@@ -128,25 +132,50 @@ func (s *Server) profileFormations(c echo.Context, out *profileBody, q observato
 	return nil
 }
 
+// territoryFormations is the first page of a territory's formations of
+// the offer at a time, and the list endpoint that gives them all.
+func (s *Server) territoryFormations(c echo.Context, level observatory.Level, code, family string, ot offerTime) (*observatory.FormationPage, string, error) {
+	ctx := c.Request().Context()
+	at, view, err := formationsAt(ctx, store(c), ot)
+	if err != nil {
+		return nil, "", err
+	}
+	if at.IsZero() {
+		// A profile's list matches its figures: the offer at the reference date.
+		if at, view, err = formationsAt(ctx, store(c), offerTime{View: observatory.ViewInForce}); err != nil {
+			return nil, "", err
+		}
+	}
+	f := observatory.FormationFilter{Family: family, Limit: profileFormations, At: at, View: view}
+	params := map[string]string{string(level): code, "at": at.Format(time.DateOnly), "view": view, "family": family}
+	if level == observatory.LevelRegion {
+		f.Region = code
+	} else {
+		f.Departement = code
+	}
+	page, err := store(c).Formations(ctx, f)
+	return page, drillURL(observatory.DrillDown{List: observatory.DrillFormations, Params: params}), err
+}
+
 // profileSurroundings adds the territory's neighbours, with their offer,
 // and the gap zones around it.
-func (s *Server) profileSurroundings(c echo.Context, out *profileBody, q observatory.IndicatorQuery) error {
+func (s *Server) profileSurroundings(c echo.Context, svc observatory.Indicators, out *profileBody, q observatory.IndicatorQuery, ot offerTime) error {
 	ctx := c.Request().Context()
-	q.ID = observatory.IndCoverage
-	vals, err := s.indicatorsOf(c).Values(ctx, q)
+	q.ID, q.Explain = observatory.IndCoverage, false
+	cov, err := svc.Values(ctx, q)
 	if err != nil {
 		return err
 	}
 	q.ID = observatory.IndFormations
-	counts, err := s.indicatorsOf(c).Values(ctx, q)
+	counts, err := svc.Values(ctx, q)
 	if err != nil {
 		return err
 	}
 	class, count := map[string]string{}, map[string]*float64{}
-	for _, v := range vals {
+	for _, v := range cov.Values {
 		class[v.Code] = v.Class
 	}
-	for _, v := range counts {
+	for _, v := range counts.Values {
 		count[v.Code] = v.Value
 	}
 	code := out.Territory.Code
@@ -158,8 +187,8 @@ func (s *Server) profileSurroundings(c echo.Context, out *profileBody, q observa
 			"/api/v1/territories/" + string(q.Level) + "/" + n + "/profile"})
 	}
 	zero := 0.0
-	gaps, err := s.findGaps(ctx, store(c), gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &zero,
-		Year: q.Year, Wave: q.Wave, Family: q.Family})
+	gaps, err := s.findGaps(ctx, svc, gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &zero,
+		Family: q.Family, time: ot})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package observatory
 
 import (
 	"context"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -30,9 +31,11 @@ type OfferFacts struct {
 	Formations   int
 	Structures   int
 	Learners     int64 // over formations that report learners
+	Reporting    int   // formations that report learners
 	Women        Part  // women / learners, over formations reporting both
 	LowQualified Part
 	QPV          Part
+	EndUnknown   int // formations counted that have no label end date
 }
 
 // DemandFacts are the BMO survey's raw figures for one territory and year,
@@ -50,11 +53,42 @@ type DemandFacts struct {
 // the reference geography (or the survey's bassins), so a territory with no
 // row still has its facts, at zero.
 type FactQuery struct {
-	Level    Level
-	Year     int // label year (catalogue), survey year (BMO); 0: all (catalogue)
-	Wave     int // catalogue: waves 1..Wave; 0: all
+	Level Level
+	// At is the date the catalogue is read at, in View: the formations in
+	// force then, or all those labelled by then. Zero: every formation.
+	At       time.Time
+	View     string
+	Year     int // BMO survey year
 	Family   string
 	ByFamily bool // catalogue: one row per territory and family
+}
+
+// Calendar is the time a snapshot covers.
+type Calendar struct {
+	// Reference is the catalogue's latest labelling date: the date its
+	// offer is read at unless a request says otherwise.
+	Reference  time.Time
+	Waves      []Wave
+	LabelYears []int // years in which formations were labelled, ascending
+	Surveys    []int // BMO survey years, ascending
+}
+
+// Wave is one labelling campaign: its number, the date of its last
+// labelling (the offer "just after" it is read then) and its formations.
+type Wave struct {
+	N          int       `json:"wave"`
+	Date       time.Time `json:"date"`
+	Formations int       `json:"formations"`
+}
+
+// Wave returns wave n of the calendar.
+func (c Calendar) Wave(n int) (Wave, bool) {
+	for _, w := range c.Waves {
+		if w.N == n {
+			return w, true
+		}
+	}
+	return Wave{}, false
 }
 
 // FormationPoint is where a formation is.
@@ -68,11 +102,9 @@ type FactStore interface {
 	OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error)
 	DemandFacts(ctx context.Context, q FactQuery) ([]DemandFacts, error)
 	FormationPoints(ctx context.Context, q FactQuery) ([]FormationPoint, error)
-	// Years lists the label years of the catalogue and the survey years of
-	// BMO, each ascending.
-	Years(ctx context.Context) (label, survey []int, err error)
-	// Waves lists the catalogue's labelling waves, ascending.
-	Waves(ctx context.Context) ([]int, error)
+	// Calendar gives the reference date, the labelling waves and the
+	// years the catalogue and the surveys cover.
+	Calendar(ctx context.Context) (Calendar, error)
 	// Families lists the job families of the referential and the catalogue.
 	Families(ctx context.Context) ([]string, error)
 }

@@ -41,6 +41,10 @@ type Formation struct {
 
 // FormationFilter selects formations. Empty fields do not filter.
 type FormationFilter struct {
+	// At selects the offer at a date, in View (ViewInForce: labels in
+	// force then; ViewLabelled: labelled by then). Zero: every formation.
+	At          time.Time
+	View        string
 	Region      string
 	Departement string
 	ROME        string

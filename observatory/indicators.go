@@ -4,71 +4,189 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Indicators computes the registry's indicators from a snapshot's facts.
 // Formulas live here, in plain Go over the facts, so each can be checked
 // by hand; the store only sums rows.
 type Indicators struct {
-	Facts FactStore
-	Geo   *Gazetteer
+	Facts     FactStore
+	Geo       *Gazetteer
+	Metiers   *Referential // which families the BMO nomenclature covers
+	Synthetic bool         // the snapshot's catalogue is synthetic: its figures are flagged
+	Snapshot  string       // named in explanations
 }
 
 // Indicators returns the registry.
 func (s Indicators) Indicators() []Indicator { return Registry() }
 
 // Values computes one indicator for the territories of a level. With a
-// territory and no year, it gives that territory's time series: one value
-// per label year (catalogue indicators) or survey year (BMO ones).
-func (s Indicators) Values(ctx context.Context, q IndicatorQuery) ([]Value, error) {
+// territory and no date (year, wave or at), it gives that territory's time
+// series: one value per year the indicator's sources cover, the offer read
+// on 1 July of each year and BMO at that year's survey.
+func (s Indicators) Values(ctx context.Context, q IndicatorQuery) (*Result, error) {
 	ind, ok := LookupIndicator(q.ID)
 	if !ok {
 		return nil, ParamError("id", "no indicator %q", q.ID)
 	}
+	if q.View != "" && q.View != ViewInForce && q.View != ViewLabelled {
+		return nil, ParamError("view", "view must be %s or %s", ViewInForce, ViewLabelled)
+	}
+	cal, err := s.Facts.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if ind.ID == IndTargets {
-		return s.targets(ctx, q)
+		return s.targets(ctx, cal, q)
+	}
+	if q.View == "" {
+		q.View = ViewInForce
 	}
 	if !ind.Has(q.Level) {
 		return nil, ParamError("level", "indicator %s exists at levels %v, not %q", ind.ID, ind.Levels, q.Level)
 	}
 	if !q.Series() {
-		return s.values(ctx, ind, q)
-	}
-	label, survey, err := s.Facts.Years(ctx)
-	if err != nil {
-		return nil, err
-	}
-	years := label
-	if slices.Equal(ind.Sources, []string{"bmo"}) {
-		years = survey
-	}
-	var out []Value
-	for _, y := range years {
-		yq := q
-		yq.Year = y
-		vs, err := s.values(ctx, ind, yq)
+		t, err := resolve(cal, q)
 		if err != nil {
 			return nil, err
 		}
+		vals, err := s.values(ctx, ind, q, t)
+		if err != nil {
+			return nil, err
+		}
+		return t.result(vals, q.View, cal), nil
+	}
+	var out []Value
+	prevEdition := ""
+	for _, y := range seriesYears(ind, cal) {
+		yq := q
+		yq.Year = y
+		t, err := resolve(cal, yq)
+		if err != nil {
+			return nil, err
+		}
+		vs, err := s.values(ctx, ind, yq, t)
+		if err != nil {
+			return nil, err
+		}
+		if usesBMO(ind) {
+			ed := FAPEdition(y)
+			for i := range vs {
+				if prevEdition != "" && ed != prevEdition && vs[i].Value != nil {
+					vs[i].flag(FlagBreakInSeries)
+					vs[i].Note = join(vs[i].Note, fmt.Sprintf("break in series: BMO codes jobs in %s from %d, in %s before", ed, y, prevEdition))
+					vs[i].NoteFR = join(vs[i].NoteFR, fmt.Sprintf("rupture de série : la BMO code les métiers en %s à partir de %d, en %s avant", ed, y, prevEdition))
+				}
+			}
+			if slices.Contains(cal.Surveys, y) {
+				prevEdition = ed
+			}
+		}
 		out = append(out, vs...)
 	}
-	return out, nil
+	return &Result{Values: out, View: q.View, Basis: "series: the offer on 1 July of each year, BMO at that year's survey",
+		BasisFR: "série : l'offre au 1er juillet de chaque année, la BMO de l'enquête de l'année", Reference: cal.Reference}, nil
 }
 
-// values computes one indicator for one year (or all years when 0).
-func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery) ([]Value, error) {
-	fq := FactQuery{Level: q.Level, Year: q.Year, Wave: q.Wave, Family: q.Family}
+// seriesYears are the years a series covers: from the first labelling to
+// the reference date for the catalogue, the survey years for BMO, both
+// for indicators that need both.
+func seriesYears(ind Indicator, cal Calendar) []int {
+	var ys []int
+	if usesCatalogue(ind) && len(cal.LabelYears) > 0 {
+		for y := cal.LabelYears[0]; y <= cal.Reference.Year(); y++ {
+			ys = append(ys, y)
+		}
+	}
+	if usesBMO(ind) {
+		ys = append(ys, cal.Surveys...)
+	}
+	slices.Sort(ys)
+	return slices.Compact(ys)
+}
+
+func usesCatalogue(ind Indicator) bool { return slices.Contains(ind.Sources, "catalogue") }
+func usesBMO(ind Indicator) bool       { return slices.Contains(ind.Sources, "bmo") }
+
+// when is the time a query resolves to: the offer's date and the survey.
+type when struct {
+	at      time.Time
+	basis   string
+	basisFR string
+	year    int // as asked (0: none)
+	survey  int // BMO year asked, 0: the latest
+}
+
+// resolve reads the query's date: at, else wave, else year, else the
+// reference date. Only one may be given.
+func resolve(cal Calendar, q IndicatorQuery) (when, error) {
+	n := 0
+	for _, set := range []bool{!q.At.IsZero(), q.Wave != 0, q.Year != 0} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return when{}, ParamError("at", "give one of at, wave and year: each sets the date the offer is read at")
+	}
+	w := when{year: q.Year, survey: q.Year}
+	switch {
+	case !q.At.IsZero():
+		w.at, w.basis, w.basisFR = q.At, "at= "+q.At.Format(time.DateOnly), "at= "+FormatDate(q.At, "fr")
+	case q.Wave != 0:
+		wv, ok := cal.Wave(q.Wave)
+		if !ok {
+			return when{}, ParamError("wave", "no labelling wave %d in this snapshot (waves: %v)", q.Wave, waveNumbers(cal))
+		}
+		w.at = wv.Date
+		w.basis = fmt.Sprintf("just after labelling wave %d (%s)", wv.N, wv.Date.Format(time.DateOnly))
+		w.basisFR = fmt.Sprintf("juste après la vague de labellisation %d (%s)", wv.N, FormatDate(wv.Date, "fr"))
+	case q.Year != 0:
+		w.at = time.Date(q.Year, time.July, 1, 0, 0, 0, 0, time.UTC)
+		w.basis = fmt.Sprintf("1 July %d, the middle of the year BMO %d covers", q.Year, q.Year)
+		w.basisFR = fmt.Sprintf("1er juillet %d, au milieu de l'année que couvre la BMO %d", q.Year, q.Year)
+	default:
+		w.at = cal.Reference
+		w.basis = "the reference date: the catalogue's latest labelling, " + cal.Reference.Format(time.DateOnly)
+		w.basisFR = "la date de référence : la dernière labellisation du catalogue, le " + FormatDate(cal.Reference, "fr")
+	}
+	return w, nil
+}
+
+func waveNumbers(cal Calendar) []int {
+	ns := make([]int, len(cal.Waves))
+	for i, w := range cal.Waves {
+		ns[i] = w.N
+	}
+	return ns
+}
+
+func (w when) result(vals []Value, view string, cal Calendar) *Result {
+	r := &Result{Values: vals, At: w.at, View: view, Basis: w.basis, BasisFR: w.basisFR, Reference: cal.Reference}
+	for _, v := range vals {
+		if v.Survey != 0 {
+			r.Survey = v.Survey
+			break
+		}
+	}
+	return r
+}
+
+// values computes one indicator at one time.
+func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery, w when) ([]Value, error) {
+	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Family: q.Family}
 	var out []Value
 	var err error
 	switch ind.ID {
 	case IndHiring, IndDifficultShare:
 		out, err = s.demand(ctx, ind, fq)
 	case IndSupplyDemand:
-		out, err = s.ratio(ctx, fq)
+		out, err = s.ratio(ctx, ind, fq)
 	case IndFamilyShare:
-		out, err = s.familyShare(ctx, fq)
+		out, err = s.familyShare(ctx, ind, fq)
 	case IndDistance:
-		out, err = s.distance(ctx, fq)
+		out, err = s.distance(ctx, ind, fq)
 	default:
 		out, err = s.offer(ctx, ind, fq)
 	}
@@ -76,222 +194,30 @@ func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery)
 		return nil, err
 	}
 	for i := range out {
-		out[i].Indicator, out[i].Level, out[i].Year = ind.ID, q.Level, q.Year
-		if out[i].Family == "" {
-			out[i].Family = q.Family
+		v := &out[i]
+		v.Indicator, v.Level, v.Year = ind.ID, q.Level, w.year
+		if v.Family == "" {
+			v.Family = q.Family
+		}
+		if usesCatalogue(ind) {
+			v.At = w.at.Format(time.DateOnly)
+			if s.Synthetic {
+				v.flag(FlagSynthetic)
+			}
+		}
+		if v.Flags == nil {
+			v.Flags = []string{}
+		}
+		if v.Explain != nil {
+			v.Explain.Snapshot = s.Snapshot
+			v.Explain.Filters = filters(q, w)
+		}
+		if !q.Explain {
+			v.Explain = nil
 		}
 	}
 	if q.Territory != "" {
 		out = slices.DeleteFunc(out, func(v Value) bool { return v.Code != q.Territory })
-	}
-	return out, nil
-}
-
-// offer computes the indicators that need only the catalogue's facts.
-func (s Indicators) offer(ctx context.Context, ind Indicator, q FactQuery) ([]Value, error) {
-	facts, err := s.Facts.OfferFacts(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	nat := sumOffer(facts)
-	out := make([]Value, len(facts))
-	for i, f := range facts {
-		v := Value{Code: f.Code, Name: f.Name}
-		switch ind.ID {
-		case IndFormations:
-			v.Value = num(float64(f.Formations))
-		case IndStructures:
-			v.Value = num(float64(f.Structures))
-		case IndPer100k:
-			v.Value = per(float64(f.Formations), float64(f.Population), 100_000)
-		case IndLearners:
-			v.Value = num(float64(f.Learners))
-		case IndWomenShare:
-			v.Value = f.Women.Pct()
-		case IndLowQualShare:
-			v.Value = f.LowQualified.Pct()
-		case IndQPVShare:
-			v.Value = f.QPV.Pct()
-		case IndCoverage:
-			v.Value, v.Class = coverage(f, nat)
-		default:
-			return nil, fmt.Errorf("indicator %s has no formula", ind.ID)
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-// coverage is the territory's rate over the national rate, and its class.
-func coverage(f, nat OfferFacts) (*float64, string) {
-	if f.Formations == 0 {
-		return num(0), ClassNone
-	}
-	rate := per(float64(f.Formations), float64(f.Population), 1)
-	natRate := per(float64(nat.Formations), float64(nat.Population), 1)
-	if rate == nil || natRate == nil || *natRate == 0 {
-		return nil, ""
-	}
-	idx := *rate / *natRate
-	if idx < LowCoverageShare {
-		return &idx, ClassLow
-	}
-	return &idx, ClassAdequate
-}
-
-// sumOffer adds up territories' facts into national ones.
-func sumOffer(fs []OfferFacts) OfferFacts {
-	var n OfferFacts
-	for _, f := range fs {
-		n.Population += f.Population
-		n.Formations += f.Formations
-		n.Structures += f.Structures // an upper bound: a structure may work in several territories
-		n.Learners += f.Learners
-		n.Women = addPart(n.Women, f.Women)
-		n.LowQualified = addPart(n.LowQualified, f.LowQualified)
-		n.QPV = addPart(n.QPV, f.QPV)
-	}
-	return n
-}
-
-func addPart(a, b Part) Part { return Part{a.Num + b.Num, a.Den + b.Den} }
-
-// familyShare gives the share of each family (or of q.Family) in each
-// territory's formations.
-func (s Indicators) familyShare(ctx context.Context, q FactQuery) ([]Value, error) {
-	all := q
-	all.Family = ""
-	totals, err := s.Facts.OfferFacts(ctx, all)
-	if err != nil {
-		return nil, err
-	}
-	byCode := make(map[string]int, len(totals))
-	for _, t := range totals {
-		byCode[t.Code] = t.Formations
-	}
-	fq := q
-	fq.ByFamily = q.Family == ""
-	facts, err := s.Facts.OfferFacts(ctx, fq)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Value, len(facts))
-	for i, f := range facts {
-		fam := f.Family
-		if fam == "" {
-			fam = q.Family
-		}
-		out[i] = Value{Code: f.Code, Name: f.Name, Family: fam,
-			Value: Part{int64(f.Formations), int64(byCode[f.Code])}.Pct()}
-	}
-	return out, nil
-}
-
-// demand computes the BMO indicators.
-func (s Indicators) demand(ctx context.Context, ind Indicator, q FactQuery) ([]Value, error) {
-	facts, note, err := s.demandFacts(ctx, q)
-	if err != nil || facts == nil {
-		return noDemand(ctx, s, q, note, err)
-	}
-	out := make([]Value, len(facts))
-	for i, f := range facts {
-		v := Value{Code: f.Code, Name: f.Name, Note: note}
-		if f.Secret > 0 {
-			v.Note = fmt.Sprintf("%s; %d rows under statistical secrecy left out", note, f.Secret)
-		}
-		if ind.ID == IndHiring {
-			v.Value = num(float64(f.Projects))
-		} else {
-			v.Value = f.Difficult.Pct()
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-// demandFacts resolves the survey year (the latest when q has none) and
-// reads the facts; nil facts with a note when there is no such survey.
-func (s Indicators) demandFacts(ctx context.Context, q FactQuery) ([]DemandFacts, string, error) {
-	_, survey, err := s.Facts.Years(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	if q.Year == 0 {
-		if len(survey) == 0 {
-			return nil, "no BMO survey in this snapshot", nil
-		}
-		q.Year = survey[len(survey)-1]
-	} else if !slices.Contains(survey, q.Year) {
-		return nil, fmt.Sprintf("no BMO survey for %d in this snapshot (surveys: %v)", q.Year, survey), nil
-	}
-	q.Wave = 0
-	facts, err := s.Facts.DemandFacts(ctx, q)
-	return facts, fmt.Sprintf("BMO %d", q.Year), err
-}
-
-// noDemand lists the level's territories with no value and the reason.
-func noDemand(ctx context.Context, s Indicators, q FactQuery, note string, err error) ([]Value, error) {
-	if err != nil {
-		return nil, err
-	}
-	if q.Level == LevelBassin {
-		return []Value{}, nil // bassins exist only through a survey
-	}
-	ts := s.Geo.Territories(q.Level)
-	out := make([]Value, len(ts))
-	for i, t := range ts {
-		out[i] = Value{Code: t.Code, Name: t.Name, Note: note}
-	}
-	return out, nil
-}
-
-// ratio is formations per 1,000 digital hiring projects.
-func (s Indicators) ratio(ctx context.Context, q FactQuery) ([]Value, error) {
-	offer, err := s.Facts.OfferFacts(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	demand, note, err := s.demandFacts(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	proj := make(map[string]DemandFacts, len(demand))
-	for _, d := range demand {
-		proj[d.Code] = d
-	}
-	out := make([]Value, len(offer))
-	for i, f := range offer {
-		v := Value{Code: f.Code, Name: f.Name, Note: note}
-		d, ok := proj[f.Code]
-		switch {
-		case demand == nil:
-		case !ok || d.Published == 0:
-			v.Note = note + "; no published digital hiring project"
-		default:
-			v.Value = per(float64(f.Formations), float64(d.Projects), 1000)
-		}
-		out[i] = v
-	}
-	return out, nil
-}
-
-// distance is the population-weighted mean distance from communes to the
-// nearest formation.
-func (s Indicators) distance(ctx context.Context, q FactQuery) ([]Value, error) {
-	pts, err := s.Facts.FormationPoints(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	byTerr := NearestDistances(s.Geo, q.Level, pts)
-	ts := s.Geo.Territories(q.Level)
-	out := make([]Value, len(ts))
-	for i, t := range ts {
-		out[i] = Value{Code: t.Code, Name: t.Name}
-		if d, ok := byTerr[t.Code]; ok {
-			out[i].Value = num(d)
-		} else {
-			out[i].Note = "no formation within reach (none in this overseas département)"
-		}
 	}
 	return out, nil
 }
@@ -307,25 +233,40 @@ func per(a, b, k float64) *float64 {
 	return &v
 }
 
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
 // Profile computes every indicator of q.Level for one territory, keyed by
-// indicator id, for the territory's profile. q.Year 0 means the whole
-// catalogue and the latest survey, as on the map, not a time series.
+// indicator id ("family_share:<family>" for the shares of each family),
+// at the query's time (the reference date when none), as on the map.
 func (s Indicators) Profile(ctx context.Context, q IndicatorQuery, code string) (map[string]Value, error) {
+	cal, err := s.Facts.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if q.View == "" {
+		q.View = ViewInForce
+	}
+	w, err := resolve(cal, q)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]Value{}
 	for _, ind := range registry {
 		if !ind.Has(q.Level) || ind.PerFamily && q.Family != "" {
 			continue
 		}
 		iq := q
-		iq.ID, iq.Territory = ind.ID, ""
-		vals, err := s.values(ctx, ind, iq)
+		iq.ID, iq.Territory = ind.ID, code
+		vals, err := s.values(ctx, ind, iq, w)
 		if err != nil {
 			return nil, err
 		}
 		for _, v := range vals {
-			if v.Code != code {
-				continue
-			}
 			if ind.PerFamily {
 				out[ind.ID+":"+v.Family] = v
 			} else {

@@ -60,6 +60,9 @@ const (
 	GroupNone   JobDemandGroup = "none"   // all jobs of the territory together
 	GroupFamily JobDemandGroup = "family" // one row per GEN job family (digital jobs only)
 	GroupFAP    JobDemandGroup = "fap"    // one row per FAP code
+	// GroupCell gives the survey's cells themselves (FAP code, bassin,
+	// département): the rows behind an indicator's value.
+	GroupCell JobDemandGroup = "cell"
 )
 
 // JobDemandFilter selects and groups job demand. Zero fields do not filter.
@@ -88,6 +91,8 @@ type JobDemandRow struct {
 	FAP                 string   `json:"fap,omitempty"`
 	FAPLabel            string   `json:"fap_label,omitempty"`
 	FAPEdition          string   `json:"fap_edition,omitempty"`
+	Bassin              string   `json:"bassin,omitempty"`      // group cell
+	Departement         string   `json:"departement,omitempty"` // group cell
 	Projects            *int64   `json:"projects"`
 	Difficult           *int64   `json:"difficult"`
 	Seasonal            *int64   `json:"seasonal"`

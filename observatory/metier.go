@@ -261,6 +261,25 @@ func (r *Referential) Label(family, lang string) string {
 	return family
 }
 
+// HasCodes reports whether a family has codes of the scheme (FAP2009,
+// FAP2021, ROME4): integration, for one, has no FAP code.
+func (r *Referential) HasCodes(family, scheme string) bool {
+	for _, m := range r.metiers {
+		if m.Family != family {
+			continue
+		}
+		switch scheme {
+		case SchemeFAP2009:
+			return len(m.FAP2009) > 0
+		case SchemeFAP2021:
+			return len(m.FAP2021) > 0
+		default:
+			return slices.ContainsFunc(m.ROME, func(c MetierCode) bool { return c.Scheme == scheme })
+		}
+	}
+	return false
+}
+
 // FamilyOf returns the family a code belongs to.
 func (r *Referential) FamilyOf(scheme, code string) (string, bool) {
 	f, ok := r.byCode[[2]string{scheme, strings.ToUpper(strings.TrimSpace(code))}]

@@ -40,9 +40,11 @@ var terr = []Level{LevelRegion, LevelDepartement}
 var registry = []Indicator{
 	{
 		ID: IndFormations, TitleFR: "Formations labellisées", TitleEN: "Labelled formations", Unit: "formations",
-		Definition:   "Number of GEN-labelled formations located in the territory.",
-		DefinitionFR: "Nombre de formations labellisées GEN situées dans le territoire.",
-		Formula:      "count(formations)", Levels: terr, Sources: []string{"catalogue"},
+		Definition: "Number of GEN-labelled formations located in the territory whose label is in force at the date " +
+			"(view in_force, the default), or labelled by then (view labelled).",
+		DefinitionFR: "Nombre de formations labellisées GEN situées dans le territoire dont le label est en vigueur à la date " +
+			"(vue in_force, par défaut), ou labellisées à cette date (vue labelled).",
+		Formula: "count(formations)", Levels: terr, Sources: []string{"catalogue"},
 	},
 	{
 		ID: IndStructures, TitleFR: "Structures porteuses", TitleEN: "Training providers", Unit: "structures",
@@ -56,12 +58,14 @@ var registry = []Indicator{
 		Definition:   "Formations divided by the legal population of the territory, times 100,000.",
 		DefinitionFR: "Formations rapportées à la population légale du territoire, pour 100 000 habitants.",
 		Formula:      "formations / population × 100000", Levels: terr, Sources: []string{"catalogue", "geo"},
+		Thresholds: &Thresholds{LowN: MinFormations, Unit: "formations"},
 	},
 	{
 		ID: IndFamilyShare, TitleFR: "Part de la famille de métiers", TitleEN: "Share of the job family", Unit: "%",
 		Definition:   "Share of the territory's formations that belong to the job family; without a family filter, one value per family.",
 		DefinitionFR: "Part des formations du territoire relevant de la famille de métiers ; sans filtre, une valeur par famille.",
 		Formula:      "formations(family) / formations × 100", Levels: terr, Sources: []string{"catalogue"}, PerFamily: true,
+		Thresholds: &Thresholds{LowN: MinFormationsShare, Unit: "formations"},
 	},
 	{
 		ID: IndLearners, TitleFR: "Apprenants formés", TitleEN: "Learners trained", Unit: "learners",
@@ -74,18 +78,21 @@ var registry = []Indicator{
 		Definition:   "Women among learners trained, over formations reporting both figures. Plan target: at least 30 %.",
 		DefinitionFR: "Part des femmes parmi les apprenants, sur les formations renseignant les deux chiffres. Objectif du plan : au moins 30 %.",
 		Formula:      "sum(women) / sum(learners) × 100", Levels: terr, Sources: []string{"catalogue"},
+		Thresholds: &Thresholds{LowN: MinLearners, Unit: "learners"},
 	},
 	{
 		ID: IndLowQualShare, TitleFR: "Part de peu ou pas qualifiés", TitleEN: "Share of low-qualified learners", Unit: "%",
 		Definition:   "Learners with little or no qualification among learners trained. Plan target: at least 50 %.",
 		DefinitionFR: "Part des apprenants peu ou pas qualifiés. Objectif du plan : au moins 50 %.",
 		Formula:      "sum(low_qualified) / sum(learners) × 100", Levels: terr, Sources: []string{"catalogue"},
+		Thresholds: &Thresholds{LowN: MinLearners, Unit: "learners"},
 	},
 	{
 		ID: IndQPVShare, TitleFR: "Part de résidents QPV", TitleEN: "Share of QPV residents", Unit: "%",
 		Definition:   "Residents of priority neighbourhoods (QPV) among learners trained.",
 		DefinitionFR: "Part des résidents des quartiers prioritaires (QPV) parmi les apprenants.",
 		Formula:      "sum(qpv) / sum(learners) × 100", Levels: terr, Sources: []string{"catalogue"},
+		Thresholds: &Thresholds{LowN: MinLearners, Unit: "learners"},
 	},
 	{
 		ID: IndHiring, TitleFR: "Projets de recrutement numériques", TitleEN: "Digital hiring projects", Unit: "hiring projects",
@@ -100,14 +107,16 @@ var registry = []Indicator{
 		Definition:   "Difficult hiring projects over hiring projects, digital jobs, over rows where both are published.",
 		DefinitionFR: "Projets jugés difficiles rapportés aux projets de recrutement, métiers du numérique, lignes publiées.",
 		Formula:      "sum(xmet) / sum(met) × 100", Levels: Levels, Sources: []string{"bmo"},
+		Thresholds: &Thresholds{LowN: MinProjects, Suppress: SuppressProjects, Unit: "hiring projects"},
 	},
 	{
 		ID: IndSupplyDemand, TitleFR: "Ratio offre / besoins", TitleEN: "Supply / demand ratio", Unit: "formations per 1,000 hiring projects",
-		Definition: "Formations per 1,000 digital hiring projects. With a year, formations labelled that year against the BMO " +
-			"survey of that year; without one, the whole catalogue against the latest survey.",
-		DefinitionFR: "Formations pour 1 000 projets de recrutement numériques. Avec une année, formations labellisées cette année " +
-			"et enquête BMO de la même année ; sans année, tout le catalogue et la dernière enquête.",
+		Definition: "Formations in force per 1,000 digital hiring projects. With a year, the offer in force on 1 July of that year " +
+			"against the BMO survey of that year; without one, the offer at the date asked (the reference date by default) against the latest survey.",
+		DefinitionFR: "Formations en vigueur pour 1 000 projets de recrutement numériques. Avec une année, l'offre en vigueur au 1er juillet " +
+			"de cette année et l'enquête BMO de la même année ; sans année, l'offre à la date demandée (la date de référence par défaut) et la dernière enquête.",
 		Formula: "formations / hiring_projects × 1000", Levels: terr, Sources: []string{"catalogue", "bmo"},
+		Thresholds: &Thresholds{LowN: MinProjects, Suppress: SuppressProjects, Unit: "hiring projects"},
 	},
 	{
 		ID: IndDistance, TitleFR: "Distance à la formation la plus proche", TitleEN: "Distance to the nearest formation", Unit: "km",
@@ -124,10 +133,11 @@ var registry = []Indicator{
 		DefinitionFR: "aucune : pas de formation ; faible : moins de la moitié du taux national de formations pour 100 000 habitants ; " +
 			"suffisante sinon. La valeur est le taux du territoire rapporté au taux national.",
 		Formula: "(formations / population) / (national formations / national population)", Levels: terr, Sources: []string{"catalogue", "geo"},
+		Thresholds: &Thresholds{LowN: MinFormations, Unit: "formations"},
 	},
 	{
 		ID: IndTargets, TitleFR: "Progression vers les objectifs du plan", TitleEN: "Progress towards the plan's targets", Unit: "mixed",
-		Definition: "National figures against the plan's targets: about 500 formations, 10,000 learners a year, at least 30 % women, " +
+		Definition: "National figures against the plan's targets, read by default over every formation labelled (view labelled): about 500 formations, 10,000 learners a year, at least 30 % women, " +
 			"at least 50 % young people with little or no qualification, priority to QPV residents. A figure the catalogue cannot support is null with a note.",
 		DefinitionFR: "Chiffres nationaux face aux objectifs du plan : environ 500 formations, 10 000 apprenants par an, au moins 30 % de femmes, " +
 			"au moins 50 % de jeunes peu ou pas qualifiés, priorité aux résidents des QPV.",

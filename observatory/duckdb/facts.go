@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -27,14 +28,7 @@ func levelOf(l observatory.Level) (string, string, error) {
 // formationFilter is the WHERE of the formations a fact query sums over.
 // Every value goes through a placeholder.
 func formationFilter(q observatory.FactQuery) (string, []any) {
-	var conds []string
-	var args []any
-	if q.Year != 0 {
-		conds, args = append(conds, `year(labelled_on) = ?`), append(args, q.Year)
-	}
-	if q.Wave != 0 {
-		conds, args = append(conds, `wave <= ?`), append(args, q.Wave)
-	}
+	conds, args := offerAt(q.At, q.View)
 	if q.Family != "" {
 		conds, args = append(conds, `family = ?`), append(args, q.Family)
 	}
@@ -42,6 +36,22 @@ func formationFilter(q observatory.FactQuery) (string, []any) {
 		return "", nil
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args
+}
+
+// offerAt selects the formations of the offer at a date: labelled on or
+// before it and, in force, with a label ending after it (no end date: in
+// force). A formation with no labelling date is taken as labelled before
+// any date, rather than dropped. A zero date selects every formation.
+func offerAt(at time.Time, view string) ([]string, []any) {
+	if at.IsZero() {
+		return nil, nil
+	}
+	conds := []string{`(labelled_on IS NULL OR labelled_on <= ?)`}
+	args := []any{at}
+	if view != observatory.ViewLabelled {
+		conds, args = append(conds, `(label_end IS NULL OR label_end > ?)`), append(args, at)
+	}
+	return conds, args
 }
 
 // OfferFacts sums the catalogue per territory (and family), every territory
@@ -70,7 +80,8 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	part := func(col string) string { return both(col, "learners") + `, ` + both("learners", col) }
 	query := `WITH f AS (SELECT * FROM formations` + where + `)
 SELECT t.code, t.name, ` + famCol + `, t.population, count(f.id), count(DISTINCT f.structure),
-	coalesce(sum(f.learners), 0), ` + part("women") + `, ` + part("low_qualified") + `, ` + part("qpv") + `
+	coalesce(sum(f.learners), 0), count(f.learners), ` + part("women") + `, ` + part("low_qualified") + `, ` + part("qpv") + `,
+	count(f.id) FILTER (WHERE f.label_end IS NULL)
 FROM ` + table + ` t` + famFrom + ` LEFT JOIN f ON f.` + key + ` = t.code` + famJoin + `
 GROUP BY ALL ORDER BY t.code, 3`
 	rows, err := d.db.QueryContext(ctx, query, args...)
@@ -81,8 +92,8 @@ GROUP BY ALL ORDER BY t.code, 3`
 	out := []observatory.OfferFacts{}
 	for rows.Next() {
 		var f observatory.OfferFacts
-		if err := rows.Scan(&f.Code, &f.Name, &f.Family, &f.Population, &f.Formations, &f.Structures, &f.Learners,
-			&f.Women.Num, &f.Women.Den, &f.LowQualified.Num, &f.LowQualified.Den, &f.QPV.Num, &f.QPV.Den); err != nil {
+		if err := rows.Scan(&f.Code, &f.Name, &f.Family, &f.Population, &f.Formations, &f.Structures, &f.Learners, &f.Reporting,
+			&f.Women.Num, &f.Women.Den, &f.LowQualified.Num, &f.LowQualified.Den, &f.QPV.Num, &f.QPV.Den, &f.EndUnknown); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -163,18 +174,37 @@ func (d *DB) FormationPoints(ctx context.Context, q observatory.FactQuery) ([]ob
 	return out, rows.Err()
 }
 
-// Years lists the catalogue's label years and the surveys' years.
-func (d *DB) Years(ctx context.Context) (label, survey []int, err error) {
-	if label, err = d.ints(ctx, `SELECT DISTINCT year(labelled_on) y FROM formations WHERE labelled_on IS NOT NULL ORDER BY y`); err != nil {
-		return nil, nil, err
+// Calendar reads the snapshot's time: the catalogue's reference date (its
+// latest labelling), its waves (each dated by its last labelling), the
+// years labelled and the BMO survey years.
+func (d *DB) Calendar(ctx context.Context) (observatory.Calendar, error) {
+	var c observatory.Calendar
+	var ref sql.NullTime
+	if err := d.db.QueryRowContext(ctx, `SELECT max(labelled_on) FROM formations`).Scan(&ref); err != nil {
+		return c, err
 	}
-	survey, err = d.ints(ctx, `SELECT DISTINCT year FROM job_demand ORDER BY year`)
-	return label, survey, err
-}
-
-// Waves lists the labelling waves of the catalogue, ascending.
-func (d *DB) Waves(ctx context.Context) ([]int, error) {
-	return d.ints(ctx, `SELECT DISTINCT wave FROM formations WHERE wave IS NOT NULL ORDER BY wave`)
+	c.Reference = ref.Time
+	rows, err := d.db.QueryContext(ctx, `SELECT wave, max(labelled_on), count(*) FROM formations
+WHERE wave IS NOT NULL AND labelled_on IS NOT NULL GROUP BY wave ORDER BY wave`)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w observatory.Wave
+		if err := rows.Scan(&w.N, &w.Date, &w.Formations); err != nil {
+			return c, err
+		}
+		c.Waves = append(c.Waves, w)
+	}
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	if c.LabelYears, err = d.ints(ctx, `SELECT DISTINCT year(labelled_on) y FROM formations WHERE labelled_on IS NOT NULL ORDER BY y`); err != nil {
+		return c, err
+	}
+	c.Surveys, err = d.ints(ctx, `SELECT DISTINCT year FROM job_demand ORDER BY year`)
+	return c, err
 }
 
 func (d *DB) ints(ctx context.Context, q string) ([]int, error) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
@@ -78,7 +79,12 @@ func allFormations(t testing.TB, db *duckdb.DB) []observatory.Formation {
 func TestIndicatorsByHand(t *testing.T) {
 	ctx := context.Background()
 	db, g := defaultsDB(t)
-	forms := allFormations(t, db)
+	// The offer at the reference date (the latest labelling), in force.
+	ref := reference(allFormations(t, db))
+	forms := inForce(allFormations(t, db), ref)
+	if n := len(allFormations(t, db)); len(forms) == 0 || len(forms) == n {
+		t.Fatalf("%d of %d formations in force on %s: the test would not tell the views apart", len(forms), n, ref)
+	}
 	type hand struct {
 		n           int
 		structs     map[string]bool
@@ -104,10 +110,14 @@ func TestIndicatorsByHand(t *testing.T) {
 	}
 	svc := observatory.Indicators{Facts: db, Geo: g}
 	get := func(id string) map[string]observatory.Value {
-		vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: id, Level: observatory.LevelDepartement})
+		res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: id, Level: observatory.LevelDepartement})
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}
+		if !res.At.Equal(ref) || res.View != observatory.ViewInForce {
+			t.Fatalf("%s: read at %s in %s, want the reference date %s in force", id, res.At, res.View, ref)
+		}
+		vals := res.Values
 		if len(vals) != len(g.Departements()) {
 			t.Fatalf("%s: %d values for %d départements", id, len(vals), len(g.Departements()))
 		}
@@ -195,12 +205,12 @@ func TestRegionsAddUp(t *testing.T) {
 		t.Errorf("régions add up to %d formations, the catalogue has %d", total, n)
 	}
 	svc := observatory.Indicators{Facts: db, Geo: g}
-	vals, err := svc.Values(ctx, observatory.IndicatorQuery{ID: observatory.IndFamilyShare, Level: observatory.LevelRegion})
+	res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: observatory.IndFamilyShare, Level: observatory.LevelRegion})
 	if err != nil {
 		t.Fatal(err)
 	}
 	shares := map[string]float64{}
-	for _, v := range vals {
+	for _, v := range res.Values {
 		if v.Value != nil {
 			shares[v.Code] += *v.Value
 		}
@@ -212,37 +222,63 @@ func TestRegionsAddUp(t *testing.T) {
 	}
 }
 
-// TestSeriesAddsUpToTotal: a territory's time series by label year sums to
-// its whole-catalogue figure.
-func TestSeriesAddsUpToTotal(t *testing.T) {
+// TestSeriesIsTheStock: a territory's series gives, for each year, the
+// offer in force on 1 July (by hand from the rows), and in the labelled
+// view it never falls.
+func TestSeriesIsTheStock(t *testing.T) {
 	ctx := context.Background()
 	db, g := defaultsDB(t)
 	svc := observatory.Indicators{Facts: db, Geo: g}
-	series, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Territory: "84"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	total, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Year: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum float64
-	years := map[int]bool{}
-	for _, v := range series {
-		if v.Code != "84" || v.Year == 0 || years[v.Year] {
-			t.Fatalf("bad series value %+v", v)
+	all := allFormations(t, db)
+	for _, view := range []string{observatory.ViewInForce, observatory.ViewLabelled} {
+		res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Territory: "84", View: view})
+		if err != nil {
+			t.Fatal(err)
 		}
-		years[v.Year] = true
-		sum += *v.Value
-	}
-	for _, v := range total {
-		if v.Code == "84" && *v.Value != sum {
-			t.Errorf("84: series adds up to %v, total %v", sum, *v.Value)
+		prev := -1.0
+		for _, v := range res.Values {
+			at := time.Date(v.Year, time.July, 1, 0, 0, 0, 0, time.UTC)
+			want := 0
+			for _, f := range all {
+				if f.Region == "84" && f.LabelledOn != nil && !f.LabelledOn.After(at) &&
+					(view == observatory.ViewLabelled || f.LabelEnd == nil || f.LabelEnd.After(at)) {
+					want++
+				}
+			}
+			if v.Code != "84" || v.Value == nil || *v.Value != float64(want) || v.At != at.Format(time.DateOnly) {
+				t.Errorf("%s %d: %+v, by hand %d on %s", view, v.Year, v, want, at.Format(time.DateOnly))
+			}
+			if view == observatory.ViewLabelled && *v.Value < prev {
+				t.Errorf("labelled %d: %v after %v, the cumulative count fell", v.Year, *v.Value, prev)
+			}
+			prev = *v.Value
+		}
+		if len(res.Values) < 5 {
+			t.Errorf("%s series has %d years", view, len(res.Values))
 		}
 	}
-	if len(years) < 3 {
-		t.Errorf("series has %d years", len(years))
+}
+
+// reference is the latest labelling date of fs.
+func reference(fs []observatory.Formation) time.Time {
+	var ref time.Time
+	for _, f := range fs {
+		if f.LabelledOn != nil && f.LabelledOn.After(ref) {
+			ref = *f.LabelledOn
+		}
 	}
+	return ref
+}
+
+// inForce keeps the formations whose label is in force at d.
+func inForce(fs []observatory.Formation, d time.Time) []observatory.Formation {
+	var out []observatory.Formation
+	for _, f := range fs {
+		if (f.LabelledOn == nil || !f.LabelledOn.After(d)) && (f.LabelEnd == nil || f.LabelEnd.After(d)) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // TestDistanceByHand checks the nearest-formation distance of one
@@ -278,10 +314,10 @@ func TestDistanceByHand(t *testing.T) {
 			}
 			continue
 		}
-		if math.Abs(got[code]-want) > 0.01*want+0.05 {
-			t.Errorf("%s: distance %.3f km, brute force %.3f km", code, got[code], want)
+		if r := got[code]; math.Abs(r.MeanKm-want) > 0.01*want+0.05 || r.Population != int64(pop) {
+			t.Errorf("%s: distance %.3f km over %d inhabitants, brute force %.3f km over %.0f", code, r.MeanKm, r.Population, want, pop)
 		}
-		t.Logf("%s: %.1f km", code, got[code])
+		t.Logf("%s: %.1f km", code, got[code].MeanKm)
 	}
 }
 

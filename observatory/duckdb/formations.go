@@ -231,8 +231,7 @@ func (d *DB) Formation(ctx context.Context, id string) (*observatory.Formation, 
 // formationWhere builds the WHERE clause from fixed fragments; every value
 // goes through a placeholder.
 func formationWhere(f observatory.FormationFilter) (string, []any) {
-	var conds []string
-	var args []any
+	conds, args := offerAt(f.At, f.View)
 	add := func(cond string, v any) {
 		conds = append(conds, cond)
 		args = append(args, v)

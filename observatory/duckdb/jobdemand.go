@@ -79,6 +79,8 @@ func groupValue(g observatory.JobDemandGroup, r observatory.JobDemandRow) string
 		return r.Family
 	case observatory.GroupFAP:
 		return r.FAP
+	case observatory.GroupCell:
+		return r.FAP + "|" + r.Bassin + "|" + r.Departement
 	}
 	return ""
 }
@@ -126,6 +128,14 @@ func (d *DB) jobDemandQuery(ctx context.Context, f observatory.JobDemandFilter) 
 		g = `mc.family`
 		if f.Family != "" {
 			add(`mc.family = ?`, f.Family)
+		}
+	case observatory.GroupCell:
+		// The key sorts and pages the cells; it is split again on reading.
+		g, glabel, edition = `jd.fap_code || '|' || jd.bassin || '|' || jd.departement`, `jd.fap_label`, `jd.fap_edition`
+		if f.Family != "" {
+			add(`EXISTS (SELECT 1 FROM metier_codes mc WHERE mc.scheme = jd.fap_edition AND mc.code = jd.fap_code AND mc.family = ?)`, f.Family)
+		} else if f.Digital {
+			conds = append(conds, `EXISTS (SELECT 1 FROM metier_codes mc WHERE mc.scheme = jd.fap_edition AND mc.code = jd.fap_code)`)
 		}
 	case observatory.GroupFAP:
 		g, glabel, edition = `jd.fap_code`, `jd.fap_label`, `jd.fap_edition`
@@ -228,6 +238,12 @@ func (d *DB) eachJobDemand(ctx context.Context, q *jdQuery, f observatory.JobDem
 			r.Family = g
 		case observatory.GroupFAP:
 			r.FAP, r.FAPLabel, r.FAPEdition = g, glabel, edition
+		case observatory.GroupCell:
+			parts := strings.SplitN(g, "|", 3)
+			if len(parts) == 3 {
+				r.FAP, r.Bassin, r.Departement = parts[0], parts[1], parts[2]
+			}
+			r.FAPLabel, r.FAPEdition = glabel, edition
 		}
 		r.Projects, r.Difficult, r.Seasonal = int64Ptr(proj), int64Ptr(diff), int64Ptr(seas)
 		r.ShareDifficult, r.ShareSeasonal = floatPtr(shareD), floatPtr(shareS)
