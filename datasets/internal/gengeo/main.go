@@ -33,6 +33,12 @@ type entry struct {
 	Type        string   `json:"type"`
 	Postcodes   []string `json:"codesPostaux"`
 	Population  *int64   `json:"population"`
+	// AnciensCodes are the former codes of a commune-actuelle, ChefLieu
+	// the commune of a déléguée or associée, Commune the commune of an
+	// arrondissement municipal.
+	AnciensCodes []string `json:"anciensCodes"`
+	ChefLieu     string   `json:"chefLieu"`
+	Commune      string   `json:"commune"`
 }
 
 func main() {
