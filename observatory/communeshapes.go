@@ -1,6 +1,7 @@
 package observatory
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -106,35 +107,71 @@ const communeCellDeg = 0.05
 type CommuneShapes struct {
 	codes  []string // sorted
 	shapes []orb.MultiPolygon
-	bounds []orb.Bound          // of each outline, grown by CommuneToleranceKm
-	grid   map[[2]int32][]int32 // cell → indexes of the grown bounds that meet it, ascending
+	bounds []orb.Bound // of each outline, grown by CommuneToleranceKm
+	// The grid, in compressed rows: cells holds the keys of the cells some
+	// grown bound meets, sorted; the bounds meeting cells[i] are
+	// items[start[i]:start[i+1]], in ascending order.
+	cells []int64
+	start []int32
+	items []int32
 }
 
 // NewCommuneShapes indexes outlines by code.
 func NewCommuneShapes(m map[string]orb.MultiPolygon) *CommuneShapes {
-	s := &CommuneShapes{grid: map[[2]int32][]int32{}}
+	s := &CommuneShapes{}
 	for code := range m {
 		s.codes = append(s.codes, code)
 	}
 	slices.Sort(s.codes)
 	s.shapes = make([]orb.MultiPolygon, len(s.codes))
 	s.bounds = make([]orb.Bound, len(s.codes))
+	type entry struct {
+		cell int64
+		item int32
+	}
+	n := 0
 	for i, code := range s.codes {
-		mp := m[code]
-		s.shapes[i] = mp
-		s.bounds[i] = padKm(mp.Bound(), CommuneToleranceKm)
+		s.shapes[i] = m[code]
+		s.bounds[i] = padKm(s.shapes[i].Bound(), CommuneToleranceKm)
+		lo, hi := communeCell(s.bounds[i].Min), communeCell(s.bounds[i].Max)
+		n += int(hi[0]-lo[0]+1) * int(hi[1]-lo[1]+1)
+	}
+	entries := make([]entry, 0, n)
+	for i := range s.codes {
 		lo, hi := communeCell(s.bounds[i].Min), communeCell(s.bounds[i].Max)
 		for x := lo[0]; x <= hi[0]; x++ {
 			for y := lo[1]; y <= hi[1]; y++ {
-				s.grid[[2]int32{x, y}] = append(s.grid[[2]int32{x, y}], int32(i))
+				entries = append(entries, entry{cellKey(x, y), int32(i)})
 			}
 		}
 	}
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Or(cmp.Compare(a.cell, b.cell), cmp.Compare(a.item, b.item)) })
+	s.items = make([]int32, len(entries))
+	for k, e := range entries {
+		if k == 0 || e.cell != entries[k-1].cell {
+			s.cells = append(s.cells, e.cell)
+			s.start = append(s.start, int32(k))
+		}
+		s.items[k] = e.item
+	}
+	s.start = append(s.start, int32(len(entries)))
 	return s
 }
 
 func communeCell(p orb.Point) [2]int32 {
 	return [2]int32{int32(math.Floor(p[0] / communeCellDeg)), int32(math.Floor(p[1] / communeCellDeg))}
+}
+
+func cellKey(x, y int32) int64 { return int64(x)<<32 | int64(uint32(y)) }
+
+// candidates returns the outlines whose grown bound meets the point's cell.
+func (s *CommuneShapes) candidates(pt orb.Point) []int32 {
+	c := communeCell(pt)
+	i, ok := slices.BinarySearch(s.cells, cellKey(c[0], c[1]))
+	if !ok {
+		return nil
+	}
+	return s.items[s.start[i]:s.start[i+1]]
 }
 
 // Len returns the number of outlines.
@@ -158,7 +195,7 @@ func (s *CommuneShapes) At(lon, lat float64) (string, bool) {
 		return "", false
 	}
 	pt := orb.Point{lon, lat}
-	cands := s.grid[communeCell(pt)]
+	cands := s.candidates(pt)
 	for _, i := range cands {
 		if s.bounds[i].Contains(pt) && planar.MultiPolygonContains(s.shapes[i], pt) {
 			return s.codes[i], true

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 )
@@ -126,5 +127,47 @@ func TestCommuneShapesErrors(t *testing.T) {
 	plain := observatory.NewGazetteer(nil, nil, nil)
 	if _, err := plain.CommuneShapes(); err == nil {
 		t.Error("a gazetteer without outlines gave some")
+	}
+}
+
+// BenchmarkCommuneAt looks up points spread over France (commune
+// centroids, every 7th), once the outlines are loaded.
+func BenchmarkCommuneAt(b *testing.B) {
+	g, err := datasets.Geography()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := g.CommuneShapes()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pts []orb.Point
+	for i, c := range g.Communes() {
+		if i%7 == 0 && c.Lat != 0 {
+			pts = append(pts, orb.Point{c.Lon, c.Lat})
+		}
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		p := pts[i%len(pts)]
+		s.At(p[0], p[1])
+	}
+}
+
+// BenchmarkCommuneAtOffshore looks up points 500 m out at sea, which scan
+// the nearby outlines for the nearest.
+func BenchmarkCommuneAtOffshore(b *testing.B) {
+	g, err := datasets.Geography()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := g.CommuneShapes()
+	if err != nil {
+		b.Fatal(err)
+	}
+	pts := []orb.Point{{-4.4920, 48.3780} /* Brest harbour */, {5.3500, 43.2950} /* off Marseille */, {-1.5640, 47.2060} /* Loire, Nantes */}
+	for i := 0; b.Loop(); i++ {
+		p := pts[i%len(pts)]
+		s.At(p[0], p[1])
 	}
 }
