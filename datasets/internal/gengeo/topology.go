@@ -35,6 +35,10 @@ type topology struct {
 	arcs  [][]int32 // vertex ids, from junction to junction
 	faces []face    // in the order given
 	users [][]int32 // arc → faces using it (one or two)
+	// Edges by how many rings use them: two for a border the neighbours
+	// draw with the same vertices, one for a coast, a national border, or
+	// a border the neighbours draw differently.
+	edges [3]int
 }
 
 // face is a commune: polygons of rings (exterior first), each ring a list
@@ -109,6 +113,7 @@ func buildTopology(src []sourceFace) (*topology, error) {
 		}
 	})
 	for e, n := range edgeUse {
+		t.edges[min(n, 2)]++
 		if n > 2 {
 			return nil, fmt.Errorf("edge %v–%v used by %d rings: the outlines do not form a partition", t.pts[e[0]], t.pts[e[1]], n)
 		}
