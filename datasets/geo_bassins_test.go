@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"io/fs"
 	"maps"
 	"math"
 	"slices"
@@ -226,4 +227,17 @@ func TestCommuneAtReal(t *testing.T) {
 		t.Errorf("%d of %d commune centroids found in another commune", other, n)
 	}
 	t.Logf("%d of %d commune centroids found in another commune", other, n)
+}
+
+// The outlines stay a small part of the binary.
+func TestOutlineFilesSize(t *testing.T) {
+	for name, max := range map[string]int64{"communes.topojson.gz": 3 << 20, "bassins.topojson.gz": 300 << 10} {
+		fi, err := fs.Stat(GeoFiles(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > max {
+			t.Errorf("%s is %d bytes, want at most %d", name, fi.Size(), max)
+		}
+	}
 }

@@ -43,11 +43,19 @@ func sharedBorders(ts []observatory.Territory) map[[2]string]float64 {
 	return km
 }
 
+// TestAdjacencyBassins computes the bassins' adjacency once (it takes a
+// fraction of a second) for the checks below.
+func TestAdjacencyBassins(t *testing.T) {
+	g, adj := bassinAdjacency(t)
+	t.Run("exact", func(t *testing.T) { testAdjacencyBassinsExact(t, g, adj) })
+	t.Run("pairs", func(t *testing.T) { testAdjacencyBassinsPairs(t, g, adj) })
+	t.Run("components", func(t *testing.T) { testAdjacencyBassinsConnected(t, g, adj) })
+}
+
 // The adjacency of the bassins is the graph of the borders they share
 // exactly, of at least AdjacencyMinSharedKm: 1,050 pairs touch, all but
 // two over more than that.
-func TestAdjacencyBassinsExact(t *testing.T) {
-	g, adj := bassinAdjacency(t)
+func testAdjacencyBassinsExact(t *testing.T, g *observatory.Gazetteer, adj *observatory.Adjacency) {
 	shared := sharedBorders(g.Bassins())
 	n := 0
 	for pair, km := range shared {
@@ -73,8 +81,7 @@ func TestAdjacencyBassinsExact(t *testing.T) {
 }
 
 // Pairs checked on the map.
-func TestAdjacencyBassins(t *testing.T) {
-	g, adj := bassinAdjacency(t)
+func testAdjacencyBassinsPairs(t *testing.T, g *observatory.Gazetteer, adj *observatory.Adjacency) {
 	for code, want := range map[string][]string{
 		// Paris borders the établissements territoriaux of the petite
 		// couronne (Boucle Nord de Seine over 1.4 km only), not Roissy.
@@ -128,8 +135,7 @@ func TestAdjacencyBassins(t *testing.T) {
 
 // The mainland bassins form one component, Corsica another; overseas,
 // each island is its own.
-func TestAdjacencyBassinsConnected(t *testing.T) {
-	g, adj := bassinAdjacency(t)
+func testAdjacencyBassinsConnected(t *testing.T, g *observatory.Gazetteer, adj *observatory.Adjacency) {
 	byDep := map[string][]string{"metro": nil}
 	for _, b := range g.Bassins() {
 		k := "metro"
