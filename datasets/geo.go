@@ -23,7 +23,10 @@ const GeoSource = "Contours des régions et départements : IGN Admin Express CO
 	"via gregoiredavid/france-geojson (2018), Licence Ouverte ; outre-mer simplifié (Douglas–Peucker 0,005°), " +
 	"coordonnées arrondies à 5 décimales. Codes, noms, codes postaux et populations légales : " +
 	"@etalab/decoupage-administratif 6.0.0 (COG INSEE 2026, populations INSEE), Licence Ouverte. " +
-	"Centroïdes des communes calculés depuis les contours communaux 2018 (Admin Express, Licence Ouverte)."
+	"Centroïdes des communes calculés depuis les contours communaux 2018 (Admin Express, Licence Ouverte). " +
+	"Contours des communes : IGN ADMIN EXPRESS COG CARTO 2025 via MaelTheuliere/COGiter, Licence Ouverte 2.0, " +
+	"simplifiés (Douglas–Peucker 200 m, frontières partagées, topologie conservée). Bassins d'emploi : zonage BMO " +
+	"de France Travail (table communes → bassins) via dataforgoodfr/13_odis, contours obtenus par union de leurs communes."
 
 // The files gengeo writes: régions and départements (CSV and GeoJSON), the
 // communes (gzipped CSV) and their outlines (gzipped TopoJSON), the bassins

@@ -22,8 +22,8 @@ type lazyShapes struct {
 }
 
 // CommuneShapes returns the commune outlines, parsed and indexed on the
-// first call (about 0.3 s for the embedded ones, see BenchmarkCommuneShapes)
-// and shared afterwards. It fails when the gazetteer was built without
+// first call (a few tenths of a second for the embedded ones, see
+// datasets' BenchmarkCommuneShapes) and shared afterwards. It fails when the gazetteer was built without
 // outlines or they do not parse.
 func (g *Gazetteer) CommuneShapes() (*CommuneShapes, error) {
 	l := &g.communeShapes
