@@ -112,7 +112,7 @@ func assignBassins(tab *bassinTable, communes []entry, outlined []string) (map[s
 	}
 	for code := range parent {
 		if kind[code] == "" {
-			kind[code] = "ancien code"
+			kind[code] = "former code"
 		}
 	}
 	of := map[string]string{}
@@ -126,7 +126,7 @@ func assignBassins(tab *bassinTable, communes []entry, outlined []string) (map[s
 		}
 		k := kind[code]
 		if k == "" {
-			k = "inconnu du COG"
+			k = "unknown to the COG"
 		}
 		rep.notCurrent[k]++
 		for _, p := range parent[code] {

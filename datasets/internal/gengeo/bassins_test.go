@@ -36,7 +36,7 @@ func TestAssignBassins(t *testing.T) {
 	if !slices.Equal(rep.without, []string{"02002"}) || rep.viaOld["03002"] != "8403" || rep.direct != 2 {
 		t.Errorf("report = %+v", rep)
 	}
-	if len(rep.conflicts) != 1 || rep.notCurrent["ancien code"] != 3 || rep.notCurrent["inconnu du COG"] != 1 || rep.notCurrent["arrondissement-municipal"] != 1 {
+	if len(rep.conflicts) != 1 || rep.notCurrent["former code"] != 3 || rep.notCurrent["unknown to the COG"] != 1 || rep.notCurrent["arrondissement-municipal"] != 1 {
 		t.Errorf("conflicts %v, rows not for an outlined commune %v", rep.conflicts, rep.notCurrent)
 	}
 	// 75056 has no row, but its arrondissement (and an unknown code) say 1107.
