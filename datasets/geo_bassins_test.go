@@ -203,7 +203,11 @@ func TestCommuneAtReal(t *testing.T) {
 		{"Cayenne", -52.3260, 4.9372, "97302"},
 		{"Mamoudzou", 45.2279, -12.7806, "97611"},
 		{"Verdun", 5.3844, 49.1598, "55545"},
+		// In no outline, but within CommuneToleranceKm of one.
+		{"Brest harbour", -4.4920, 48.3780, "29019"},
+		{"off La Rochelle", -1.2, 46.14, "17300"},
 		{"Bay of Biscay, far out", -5, 45, ""},
+		{"Quiberon bay", -3, 47.5, ""},
 	} {
 		got, ok, err := g.CommuneAt(c.lon, c.lat)
 		if err != nil || got.Code != c.want || ok != (c.want != "") {

@@ -5,17 +5,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 )
 
 func bassinAdjacency(t testing.TB) (*observatory.Gazetteer, *observatory.Adjacency) {
 	t.Helper()
-	g, err := datasets.Geography()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := datasetstest.Geo(t)
 	return g, observatory.NewAdjacency(g.Bassins(), observatory.AdjacencyOptions{})
 }
 
@@ -156,10 +153,7 @@ func testAdjacencyBassinsConnected(t *testing.T, g *observatory.Gazetteer, adj *
 }
 
 func BenchmarkAdjacencyBassins(b *testing.B) {
-	g, err := datasets.Geography()
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := datasetstest.Geo(b)
 	bs := g.Bassins()
 	for b.Loop() {
 		observatory.NewAdjacency(bs, observatory.AdjacencyOptions{})

@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 )
@@ -133,10 +133,7 @@ func TestCommuneShapesErrors(t *testing.T) {
 // BenchmarkCommuneAt looks up points spread over France (commune
 // centroids, every 7th), once the outlines are loaded.
 func BenchmarkCommuneAt(b *testing.B) {
-	g, err := datasets.Geography()
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := datasetstest.Geo(b)
 	s, err := g.CommuneShapes()
 	if err != nil {
 		b.Fatal(err)
@@ -147,25 +144,21 @@ func BenchmarkCommuneAt(b *testing.B) {
 			pts = append(pts, orb.Point{c.Lon, c.Lat})
 		}
 	}
-	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		p := pts[i%len(pts)]
 		s.At(p[0], p[1])
 	}
 }
 
-// BenchmarkCommuneAtOffshore looks up points 500 m out at sea, which scan
-// the nearby outlines for the nearest.
+// BenchmarkCommuneAtOffshore looks up points just off the coast, in no
+// outline, which fall back to the nearest outline within the tolerance.
 func BenchmarkCommuneAtOffshore(b *testing.B) {
-	g, err := datasets.Geography()
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := datasetstest.Geo(b)
 	s, err := g.CommuneShapes()
 	if err != nil {
 		b.Fatal(err)
 	}
-	pts := []orb.Point{{-4.4920, 48.3780} /* Brest harbour */, {5.3500, 43.2950} /* off Marseille */, {-1.5640, 47.2060} /* Loire, Nantes */}
+	pts := []orb.Point{{-4.4920, 48.3780} /* Brest harbour */, {5.3500, 43.2950} /* off Marseille */, {-1.2, 46.14} /* off La Rochelle */}
 	for i := 0; b.Loop(); i++ {
 		p := pts[i%len(pts)]
 		s.At(p[0], p[1])
