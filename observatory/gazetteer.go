@@ -17,8 +17,8 @@ import (
 // d'emploi and communes with fast lookups by code, name, postcode and
 // point. It is immutable once built (the commune outlines are parsed on
 // first use) and safe for concurrent use. Slices it returns are copies,
-// but the geometries and postcode lists inside are shared and must not be
-// modified.
+// but the geometries and the lists inside (postcodes, a bassin's
+// départements and régions) are shared and must not be modified.
 type Gazetteer struct {
 	regions, deps []Territory
 	bassins       []Territory
