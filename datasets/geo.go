@@ -1,6 +1,6 @@
 package datasets
 
-//go:generate go run ./internal/gengeo -src ../../shared/data/raw/geo -out geo
+//go:generate go run ./internal/gengeo -src ../../shared/data/raw/geo -bassins ../../shared/data/raw/bmo/bassin_emploi.csv -bmo defaults/Base_open_data_BMO_2024.xlsx -out geo
 
 import (
 	"compress/gzip"
@@ -23,17 +23,23 @@ const GeoSource = "Contours des régions et départements : IGN Admin Express CO
 	"via gregoiredavid/france-geojson (2018), Licence Ouverte ; outre-mer simplifié (Douglas–Peucker 0,005°), " +
 	"coordonnées arrondies à 5 décimales. Codes, noms, codes postaux et populations légales : " +
 	"@etalab/decoupage-administratif 6.0.0 (COG INSEE 2026, populations INSEE), Licence Ouverte. " +
-	"Centroïdes des communes calculés depuis les contours communaux 2018 (Admin Express, Licence Ouverte)."
+	"Centroïdes des communes calculés depuis les contours communaux 2018 (Admin Express, Licence Ouverte). " +
+	"Contours des communes : IGN ADMIN EXPRESS COG CARTO 2025 via MaelTheuliere/COGiter, Licence Ouverte 2.0, " +
+	"simplifiés (Douglas–Peucker 200 m, frontières partagées, topologie conservée). Bassins d'emploi : zonage BMO " +
+	"de France Travail (table communes → bassins) via dataforgoodfr/13_odis, contours obtenus par union de leurs communes."
 
-// The files gengeo writes: régions and départements (CSV and GeoJSON) and
-// the communes (gzipped CSV), metropolitan France and the five DROM.
+// The files gengeo writes: régions and départements (CSV and GeoJSON), the
+// communes (gzipped CSV) and their outlines (gzipped TopoJSON), the bassins
+// d'emploi (CSV and gzipped TopoJSON) and the bassins that have no outline
+// (CSV), metropolitan France and the five DROM.
 //
 //go:embed geo/*
 var geoFiles embed.FS
 
 // GeoFiles returns the embedded geography files, at the root of the FS:
-// regions.csv, departements.csv, communes.csv.gz, regions.geojson and
-// departements.geojson.
+// regions.csv, departements.csv, communes.csv.gz, regions.geojson,
+// departements.geojson, communes.topojson.gz, bassins.csv,
+// bassins.topojson.gz and bassins-missing.csv.
 func GeoFiles() fs.FS {
 	sub, err := fs.Sub(geoFiles, "geo")
 	if err != nil {
@@ -42,8 +48,9 @@ func GeoFiles() fs.FS {
 	return sub
 }
 
-// Geography parses the embedded geography (about 60 ms): call it once and
-// share the gazetteer, which is immutable.
+// Geography parses the embedded geography (see BenchmarkLoadGeography):
+// call it once and share the gazetteer, which is immutable. The commune
+// outlines are parsed by the gazetteer when first needed.
 func Geography() (*observatory.Gazetteer, error) { return loadGeography(GeoFiles()) }
 
 // Reference loads the embedded geography and digital-jobs referential.
@@ -72,7 +79,17 @@ func loadGeography(fsys fs.FS) (*observatory.Gazetteer, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := observatory.NewGazetteer(regions, deps, communes)
+	bassins, err := geoBassins(fsys)
+	if err != nil {
+		return nil, err
+	}
+	g := observatory.NewGazetteerFrom(observatory.GazetteerData{
+		Regions: regions, Departements: deps, Bassins: bassins, Communes: communes,
+		CommuneShapes: func() (map[string]orb.MultiPolygon, error) {
+			shapes, _, err := topoShapes(fsys, "communes.topojson.gz", "communes")
+			return shapes, err
+		},
+	})
 	for _, d := range deps {
 		if _, ok := g.Region(d.Parent); !ok {
 			return nil, fmt.Errorf("geography: département %s in unknown région %q", d.Code, d.Parent)
@@ -82,6 +99,12 @@ func loadGeography(fsys fs.FS) (*observatory.Gazetteer, error) {
 		if _, ok := g.Departement(c.Departement); !ok {
 			return nil, fmt.Errorf("geography: commune %s in unknown département %q", c.Code, c.Departement)
 		}
+		if _, ok := g.Bassin(c.Bassin); c.Bassin != "" && !ok {
+			return nil, fmt.Errorf("geography: commune %s in unknown bassin %q", c.Code, c.Bassin)
+		}
+	}
+	if err := checkBassins(g, bassins); err != nil {
+		return nil, err
 	}
 	return g, nil
 }
@@ -119,13 +142,13 @@ func geoTerritories(fsys fs.FS, level observatory.Level, name, header string) ([
 }
 
 func geoCommunes(fsys fs.FS) ([]observatory.Commune, error) {
-	rows, err := geoCSV(fsys, "communes.csv.gz", "code,name,departement,region,population,postcodes,lat,lon,kind")
+	rows, err := geoCSV(fsys, "communes.csv.gz", "code,name,departement,region,population,postcodes,lat,lon,kind,bassin")
 	if err != nil {
 		return nil, err
 	}
 	cs := make([]observatory.Commune, len(rows))
 	for i, r := range rows {
-		c := observatory.Commune{Code: r[0], Name: r[1], Departement: r[2], Region: r[3]}
+		c := observatory.Commune{Code: r[0], Name: r[1], Departement: r[2], Region: r[3], Bassin: r[9]}
 		var errs [3]error
 		if r[4] != "" {
 			c.Population, errs[0] = strconv.ParseInt(r[4], 10, 64)

@@ -27,12 +27,23 @@ import (
 //     border between départements (Var–Vaucluse, about 0.7 km).
 //
 // docs/design.md ("Gaps") gives the measurements behind these figures.
+//
+// Bassins d'emploi and communes take BassinAdjacencyToleranceKm = 0.2 km
+// instead: their outlines are unions of the same simplified commune arcs,
+// so neighbours share their vertices exactly and no more tolerance is
+// needed. At 1 km, Morlaix and Douarnenez, which meet over 115 m where four
+// bassins nearly meet at a point in the Monts d'Arrée, would count as
+// neighbours; from 0.05 to 0.2 km the graph of the 403 bassins is exactly
+// that of their shared borders of at least 0.3 km.
 const (
-	AdjacencyToleranceKm = 1.0
-	AdjacencyMinSharedKm = 0.3
+	AdjacencyToleranceKm       = 1.0
+	AdjacencyMinSharedKm       = 0.3
+	BassinAdjacencyToleranceKm = 0.2
 )
 
-// AdjacencyOptions tunes NewAdjacency; zero fields take the defaults above.
+// AdjacencyOptions tunes NewAdjacency; zero fields take the defaults above:
+// BassinAdjacencyToleranceKm when every territory is a bassin or a
+// commune, AdjacencyToleranceKm otherwise.
 type AdjacencyOptions struct {
 	ToleranceKm float64
 	MinSharedKm float64
@@ -70,10 +81,15 @@ type adjSegment struct {
 // territories' segments whose bounds come within the tolerance (coasts
 // find none and are skipped), then is cut into pieces of adjSampleKm, each
 // counted as near the territories with a segment within the tolerance of
-// its middle. All 101 départements take about 30 ms.
+// its middle. All 101 départements take about 30 ms; the 403 bassins, with
+// five times the boundary sampled twice as finely (the smaller tolerance),
+// about four times as long (BenchmarkAdjacency, BenchmarkAdjacencyBassins).
 func NewAdjacency(ts []Territory, opt AdjacencyOptions) *Adjacency {
 	if opt.ToleranceKm <= 0 {
 		opt.ToleranceKm = AdjacencyToleranceKm
+		if len(ts) > 0 && !slices.ContainsFunc(ts, func(t Territory) bool { return t.Level != LevelBassin && t.Level != LevelCommune }) {
+			opt.ToleranceKm = BassinAdjacencyToleranceKm
+		}
 	}
 	if opt.MinSharedKm <= 0 {
 		opt.MinSharedKm = AdjacencyMinSharedKm

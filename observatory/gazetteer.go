@@ -13,14 +13,18 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Gazetteer is the reference geography: régions, départements and communes
-// with fast lookups by code, name, postcode and point. It is immutable once
-// built and safe for concurrent use. Slices it returns are copies, but the
-// geometries and postcode lists inside are shared and must not be modified.
+// Gazetteer is the reference geography: régions, départements, bassins
+// d'emploi and communes with fast lookups by code, name, postcode and
+// point. It is immutable once built (the commune outlines are parsed on
+// first use) and safe for concurrent use. Slices it returns are copies,
+// but the geometries and the lists inside (postcodes, a bassin's
+// départements and régions) are shared and must not be modified.
 type Gazetteer struct {
 	regions, deps []Territory
+	bassins       []Territory
 	regIdx        map[string]int
 	depIdx        map[string]int
+	bassinIdx     map[string]int
 	regNames      map[string]string // NormalizeName(name) -> code, "" when ambiguous
 	depNames      map[string]string
 
@@ -30,6 +34,18 @@ type Gazetteer struct {
 	postcodes  map[string][]int // postcode -> indexes into all
 
 	shapes []shape // département outlines, by code
+
+	communeShapes lazyShapes
+}
+
+// GazetteerData is what a gazetteer is built from. CommuneShapes, when not
+// nil, returns the commune outlines by code; it is called once, on the
+// first query that needs them, since parsing 35,000 outlines costs more
+// than all the rest.
+type GazetteerData struct {
+	Regions, Departements, Bassins []Territory
+	Communes                       []Commune
+	CommuneShapes                  func() (map[string]orb.MultiPolygon, error)
 }
 
 // shape is a département outline prepared for point queries.
@@ -47,23 +63,32 @@ const toleranceKm = 2.0
 
 const kmPerDegree = 111.2 // along a meridian
 
-// NewGazetteer indexes the given territories and communes. Territories are
-// sorted by code; their Geometry, when it is an orb.Polygon or
-// orb.MultiPolygon, serves point queries. Communes may include the
-// arrondissements municipaux of Paris, Lyon and Marseille (recognised by
-// code): they are found by code and postcode but left out of Communes, so
-// populations summed over Communes are not counted twice.
+// NewGazetteer indexes the given régions, départements and communes, with
+// neither bassins nor commune outlines; see NewGazetteerFrom.
 func NewGazetteer(regions, departements []Territory, communes []Commune) *Gazetteer {
+	return NewGazetteerFrom(GazetteerData{Regions: regions, Departements: departements, Communes: communes})
+}
+
+// NewGazetteerFrom indexes the given territories and communes. Territories
+// are sorted by code; the Geometry of départements, when it is an
+// orb.Polygon or orb.MultiPolygon, serves point queries. Communes may
+// include the arrondissements municipaux of Paris, Lyon and Marseille
+// (recognised by code): they are found by code and postcode but left out
+// of Communes, so populations summed over Communes are not counted twice.
+func NewGazetteerFrom(d GazetteerData) *Gazetteer {
 	g := &Gazetteer{
-		regions:    sortedClone(regions, func(t Territory) string { return t.Code }),
-		deps:       sortedClone(departements, func(t Territory) string { return t.Code }),
-		all:        sortedClone(communes, func(c Commune) string { return c.Code }),
-		communes:   make([]Commune, 0, len(communes)),
-		communeIdx: make(map[string]int, len(communes)),
-		postcodes:  make(map[string][]int, len(communes)),
+		regions:    sortedClone(d.Regions, func(t Territory) string { return t.Code }),
+		deps:       sortedClone(d.Departements, func(t Territory) string { return t.Code }),
+		bassins:    sortedClone(d.Bassins, func(t Territory) string { return t.Code }),
+		all:        sortedClone(d.Communes, func(c Commune) string { return c.Code }),
+		communes:   make([]Commune, 0, len(d.Communes)),
+		communeIdx: make(map[string]int, len(d.Communes)),
+		postcodes:  make(map[string][]int, len(d.Communes)),
 	}
+	g.communeShapes.load = d.CommuneShapes
 	g.regIdx, g.regNames = indexTerritories(g.regions)
 	g.depIdx, g.depNames = indexTerritories(g.deps)
+	g.bassinIdx, _ = indexTerritories(g.bassins)
 	for i, c := range g.all {
 		g.communeIdx[c.Code] = i
 		for _, pc := range c.Postcodes {
@@ -134,18 +159,27 @@ func (g *Gazetteer) Regions() []Territory { return slices.Clone(g.regions) }
 // Departements returns the départements sorted by code.
 func (g *Gazetteer) Departements() []Territory { return slices.Clone(g.deps) }
 
+// Bassins returns the bassins d'emploi sorted by code.
+func (g *Gazetteer) Bassins() []Territory { return slices.Clone(g.bassins) }
+
 // Communes returns the communes sorted by code, without the arrondissements
 // municipaux.
 func (g *Gazetteer) Communes() []Commune { return slices.Clone(g.communes) }
 
 // Territories returns the territories of a level, nil for levels the
-// gazetteer does not hold.
+// gazetteer does not hold. At LevelCommune they are the communes with their
+// outlines, nil when the outlines are missing or fail to parse (which
+// CommuneShapes reports).
 func (g *Gazetteer) Territories(l Level) []Territory {
 	switch l {
 	case LevelRegion:
 		return g.Regions()
 	case LevelDepartement:
 		return g.Departements()
+	case LevelBassin:
+		return g.Bassins()
+	case LevelCommune:
+		return g.communeTerritories()
 	}
 	return nil
 }
@@ -158,6 +192,11 @@ func (g *Gazetteer) Departement(code string) (Territory, bool) {
 	return lookup(g.deps, g.depIdx, code)
 }
 
+// Bassin returns the bassin d'emploi with a BMO code such as "8457".
+func (g *Gazetteer) Bassin(code string) (Territory, bool) {
+	return lookup(g.bassins, g.bassinIdx, code)
+}
+
 // Territory returns the territory of a level by code.
 func (g *Gazetteer) Territory(l Level, code string) (Territory, bool) {
 	switch l {
@@ -165,6 +204,10 @@ func (g *Gazetteer) Territory(l Level, code string) (Territory, bool) {
 		return g.Region(code)
 	case LevelDepartement:
 		return g.Departement(code)
+	case LevelBassin:
+		return g.Bassin(code)
+	case LevelCommune:
+		return g.communeTerritory(code)
 	}
 	return Territory{}, false
 }

@@ -15,6 +15,10 @@ const (
 	// LevelNational is France as a whole: only the plan's targets exist
 	// there, so it is not among Levels.
 	LevelNational Level = "national"
+	// LevelCommune holds the communes and their outlines, for maps and
+	// for attaching formations by coordinates. No indicator is computed
+	// there yet, so it is not among Levels either.
+	LevelCommune Level = "commune"
 )
 
 // Levels lists the valid levels, in order from largest to smallest.

@@ -1,7 +1,10 @@
 // Command gengeo builds the compact reference geography embedded by package
-// datasets from the raw sources in shared/data/raw/geo:
+// datasets from the raw sources in shared/data/raw/geo, the commune →
+// bassin d'emploi table of shared/data/raw/bmo and the bassins of BMO 2024:
 //
-//	go run ./datasets/internal/gengeo -src ../shared/data/raw/geo -out datasets/geo
+//	go run ./datasets/internal/gengeo -src ../shared/data/raw/geo \
+//		-bassins ../shared/data/raw/bmo/bassin_emploi.csv \
+//		-bmo datasets/defaults/Base_open_data_BMO_2024.xlsx -out datasets/geo
 //
 // Output is deterministic (sorted by code, fixed gzip header) so that
 // regenerating from the same sources gives byte-identical files.
@@ -21,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // entry is one object of the @etalab/decoupage-administratif JSON files.
@@ -33,20 +37,30 @@ type entry struct {
 	Type        string   `json:"type"`
 	Postcodes   []string `json:"codesPostaux"`
 	Population  *int64   `json:"population"`
+	// AnciensCodes are the former codes of a commune-actuelle, ChefLieu
+	// the commune of a déléguée or associée, Commune the commune of an
+	// arrondissement municipal.
+	AnciensCodes []string `json:"anciensCodes"`
+	ChefLieu     string   `json:"chefLieu"`
+	Commune      string   `json:"commune"`
 }
 
 func main() {
 	src := flag.String("src", "../shared/data/raw/geo", "directory of the raw geography sources")
+	bassins := flag.String("bassins", "../shared/data/raw/bmo/bassin_emploi.csv", "commune → bassin d'emploi table of France Travail's BMO zoning")
+	bmo := flag.String("bmo", "datasets/defaults/Base_open_data_BMO_2024.xlsx", "BMO 2024 survey, for the names of the bassins the table lacks")
 	out := flag.String("out", "datasets/geo", "directory to write the generated files to")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("gengeo: ")
-	if err := run(*src, *out); err != nil {
+	start := time.Now()
+	if err := run(*src, *bassins, *bmo, *out); err != nil {
 		log.Fatal(err)
 	}
+	log.Printf("done in %v", time.Since(start).Round(time.Millisecond))
 }
 
-func run(src, out string) error {
+func run(src, bassinTable, bmo2024, out string) error {
 	var regions, deps, communes []entry
 	for name, v := range map[string]*[]entry{"regions.json": &regions, "departements.json": &deps, "communes.json": &communes} {
 		if err := readJSON(filepath.Join(src, name), v); err != nil {
@@ -69,7 +83,9 @@ func run(src, out string) error {
 
 	// Keep communes and arrondissements municipaux of metro + DROM départements.
 	// Only communes count towards populations: Paris, Lyon and Marseille
-	// already include their arrondissements.
+	// already include their arrondissements. The bassins need all entries:
+	// the table still lists communes déléguées and former codes.
+	all := slices.Clone(communes)
 	communes = slices.DeleteFunc(communes, func(e entry) bool {
 		return (e.Type != "commune-actuelle" && e.Type != "arrondissement-municipal") || depZone[e.Departement] == ""
 	})
@@ -89,6 +105,12 @@ func run(src, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	bassinOf, err := buildOutlines(outlineInputs{
+		contours: filepath.Join(src, "communes-contours-cog2025.geojson"), table: bassinTable, bmo2024: bmo2024,
+	}, out, all, depZone)
+	if err != nil {
+		return err
+	}
 
 	rows := [][]string{{"code", "name", "zone", "population"}}
 	for _, r := range regions {
@@ -104,15 +126,17 @@ func run(src, out string) error {
 	if err := writeCSV(filepath.Join(out, "departements.csv"), rows, false); err != nil {
 		return err
 	}
-	rows = [][]string{{"code", "name", "departement", "region", "population", "postcodes", "lat", "lon", "kind"}}
+	rows = [][]string{{"code", "name", "departement", "region", "population", "postcodes", "lat", "lon", "kind", "bassin"}}
 	missing := 0
 	for _, c := range communes {
-		pop, kind := "", "commune"
+		pop, kind, bassin := "", "commune", bassinOf[c.Code]
 		if c.Population != nil {
 			pop = itoa(*c.Population)
 		}
 		if c.Type == "arrondissement-municipal" {
-			kind = "arrondissement"
+			// Paris, Lyon and Marseille are drawn whole: an arrondissement
+			// is in its commune's bassin (as the table also says).
+			kind, bassin = "arrondissement", bassinOf[c.Commune]
 		}
 		ll, ok := centroids[c.Code]
 		if !ok {
@@ -121,7 +145,7 @@ func run(src, out string) error {
 		}
 		pcs := slices.Clone(c.Postcodes)
 		slices.Sort(pcs)
-		rows = append(rows, []string{c.Code, c.Nom, c.Departement, c.Region, pop, strings.Join(pcs, "|"), ll[0], ll[1], kind})
+		rows = append(rows, []string{c.Code, c.Nom, c.Departement, c.Region, pop, strings.Join(pcs, "|"), ll[0], ll[1], kind, bassin})
 	}
 	if err := writeCSV(filepath.Join(out, "communes.csv.gz"), rows, true); err != nil {
 		return err
