@@ -21,30 +21,33 @@ type values struct {
 	Indicator struct {
 		ID string `json:"id"`
 	} `json:"indicator"`
-	Items []struct {
-		Code    string   `json:"code"`
-		Name    string   `json:"name"`
-		Year    int      `json:"year"`
-		Family  string   `json:"family"`
-		Value   *float64 `json:"value"`
-		Class   string   `json:"class"`
-		Target  *float64 `json:"target"`
-		Note    string   `json:"note"`
-		NoteFR  string   `json:"note_fr"`
-		Reason  string   `json:"reason"`
-		Flags   []string `json:"flags"`
-		At      string   `json:"at"`
-		Survey  int      `json:"survey"`
-		Secret  int      `json:"secret_rows"`
-		Explain *struct {
-			Numerator   *float64 `json:"numerator"`
-			Denominator *float64 `json:"denominator"`
-			Rows        int      `json:"rows"`
-			URL         string   `json:"drilldown"`
-			SentenceFR  string   `json:"sentence_fr"`
-			SentenceEN  string   `json:"sentence_en"`
-		} `json:"explain"`
-	} `json:"items"`
+	Items []valueItem `json:"items"`
+}
+
+// valueItem is one value as the API gives it.
+type valueItem struct {
+	Code    string   `json:"code"`
+	Name    string   `json:"name"`
+	Year    int      `json:"year"`
+	Family  string   `json:"family"`
+	Value   *float64 `json:"value"`
+	Class   string   `json:"class"`
+	Target  *float64 `json:"target"`
+	Note    string   `json:"note"`
+	NoteFR  string   `json:"note_fr"`
+	Reason  string   `json:"reason"`
+	Flags   []string `json:"flags"`
+	At      string   `json:"at"`
+	Survey  int      `json:"survey"`
+	Secret  int      `json:"secret_rows"`
+	Explain *struct {
+		Numerator   *float64 `json:"numerator"`
+		Denominator *float64 `json:"denominator"`
+		Rows        int      `json:"rows"`
+		URL         string   `json:"drilldown"`
+		SentenceFR  string   `json:"sentence_fr"`
+		SentenceEN  string   `json:"sentence_en"`
+	} `json:"explain"`
 }
 
 type problem struct {

@@ -183,7 +183,10 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 		key, fill := d.Classes.Fill(sh.Code)
 		ss := carto.SceneShape{Shape: sh, Value: rawValue(v), Class: key, Fill: fill,
 			Display: fmt.Sprintf("%s (%s)%s %s", sh.Name, sh.Code, t["colon"], d.display(v)),
-			Near:    strings.Join(near[sh.Code], " ")}
+			Near:    strings.Join(near[sh.Code], " "), Weak: weak(v)}
+		if ss.Weak {
+			sc.Legend.Weak = t["weak"]
+		}
 		if !standalone {
 			ss.Href = q.href("/", "code", sh.Code) + "#profile"
 		}
@@ -192,7 +195,7 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 	for i, z := range d.Gaps {
 		sc.Zones = append(sc.Zones, d.zoneScene(g, i, z))
 	}
-	sc.Legend = carto.Legend{Title: unitLabel(d.Ind.Unit, q.Lang), Classes: d.legend()}
+	sc.Legend.Title, sc.Legend.Classes = unitLabel(d.Ind.Unit, q.Lang), d.legend()
 	for _, z := range d.Gaps {
 		if z.Diagonal {
 			sc.Legend.Diag = t["diagonal"]
@@ -290,4 +293,10 @@ func (d *mapData) zoneScene(g *carto.Atlas, i int, z gapZone) carto.SceneZone {
 		sz.Axis = [2]carto.Point{g.Project(frame, z.Ends[0][0], z.Ends[0][1]), g.Project(frame, z.Ends[1][0], z.Ends[1][1])}
 	}
 	return sz
+}
+
+// weak tells the values a reader must take with care: resting on few
+// units, or withheld.
+func weak(v observatory.Value) bool {
+	return slices.Contains(v.Flags, observatory.FlagLowN) || slices.Contains(v.Flags, observatory.FlagSuppressed)
 }

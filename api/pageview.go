@@ -138,6 +138,9 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	if slices.ContainsFunc(d.Gaps, func(z gapZone) bool { return z.Diagonal }) {
 		v.Legend = append(v.Legend, carto.Class{Key: "diagonal", Label: t["diagonal"]})
 	}
+	if slices.ContainsFunc(d.Values, weak) {
+		v.Legend = append(v.Legend, carto.Class{Key: "weak", Label: t["weak"]})
+	}
 	for i, z := range d.Gaps {
 		v.Zones = append(v.Zones, d.zoneView(i, z, s.geo))
 	}
@@ -201,7 +204,14 @@ func (d *mapData) table() tableView {
 	legend := d.legend()
 	for _, v := range d.Values {
 		key, fill := d.Classes.Fill(v.Code)
-		r := tableRow{Code: v.Code, Name: v.Name, Value: t["na"], Raw: rawValue(v), Class: key, Fill: fill, Note: v.Note,
+		note := v.Note
+		if q.Lang == "fr" && v.NoteFR != "" {
+			note = v.NoteFR
+		}
+		if weak(v) {
+			note = strings.TrimPrefix(note+" ; "+t["weak"], " ; ")
+		}
+		r := tableRow{Code: v.Code, Name: v.Name, Value: t["na"], Raw: rawValue(v), Class: key, Fill: fill, Note: note,
 			Href: q.href("/", "code", v.Code) + "#profile", Selected: v.Code == q.Code}
 		if v.Value != nil {
 			r.Value = observatory.FormatNumber(*v.Value, q.Lang)

@@ -57,6 +57,11 @@ func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
 	for _, s := range sc.Shapes {
 		r.stroke(s.Rings, 0.6, hexColor(borderCol), false)
 	}
+	for _, s := range sc.Shapes {
+		if s.Weak {
+			r.ring(s.Label)
+		}
+	}
 	for _, z := range sc.Zones {
 		col := hexColor(gapStroke)
 		if z.Diagonal {
@@ -116,14 +121,27 @@ func pngLegend(r *raster, sc *Scene, fonts *Fonts) {
 			r.stroke(sw, 0.5, hexColor("#666666"), false)
 		case row.Stroke != "":
 			r.stroke(sw, 2.4, hexColor(row.Stroke), row.Dash)
+		case row.Ring:
+			r.ring(Point{box.X + 19, y + 9.5})
 		}
-		if row.Fill == "" && row.Stroke == "" {
+		if row.Fill == "" && row.Stroke == "" && !row.Ring {
 			r.text(fonts.bold, 13, box.X+8, y+15, row.Text, hexColor(textCol), false)
 		} else {
 			r.text(fonts.regular, 13, box.X+36, y+15, row.Text, hexColor(textCol), false)
 		}
 		y += legendRowH
 	}
+}
+
+// ring draws the weak-value mark at c: a white disc with a dark edge.
+func (r *raster) ring(c Point) {
+	disc := make([]Point, 0, 17)
+	for i := 0; i <= 16; i++ {
+		a := 2 * math.Pi * float64(i) / 16
+		disc = append(disc, Point{c.X + weakRadius*math.Cos(a), c.Y + weakRadius*math.Sin(a)})
+	}
+	r.fill([][]Point{disc}, image.White)
+	r.stroke([][]Point{disc}, 1.2, hexColor(textCol), false)
 }
 
 // raster draws scene units onto an image: x·s, (y+dy)·s.

@@ -34,6 +34,10 @@ type SceneShape struct {
 	Fill    string
 	Href    string // profile link (page only)
 	Near    string // ids of the gap zones it is in or touches, space-separated
+	// Weak marks a value that rests on few units (low_n) or is withheld
+	// (suppressed): a ring at the territory's label point says "read with
+	// care" without hiding the colour.
+	Weak bool
 }
 
 // SceneZone is one gap zone: its outline, label and, for the empty
@@ -53,6 +57,7 @@ type Legend struct {
 	Classes []Class
 	Gap     string // label of the gap outline sample, "" when no zone
 	Diag    string // label of the diagonal sample, "" when none found
+	Weak    string // label of the weak-value mark, "" when none is drawn
 }
 
 // Layout of the standalone file around the map.
@@ -124,6 +129,21 @@ func WriteSVG(w io.Writer, sc *Scene) error {
 	}
 	b.WriteString("</g>\n")
 
+	// Weak values: a ring at the label point, over the fill.
+	weak := false
+	for _, s := range sc.Shapes {
+		if s.Weak {
+			if !weak {
+				b.WriteString(`<g class="weak" fill="#ffffff" stroke="` + textCol + `" stroke-width="1.2" pointer-events="none" aria-hidden="true">`)
+				weak = true
+			}
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%g"/>`, s.Label.X, s.Label.Y, weakRadius)
+		}
+	}
+	if weak {
+		b.WriteString("</g>\n")
+	}
+
 	// Gap zones: a white casing under a dark line, so the outline reads on
 	// every fill; the diagonal in a colour of its own, with its axis.
 	if len(sc.Zones) > 0 {
@@ -188,6 +208,7 @@ type legendRow struct {
 	Fill   string // swatch fill; "" for a title line
 	Stroke string // outline sample colour
 	Dash   bool
+	Ring   bool // the weak-value mark
 }
 
 func legendRows(l Legend) []legendRow {
@@ -204,10 +225,16 @@ func legendRows(l Legend) []legendRow {
 	if l.Diag != "" {
 		rows = append(rows, legendRow{Text: l.Diag, Stroke: diagStroke, Dash: true})
 	}
+	if l.Weak != "" {
+		rows = append(rows, legendRow{Text: l.Weak, Ring: true})
+	}
 	return rows
 }
 
 const legendRowH = 22.0
+
+// weakRadius is the radius of the weak-value ring, in map units.
+const weakRadius = 3.5
 
 func writeSVGLegend(b *strings.Builder, sc *Scene) {
 	esc := html.EscapeString
@@ -222,6 +249,8 @@ func writeSVGLegend(b *strings.Builder, sc *Scene) {
 		switch {
 		case r.Fill != "":
 			fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="22" height="15" fill="%s" stroke="#666666" stroke-width="0.5"/>`, box.X+8, y+2, esc(r.Fill))
+		case r.Ring:
+			fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%g" fill="#ffffff" stroke="%s" stroke-width="1.2"/>`, box.X+19, y+9.5, weakRadius, textCol)
 		case r.Stroke != "":
 			dash := ""
 			if r.Dash {
@@ -230,7 +259,7 @@ func writeSVGLegend(b *strings.Builder, sc *Scene) {
 			fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="22" height="15" fill="none" stroke="%s" stroke-width="2.4"%s/>`, box.X+8, y+2, r.Stroke, dash)
 		}
 		x, weight := box.X+36, ""
-		if r.Fill == "" && r.Stroke == "" {
+		if r.Fill == "" && r.Stroke == "" && !r.Ring {
 			x, weight = box.X+8, ` font-weight="bold"`
 		}
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f"%s>%s</text>`+"\n", x, y+15, weight, esc(r.Text))
