@@ -166,10 +166,10 @@ func (s Indicators) ratio(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 			secret(&v, d)
 			v.Value = per(n, p, 1000)
 			lowN(&v, int(d.Projects), MinProjects)
-			ex.SentenceEN = fmt.Sprintf("%s: %s formations %s for %s digital hiring projects in BMO %d: %s per 1,000", f.Name,
-				FormatNumber(n, "en"), offerPhrase(q, "en"), FormatNumber(p, "en"), dq.Year, FormatNumber(*v.Value, "en"))
-			ex.SentenceFR = fmt.Sprintf("%s : %s formations %s pour %s projets de recrutement numériques de la BMO %d : %s pour 1 000", f.Name,
-				FormatNumber(n, "fr"), offerPhrase(q, "fr"), FormatNumber(p, "fr"), dq.Year, FormatNumber(*v.Value, "fr"))
+			ex.SentenceEN = fmt.Sprintf("%s: %s %s for %s digital hiring projects in BMO %d: %s per 1,000", f.Name,
+				Count(n, "en", "formation", "formations"), offerPhrase(q, "en"), FormatNumber(p, "en"), dq.Year, FormatNumber(*v.Value, "en"))
+			ex.SentenceFR = fmt.Sprintf("%s : %s %s pour %s projets de recrutement numériques de la BMO %d : %s pour 1 000", f.Name,
+				Count(n, "fr", "formation", "formations"), offerPhrase(q, "fr"), FormatNumber(p, "fr"), dq.Year, FormatNumber(*v.Value, "fr"))
 		}
 		if dq.Year != 0 && q.Year == 0 && miss == nil {
 			v.Note = join(v.Note, fmt.Sprintf("offer %s against BMO %d, the latest survey", offerPhrase(q, "en"), dq.Year))

@@ -49,3 +49,14 @@ func FormatDate(t time.Time, lang string) string {
 	}
 	return t.Format(time.DateOnly)
 }
+
+// Count writes n and its noun, singular or plural as the language wants:
+// French takes the singular below two ("0 formation", "1,5 an"), English
+// only for one.
+func Count(n float64, lang, one, many string) string {
+	noun := many
+	if lang == "fr" && math.Abs(n) < 2 || lang != "fr" && n == 1 {
+		noun = one
+	}
+	return FormatNumber(n, lang) + " " + noun
+}

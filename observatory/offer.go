@@ -35,12 +35,14 @@ func (s Indicators) offer(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 		switch ind.ID {
 		case IndFormations:
 			v.Value, ex.Numerator = num(n), num(n)
-			ex.SentenceEN = fmt.Sprintf("%s: %s formations %s", f.Name, FormatNumber(n, "en"), en)
-			ex.SentenceFR = fmt.Sprintf("%s : %s formations %s", f.Name, FormatNumber(n, "fr"), fr)
+			ex.SentenceEN = fmt.Sprintf("%s: %s %s", f.Name, Count(n, "en", "formation", "formations"), en)
+			ex.SentenceFR = fmt.Sprintf("%s : %s %s", f.Name, Count(n, "fr", "formation", "formations"), fr)
 		case IndStructures:
 			v.Value, ex.Numerator = num(float64(f.Structures)), num(float64(f.Structures))
-			ex.SentenceEN = fmt.Sprintf("%s: %s structures run the %s formations %s", f.Name, FormatNumber(float64(f.Structures), "en"), FormatNumber(n, "en"), en)
-			ex.SentenceFR = fmt.Sprintf("%s : %s structures portent les %s formations %s", f.Name, FormatNumber(float64(f.Structures), "fr"), FormatNumber(n, "fr"), fr)
+			ex.SentenceEN = fmt.Sprintf("%s: %s run %s %s", f.Name, Count(float64(f.Structures), "en", "structure", "structures"),
+				Count(n, "en", "formation", "formations"), en)
+			ex.SentenceFR = fmt.Sprintf("%s : %s portent %s %s", f.Name, Count(float64(f.Structures), "fr", "structure", "structures"),
+				Count(n, "fr", "formation", "formations"), fr)
 		case IndPer100k:
 			v.Value, ex.Numerator, ex.Denominator = per(n, p, 100_000), num(n), num(p)
 			if v.Value == nil {
@@ -48,18 +50,20 @@ func (s Indicators) offer(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 				break
 			}
 			lowN(&v, f.Formations, MinFormations)
-			ex.SentenceEN = fmt.Sprintf("%s: %s formations %s, for %s inhabitants: %s per 100,000", f.Name,
-				FormatNumber(n, "en"), en, FormatNumber(p, "en"), FormatNumber(*v.Value, "en"))
-			ex.SentenceFR = fmt.Sprintf("%s : %s formations %s, pour %s habitants : %s pour 100 000 habitants", f.Name,
-				FormatNumber(n, "fr"), fr, FormatNumber(p, "fr"), FormatNumber(*v.Value, "fr"))
+			ex.SentenceEN = fmt.Sprintf("%s: %s %s, for %s inhabitants: %s per 100,000", f.Name,
+				Count(n, "en", "formation", "formations"), en, FormatNumber(p, "en"), FormatNumber(*v.Value, "en"))
+			ex.SentenceFR = fmt.Sprintf("%s : %s %s, pour %s habitants : %s pour 100 000 habitants", f.Name,
+				Count(n, "fr", "formation", "formations"), fr, FormatNumber(p, "fr"), FormatNumber(*v.Value, "fr"))
 		case IndLearners:
 			l := float64(f.Learners)
 			v.Value, ex.Numerator, ex.Rows = num(l), num(l), f.Reporting
 			if f.Reporting == 0 && f.Formations > 0 {
 				v.null(ReasonNoSource, "none of the formations counted reports its learners", "aucune des formations comptées ne donne ses apprenants")
 			}
-			ex.SentenceEN = fmt.Sprintf("%s: %s learners trained by the %d formations %s that report them", f.Name, FormatNumber(l, "en"), f.Reporting, en)
-			ex.SentenceFR = fmt.Sprintf("%s : %s apprenants formés par les %d formations %s qui les donnent", f.Name, FormatNumber(l, "fr"), f.Reporting, fr)
+			ex.SentenceEN = fmt.Sprintf("%s: %s trained by %s %s that report them", f.Name, Count(l, "en", "learner", "learners"),
+				Count(float64(f.Reporting), "en", "formation", "formations"), en)
+			ex.SentenceFR = fmt.Sprintf("%s : %s par %s %s qui les donnent", f.Name, Count(l, "fr", "apprenant formé", "apprenants formés"),
+				Count(float64(f.Reporting), "fr", "formation", "formations"), fr)
 		case IndWomenShare, IndLowQualShare, IndQPVShare:
 			part := map[string]Part{IndWomenShare: f.Women, IndLowQualShare: f.LowQualified, IndQPVShare: f.QPV}[ind.ID]
 			who := map[string][2]string{IndWomenShare: {"women", "femmes"}, IndLowQualShare: {"low-qualified learners", "peu ou pas qualifiés"},
@@ -83,11 +87,11 @@ func (s Indicators) offer(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 			if f.Formations > 0 {
 				lowN(&v, f.Formations, MinFormations)
 			}
-			ex.SentenceEN = fmt.Sprintf("%s: %s formations %s for %s inhabitants, %s times the national rate (%s for %s): %s", f.Name,
-				FormatNumber(n, "en"), en, FormatNumber(p, "en"), FormatNumber(*v.Value, "en"), FormatNumber(float64(nat.Formations), "en"),
+			ex.SentenceEN = fmt.Sprintf("%s: %s %s for %s inhabitants, %s times the national rate (%s for %s): %s", f.Name,
+				Count(n, "en", "formation", "formations"), en, FormatNumber(p, "en"), FormatNumber(*v.Value, "en"), FormatNumber(float64(nat.Formations), "en"),
 				FormatNumber(float64(nat.Population), "en"), v.Class)
-			ex.SentenceFR = fmt.Sprintf("%s : %s formations %s pour %s habitants, %s fois le taux national (%s pour %s) : %s", f.Name,
-				FormatNumber(n, "fr"), fr, FormatNumber(p, "fr"), FormatNumber(*v.Value, "fr"), FormatNumber(float64(nat.Formations), "fr"),
+			ex.SentenceFR = fmt.Sprintf("%s : %s %s pour %s habitants, %s fois le taux national (%s pour %s) : %s", f.Name,
+				Count(n, "fr", "formation", "formations"), fr, FormatNumber(p, "fr"), FormatNumber(*v.Value, "fr"), FormatNumber(float64(nat.Formations), "fr"),
 				FormatNumber(float64(nat.Population), "fr"), classFR[v.Class])
 		default:
 			return nil, fmt.Errorf("indicator %s has no formula", ind.ID)

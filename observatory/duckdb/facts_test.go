@@ -335,17 +335,25 @@ func BenchmarkNearestDistances(b *testing.B) {
 	}
 }
 
+// BenchmarkIndicatorValues computes indicators per département, with and
+// without explanations (explain=1 costs the sentences and drill-downs).
 func BenchmarkIndicatorValues(b *testing.B) {
 	db, g := defaultsDB(b)
 	svc := observatory.Indicators{Facts: db, Geo: g}
 	ctx := context.Background()
-	for _, id := range []string{"formations", "coverage_class", "family_share", "distance_nearest_km"} {
-		b.Run(id, func(b *testing.B) {
-			for range b.N {
-				if _, err := svc.Values(ctx, observatory.IndicatorQuery{ID: id, Level: observatory.LevelDepartement}); err != nil {
-					b.Fatal(err)
-				}
+	for _, id := range []string{"formations", "coverage_class", "family_share", "supply_demand_ratio", "distance_nearest_km"} {
+		for _, explain := range []bool{false, true} {
+			name := id
+			if explain {
+				name += "/explain"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := svc.Values(ctx, observatory.IndicatorQuery{ID: id, Level: observatory.LevelDepartement, Explain: explain}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
