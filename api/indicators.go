@@ -15,7 +15,7 @@ import (
 func (s *Server) indicatorsOf(c echo.Context) (observatory.Indicators, error) {
 	st := store(c)
 	syn, err := mapSynthetic(c.Request().Context(), st)
-	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot()}, err
+	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot(), Memo: s.memo}, err
 }
 
 // indicatorList serves the registry: definitions, units, levels, sources.
@@ -103,7 +103,7 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
-	p := s.params(c, append([]string{"level", "family", "code", "explain", formatParam, "dialect"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{"level", "family", "code", "within", "explain", formatParam, "dialect"}, offerTimeParams...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
 	def := observatory.LevelDepartement
@@ -113,6 +113,7 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	q := p.offerTime().query(observatory.IndicatorQuery{ID: ind.ID, Level: p.level("level", def, ind.Levels...)})
 	q.Family = s.family(c, p)
 	q.Territory = p.territory("code", q.Level)
+	q.Within = p.within("within")
 	q.Explain = p.explain()
 	if p.err != nil {
 		return p.err

@@ -121,11 +121,17 @@ func drillURL(d observatory.DrillDown) string {
 		}
 	}
 	path := "/api/v1/formations"
-	if d.List == observatory.DrillJobDemandCells {
+	switch d.List {
+	case observatory.DrillJobDemandCells:
 		path = "/api/v1/job-demand"
 		q.Set("group", string(observatory.GroupCell))
 		q.Set("limit", "1000")
-	} else {
+	case observatory.DrillCommunes:
+		path = "/api/v1/indicators/" + q.Get("indicator")
+		q.Del("indicator")
+		q.Set("level", string(observatory.LevelCommune))
+		q.Set("explain", "1")
+	default:
 		q.Set("limit", "1000")
 	}
 	return path + "?" + q.Encode()

@@ -77,26 +77,12 @@ func (p *params) int(name string, def, min, max int) int {
 
 // region reads a région INSEE code that must exist.
 func (p *params) region(name string) string {
-	v := p.str(name)
-	if v == "" {
-		return ""
-	}
-	if _, ok := p.geo.Region(v); !ok {
-		p.fail(name, "%s %q is not an INSEE région code (e.g. 84, 11, 04); see /api/v1/territories/region", name, v)
-	}
-	return v
+	return p.territoryCode(name, observatory.LevelRegion, p.str(name))
 }
 
 // departement reads a département INSEE code that must exist.
 func (p *params) departement(name string) string {
-	v := strings.ToUpper(p.str(name))
-	if v == "" {
-		return ""
-	}
-	if _, ok := p.geo.Departement(v); !ok {
-		p.fail(name, "%s %q is not an INSEE département code (01…95, 2A, 2B, 971…976)", name, v)
-	}
-	return v
+	return p.territoryCode(name, observatory.LevelDepartement, p.str(name))
 }
 
 // rome reads a ROME code (a letter A–N and four digits).
@@ -125,24 +111,61 @@ func (p *params) level(name string, def observatory.Level, allowed ...observator
 	return observatory.Level(v)
 }
 
-// territory reads a territory code of level l that must exist. Bassins
-// d'emploi change from one survey to the next, so only their shape is
-// checked.
+// territory reads a territory code of level l that must exist.
 func (p *params) territory(name string, l observatory.Level) string {
+	return p.territoryCode(name, l, p.str(name))
+}
+
+// territoryCode checks v is a code of level l: a région, département or
+// commune of the reference geography, or a bassin code (bassins change from
+// one survey to the next, so only their shape is checked).
+func (p *params) territoryCode(name string, l observatory.Level, v string) string {
+	if v == "" {
+		return ""
+	}
 	switch l {
 	case observatory.LevelRegion:
-		return p.region(name)
+		if _, ok := p.geo.Region(v); !ok {
+			p.fail(name, "%s %q is not an INSEE région code (e.g. 84, 11, 04); see /api/v1/territories/region", name, v)
+		}
 	case observatory.LevelDepartement:
-		return p.departement(name)
+		v = strings.ToUpper(v)
+		if _, ok := p.geo.Departement(v); !ok {
+			p.fail(name, "%s %q is not an INSEE département code (01…95, 2A, 2B, 971…976)", name, v)
+		}
 	case observatory.LevelBassin:
-		v := p.str(name)
-		if v != "" && !observatory.IsBassin(v) {
+		if !observatory.IsBassin(v) {
 			p.fail(name, "%s %q is not a BMO bassin code (3 or 4 digits, e.g. 9411)", name, v)
 		}
-		return v
-	}
-	if p.str(name) != "" {
+	case observatory.LevelCommune:
+		v = strings.ToUpper(v)
+		if c, ok := p.geo.Commune(v); !ok || observatory.IsArrondissementMunicipal(c.Code) {
+			p.fail(name, "%s %q is not an INSEE commune code (e.g. 69123; Paris, Lyon, Marseille as whole communes)", name, v)
+		}
+	default:
 		p.fail(name, "%s is not used at level %s", name, l)
 	}
-	return ""
+	return v
+}
+
+// within reads a territory as level:code (departement:23), to keep the
+// values of the territories inside it.
+func (p *params) within(name string) observatory.Place {
+	v := p.str(name)
+	if v == "" {
+		return observatory.Place{}
+	}
+	lv, code, ok := strings.Cut(v, ":")
+	if !ok {
+		p.fail(name, "%s must be level:code, e.g. departement:23 or region:84", name)
+		return observatory.Place{}
+	}
+	pl := observatory.Place{Level: observatory.Level(lv)}
+	switch pl.Level {
+	case observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin:
+		pl.Code = p.territoryCode(name, pl.Level, code)
+	default:
+		p.fail(name, "%s takes a région, département or bassin: level %q is not one", name, lv)
+	}
+	return pl
 }

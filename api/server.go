@@ -84,6 +84,7 @@ type Server struct {
 	cached  echo.MiddlewareFunc
 	metrics *metrics
 	infos   sync.Map // snapshot id -> *observatory.Snapshot
+	memo    *memo    // intermediate results of the indicators, by snapshot
 	atlases *carto.Atlases
 	fonts   *carto.Fonts
 	adj     adjacencies
@@ -98,7 +99,7 @@ type Server struct {
 func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
-		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs()}
+		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32)}
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package observatory
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -15,7 +16,8 @@ import (
 
 // Supply is what a commune offers: its formations and their seats.
 type Supply struct {
-	Commune    string
+	Commune    string    // "" when the formations' commune is not known
+	Dep        string    // their département, which says their area
 	Point      orb.Point // where the formations are (lon, lat)
 	Formations int
 	Seats      float64 // seats per session, summed
@@ -126,9 +128,7 @@ func newPointIndex(g *Gazetteer, lands *Landmasses, pts []Supply) *pointIndex {
 	for i, p := range pts {
 		c := pointCell(p.Point)
 		ix.cells[c] = append(ix.cells[c], i)
-		if com, ok := g.Commune(p.Commune); ok {
-			ix.area[i] = area(com.Departement)
-		}
+		ix.area[i] = area(p.Dep)
 		ix.land[i] = lands.Of(p.Commune)
 		ix.areas[ix.area[i]] = true
 		ix.landed[ix.land[i]] = true
@@ -192,7 +192,8 @@ func (ix *pointIndex) nearest(p orb.Point, ar string, land int) (km float64, ove
 	if math.IsInf(best, 1) {
 		return 0, false, false
 	}
-	return best, !sameLand, true
+	// Across the sea only when the commune's land is known and has none.
+	return best, land >= 0 && !sameLand, true
 }
 
 // TerritoryAccess sums communes' access into a territory's.
@@ -279,4 +280,43 @@ func sortedCodes[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// SupplyOf groups formation points by commune (by point when the commune
+// is not known) and sums their seats. A formation that gives no seats
+// counts at the median of those that do, and is counted in guessed; with
+// no seats given at all, each formation counts one seat.
+func SupplyOf(pts []FormationPoint) (supply []Supply, guessed int) {
+	var known []int
+	for _, p := range pts {
+		if p.Seats != nil {
+			known = append(known, *p.Seats)
+		}
+	}
+	median := 1.0
+	if len(known) > 0 {
+		slices.Sort(known)
+		median = float64(known[len(known)/2])
+	}
+	at := map[string]int{}
+	for _, p := range pts {
+		key := p.Commune
+		if key == "" {
+			key = fmt.Sprintf("%s@%.5f,%.5f", p.Departement, p.Point[0], p.Point[1])
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(supply)
+			at[key] = i
+			supply = append(supply, Supply{Commune: p.Commune, Dep: p.Departement, Point: p.Point})
+		}
+		supply[i].Formations++
+		if p.Seats != nil {
+			supply[i].Seats += float64(*p.Seats)
+		} else {
+			supply[i].Seats += median
+			guessed++
+		}
+	}
+	return supply, guessed
 }

@@ -50,7 +50,7 @@ func TestE2SFCAByHand(t *testing.T) {
 	if lands.Of("01001") != lands.Of("01002") || lands.Of("01001") == lands.Of("01003") || lands.Count() != 2 {
 		t.Fatalf("landmasses: A %d, B %d, C %d", lands.Of("01001"), lands.Of("01002"), lands.Of("01003"))
 	}
-	supply := []observatory.Supply{{Commune: "01001", Point: orb.Point{3, 45}, Formations: 1, Seats: 20}}
+	supply := []observatory.Supply{{Commune: "01001", Dep: "01", Point: orb.Point{3, 45}, Formations: 1, Seats: 20}}
 	got := map[string]observatory.CommuneAccess{}
 	for _, a := range observatory.Access(g, lands, supply) {
 		got[a.Code] = a

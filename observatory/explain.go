@@ -34,6 +34,9 @@ type DrillDown struct {
 const (
 	DrillFormations     = "formations"
 	DrillJobDemandCells = "job-demand-cells"
+	// DrillCommunes lists the same indicator for the territory's communes,
+	// whose numerators add up to the territory's (access indicators).
+	DrillCommunes = "communes"
 )
 
 // filters are the query's filters as the response states them.
@@ -62,6 +65,16 @@ func offerDrill(q FactQuery, code string) DrillDown {
 		p["family"] = q.Family
 	}
 	return DrillDown{List: DrillFormations, Params: p}
+}
+
+// communeDrill lists the indicator's values for the communes of the
+// territory, at the same date, view and family.
+func communeDrill(ind string, q FactQuery, code string) DrillDown {
+	p := map[string]string{"indicator": ind, "within": string(q.Level) + ":" + code, "at": q.At.Format(time.DateOnly), "view": q.View}
+	if q.Family != "" {
+		p["family"] = q.Family
+	}
+	return DrillDown{List: DrillCommunes, Params: p}
 }
 
 // demandDrill lists the BMO cells a demand figure adds up: the survey's

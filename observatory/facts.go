@@ -91,10 +91,12 @@ func (c Calendar) Wave(n int) (Wave, bool) {
 	return Wave{}, false
 }
 
-// FormationPoint is where a formation is.
+// FormationPoint is where a formation is, and its seats.
 type FormationPoint struct {
 	Departement string
+	Commune     string
 	Point       orb.Point // lon, lat
+	Seats       *int      // seats per session, nil when not given
 }
 
 // FactStore is what the indicators need from a snapshot.

@@ -36,6 +36,7 @@ type Gazetteer struct {
 	shapes []shape // département outlines, by code
 
 	communeShapes lazyShapes
+	lands         lazyLands
 }
 
 // GazetteerData is what a gazetteer is built from. CommuneShapes, when not
@@ -513,4 +514,26 @@ func NormalizeName(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// Inside reports whether the territory (level, code) lies in place: a
+// commune in its département, région or bassin, a département in its
+// région, a territory in itself.
+func (g *Gazetteer) Inside(level Level, code string, place Place) bool {
+	if level == place.Level {
+		return code == place.Code
+	}
+	switch level {
+	case LevelCommune:
+		c, ok := g.Commune(code)
+		return ok && territoryOf(c, place.Level) == place.Code
+	case LevelDepartement:
+		d, ok := g.Departement(code)
+		return ok && place.Level == LevelRegion && d.Parent == place.Code
+	case LevelBassin:
+		b, ok := g.Bassin(code)
+		return ok && (place.Level == LevelDepartement && slices.Contains(b.Departements, place.Code) ||
+			place.Level == LevelRegion && slices.Contains(b.Regions, place.Code))
+	}
+	return false
 }

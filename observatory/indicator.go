@@ -46,7 +46,14 @@ type IndicatorQuery struct {
 	Wave      int
 	Family    string // GEN job family id
 	Territory string // a code of Level; without Year, At or Wave it asks for a time series
+	Within    Place  // only the territories inside this one (communes of a département…)
 	Explain   bool   // add to each value how it was computed
+}
+
+// Place is a territory named by its level and code.
+type Place struct {
+	Level Level
+	Code  string
 }
 
 // Series reports whether q asks for one territory's values over the years.

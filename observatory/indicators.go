@@ -15,7 +15,8 @@ type Indicators struct {
 	Geo       *Gazetteer
 	Metiers   *Referential // which families the BMO nomenclature covers
 	Synthetic bool         // the snapshot's catalogue is synthetic: its figures are flagged
-	Snapshot  string       // named in explanations
+	Snapshot  string       // named in explanations, and the memo's keys
+	Memo      Memo         // keeps costly intermediate results across requests; may be nil
 }
 
 // Indicators returns the registry.
@@ -185,8 +186,8 @@ func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery,
 		out, err = s.ratio(ctx, ind, fq)
 	case IndFamilyShare:
 		out, err = s.familyShare(ctx, ind, fq)
-	case IndDistance:
-		out, err = s.distance(ctx, ind, fq)
+	case IndDistance, IndBeyond30, IndBeyond60, IndAccess:
+		out, err = s.access(ctx, ind, fq)
 	default:
 		out, err = s.offer(ctx, ind, fq)
 	}
@@ -218,6 +219,9 @@ func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery,
 	}
 	if q.Territory != "" {
 		out = slices.DeleteFunc(out, func(v Value) bool { return v.Code != q.Territory })
+	}
+	if q.Within.Code != "" {
+		out = slices.DeleteFunc(out, func(v Value) bool { return !s.Geo.Inside(q.Level, v.Code, q.Within) })
 	}
 	return out, nil
 }

@@ -1,6 +1,9 @@
 package observatory
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Landmasses groups communes into pieces of land: communes that share a
 // border edge are on the same landmass. Mainland France is one, Corsica
@@ -72,4 +75,26 @@ func NewLandmasses(s *CommuneShapes) *Landmasses {
 		l.of[code] = find(i)
 	}
 	return l
+}
+
+// lazyLands finds the landmasses on first use, once per gazetteer.
+type lazyLands struct {
+	once  sync.Once
+	lands *Landmasses
+	err   error
+}
+
+// Landmasses returns the landmasses of the commune outlines, found on
+// first use (about a second) and shared afterwards.
+func (g *Gazetteer) Landmasses() (*Landmasses, error) {
+	l := &g.lands
+	l.once.Do(func() {
+		s, err := g.CommuneShapes()
+		if err != nil {
+			l.err = err
+			return
+		}
+		l.lands = NewLandmasses(s)
+	})
+	return l.lands, l.err
 }

@@ -16,6 +16,9 @@ const (
 	IndDifficultShare = "difficult_share"
 	IndSupplyDemand   = "supply_demand_ratio"
 	IndDistance       = "distance_nearest_km"
+	IndBeyond30       = "pop_beyond_30km"
+	IndBeyond60       = "pop_beyond_60km"
+	IndAccess         = "access_e2sfca"
 	IndCoverage       = "coverage_class"
 	IndTargets        = "targets"
 )
@@ -34,7 +37,10 @@ const (
 	ClassAdequate = "adequate"
 )
 
-var terr = []Level{LevelRegion, LevelDepartement}
+var (
+	terr   = []Level{LevelRegion, LevelDepartement}
+	access = []Level{LevelRegion, LevelDepartement, LevelBassin, LevelCommune}
+)
 
 // registry is the indicator system, in the order the API lists it.
 var registry = []Indicator{
@@ -120,11 +126,35 @@ var registry = []Indicator{
 	},
 	{
 		ID: IndDistance, TitleFR: "Distance à la formation la plus proche", TitleEN: "Distance to the nearest formation", Unit: "km",
-		Definition: "Population-weighted mean, over the territory's communes, of the straight-line distance from the commune " +
-			"centroid to the nearest formation (mainland France together; each overseas département on its own).",
-		DefinitionFR: "Moyenne, pondérée par la population des communes, de la distance à vol d'oiseau entre le centre de la commune " +
-			"et la formation la plus proche (métropole d'un seul tenant ; chaque DROM à part).",
-		Formula: "Σ population × distance / Σ population", Levels: terr, Sources: []string{"catalogue", "geo"},
+		Definition: "Population-weighted mean, over the territory's communes, of the straight-line distance from the commune centroid " +
+			"to the nearest formation on the same landmass; where the commune's land has none (islands, Corsica), the nearest in its " +
+			"area across the sea, flagged over_sea. Mainland France with Corsica is one area, each overseas département its own.",
+		DefinitionFR: "Moyenne, pondérée par la population des communes, de la distance à vol d'oiseau entre le centre de la commune et la " +
+			"formation la plus proche sur la même terre ; si sa terre n'en a pas (îles, Corse), la plus proche de sa zone par-delà la mer, " +
+			"signalée over_sea. La métropole avec la Corse est une zone, chaque DROM la sienne.",
+		Formula: "Σ population × distance / Σ population", Levels: access, Sources: []string{"catalogue", "geo"},
+	},
+	{
+		ID: IndBeyond30, TitleFR: "Habitants à plus de 30 km d'une formation", TitleEN: "Inhabitants over 30 km from a formation", Unit: "inhabitants",
+		Definition:   "Population of the territory's communes whose nearest formation (as for the distance) is more than 30 km away.",
+		DefinitionFR: "Population des communes du territoire dont la formation la plus proche (comme pour la distance) est à plus de 30 km.",
+		Formula:      "Σ population where distance > 30 km", Levels: access, Sources: []string{"catalogue", "geo"},
+	},
+	{
+		ID: IndBeyond60, TitleFR: "Habitants à plus de 60 km d'une formation", TitleEN: "Inhabitants over 60 km from a formation", Unit: "inhabitants",
+		Definition:   "Population of the territory's communes whose nearest formation is more than 60 km away.",
+		DefinitionFR: "Population des communes du territoire dont la formation la plus proche est à plus de 60 km.",
+		Formula:      "Σ population where distance > 60 km", Levels: access, Sources: []string{"catalogue", "geo"},
+	},
+	{
+		ID: IndAccess, TitleFR: "Accessibilité aux formations (E2SFCA)", TitleEN: "Accessibility to formations (E2SFCA)", Unit: "seats per 100,000 inhabitants",
+		Definition: "Enhanced two-step floating catchment area index, as DREES measures access to doctors (APL): each formation's seats " +
+			"over the population within 60 km weighted by distance (1 up to 20 km, 0.68 up to 40 km, 0.22 up to 60 km), summed back with the " +
+			"same weights from each commune; the territory's value is the population-weighted mean of its communes'.",
+		DefinitionFR: "Indice d'accessibilité à deux étapes (E2SFCA), comme la DREES mesure l'accès aux médecins (APL) : les places de chaque " +
+			"formation rapportées à la population à moins de 60 km pondérée par la distance (1 jusqu'à 20 km, 0,68 jusqu'à 40 km, 0,22 jusqu'à 60 km), " +
+			"sommées depuis chaque commune avec les mêmes poids ; le territoire a la moyenne de ses communes pondérée par la population.",
+		Formula: "Σ_j S_j W(d_ij) / Σ_k P_k W(d_kj), per 100,000", Levels: access, Sources: []string{"catalogue", "geo"},
 	},
 	{
 		ID: IndCoverage, TitleFR: "Classe de couverture", TitleEN: "Coverage class", Unit: "index (national rate = 1)",

@@ -158,7 +158,8 @@ SELECT t.code, t.name, ` + agg + ` FROM ` + table + ` t LEFT JOIN d ON d.` + col
 // FormationPoints lists where the selected formations are.
 func (d *DB) FormationPoints(ctx context.Context, q observatory.FactQuery) ([]observatory.FormationPoint, error) {
 	where, args := formationFilter(q)
-	rows, err := d.db.QueryContext(ctx, `SELECT departement, lon, lat FROM formations`+where+andOrWhere(where)+`lat IS NOT NULL AND lon IS NOT NULL`, args...)
+	rows, err := d.db.QueryContext(ctx, `SELECT departement, coalesce(commune_code, ''), lon, lat, seats FROM formations`+
+		where+andOrWhere(where)+`lat IS NOT NULL AND lon IS NOT NULL`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +167,13 @@ func (d *DB) FormationPoints(ctx context.Context, q observatory.FactQuery) ([]ob
 	var out []observatory.FormationPoint
 	for rows.Next() {
 		var p observatory.FormationPoint
-		if err := rows.Scan(&p.Departement, &p.Point[0], &p.Point[1]); err != nil {
+		var seats sql.NullInt64
+		if err := rows.Scan(&p.Departement, &p.Commune, &p.Point[0], &p.Point[1], &seats); err != nil {
 			return nil, err
+		}
+		if seats.Valid {
+			n := int(seats.Int64)
+			p.Seats = &n
 		}
 		out = append(out, p)
 	}

@@ -281,16 +281,29 @@ func inForce(fs []observatory.Formation, d time.Time) []observatory.Formation {
 	return out
 }
 
-// TestDistanceByHand checks the nearest-formation distance of one
-// département against a brute-force great-circle computation.
+// TestDistanceByHand checks the nearest-formation distance of some
+// départements against a brute-force great-circle computation over the
+// formations in force at the reference date (none of them has islands, so
+// the nearest is on the same land), and that Corsica's communes, with no
+// formation on the island, are measured across the sea and flagged.
 func TestDistanceByHand(t *testing.T) {
 	ctx := context.Background()
 	db, g := defaultsDB(t)
-	pts, err := db.FormationPoints(ctx, observatory.FactQuery{})
+	cal, err := db.Calendar(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := observatory.NearestDistances(g, observatory.LevelDepartement, pts)
+	q := observatory.FactQuery{Level: observatory.LevelDepartement, At: cal.Reference, View: observatory.ViewInForce}
+	pts, err := db.FormationPoints(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lands, err := g.Landmasses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	supply, _ := observatory.SupplyOf(pts)
+	by := observatory.AccessBy(g, observatory.LevelDepartement, observatory.Access(g, lands, supply))
 	for _, code := range []string{"23", "48", "75", "974"} {
 		var sum, pop float64
 		for _, c := range g.Communes() {
@@ -308,30 +321,43 @@ func TestDistanceByHand(t *testing.T) {
 			pop += float64(c.Population)
 		}
 		want := sum / pop
+		r, ok := by[code]
 		if math.IsInf(want, 1) || math.IsNaN(want) {
-			if _, ok := got[code]; ok {
-				t.Errorf("%s: distance %v with no formation in reach", code, got[code])
+			if ok && r.Population > 0 {
+				t.Errorf("%s: distance %v with no formation in reach", code, r)
 			}
 			continue
 		}
-		if r := got[code]; math.Abs(r.MeanKm-want) > 0.01*want+0.05 || r.Population != int64(pop) {
-			t.Errorf("%s: distance %.3f km over %d inhabitants, brute force %.3f km over %.0f", code, r.MeanKm, r.Population, want, pop)
+		if math.Abs(r.MeanKm-want) > 0.01*want+0.05 || r.Population != int64(pop) || r.OverSea != 0 {
+			t.Errorf("%s: distance %.3f km over %d inhabitants (%d over sea), brute force %.3f km over %.0f", code, r.MeanKm, r.Population, r.OverSea, want, pop)
 		}
-		t.Logf("%s: %.1f km", code, got[code].MeanKm)
+		t.Logf("%s: %.1f km", code, r.MeanKm)
+	}
+	corsica := false
+	for _, p := range pts {
+		corsica = corsica || p.Departement == "2A" || p.Departement == "2B"
+	}
+	if c := by["2A"]; !corsica && (c.OverSea != c.Population || c.Population == 0) {
+		t.Errorf("2A with no formation on the island: %+v", c)
 	}
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
-func BenchmarkNearestDistances(b *testing.B) {
+// BenchmarkAccess computes every commune's access to the whole catalogue.
+func BenchmarkAccess(b *testing.B) {
 	db, g := defaultsDB(b)
 	pts, err := db.FormationPoints(context.Background(), observatory.FactQuery{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
-	for range b.N {
-		observatory.NearestDistances(g, observatory.LevelDepartement, pts)
+	lands, err := g.Landmasses()
+	if err != nil {
+		b.Fatal(err)
+	}
+	supply, _ := observatory.SupplyOf(pts)
+	for b.Loop() {
+		observatory.Access(g, lands, supply)
 	}
 }
 

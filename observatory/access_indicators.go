@@ -1,0 +1,100 @@
+package observatory
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// accessFacts is every commune's access to a selection of the offer.
+type accessFacts struct {
+	communes []CommuneAccess
+	guessed  int // formations counted at the median seats
+	points   int // formations with a position
+}
+
+// communeAccess computes every commune's access to the formations of q,
+// once per snapshot and selection (the level does not matter).
+func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFacts, error) {
+	key := fmt.Sprintf("access|%s|%s|%s", q.At.Format(time.DateOnly), q.View, q.Family)
+	v, err := s.memo(key, func() (any, error) {
+		all := q
+		all.Level = LevelDepartement
+		pts, err := s.Facts.FormationPoints(ctx, all)
+		if err != nil {
+			return nil, err
+		}
+		lands, err := s.Geo.Landmasses()
+		if err != nil {
+			lands = &Landmasses{} // no outlines: distances are not told apart by land
+		}
+		supply, guessed := SupplyOf(pts)
+		return &accessFacts{communes: Access(s.Geo, lands, supply), guessed: guessed, points: len(pts)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*accessFacts), nil
+}
+
+// access computes the indicators of access to the offer: distance to the
+// nearest formation, inhabitants beyond 30 and 60 km, E2SFCA.
+func (s Indicators) access(ctx context.Context, ind Indicator, q FactQuery) ([]Value, error) {
+	af, err := s.communeAccess(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	by := AccessBy(s.Geo, q.Level, af.communes)
+	ts := s.Geo.Territories(q.Level)
+	out := make([]Value, len(ts))
+	en, fr := offerPhrase(q, "en"), offerPhrase(q, "fr")
+	for i, t := range ts {
+		v := Value{Code: t.Code, Name: t.Name}
+		a, ok := by[t.Code]
+		ex := &Explain{Formula: ind.Formula, Rows: a.Communes, RowsOf: "communes", DrillDown: communeDrill(ind.ID, q, t.Code)}
+		if !ok || a.Population == 0 {
+			v.null(ReasonNotApplicable, "no formation "+en+" within reach (none in this overseas département)",
+				"aucune formation "+fr+" à portée (aucune dans ce département d'outre-mer)")
+			v.Explain = ex
+			out[i] = v
+			continue
+		}
+		pop := float64(a.Population)
+		switch ind.ID {
+		case IndDistance:
+			v.Value, ex.Numerator, ex.Denominator = num(a.MeanKm), num(a.MeanKm*pop), num(pop)
+			ex.SentenceEN = fmt.Sprintf("%s: on average %s km to the nearest formation %s, over the %s inhabitants of %s", t.Name,
+				FormatNumber(a.MeanKm, "en"), en, FormatNumber(pop, "en"), Count(float64(a.Communes), "en", "commune", "communes"))
+			ex.SentenceFR = fmt.Sprintf("%s : en moyenne %s km jusqu'à la formation la plus proche (%s), pour les %s habitants de %s", t.Name,
+				FormatNumber(a.MeanKm, "fr"), fr, FormatNumber(pop, "fr"), Count(float64(a.Communes), "fr", "commune", "communes"))
+		case IndBeyond30, IndBeyond60:
+			n, km := a.Beyond30, 30
+			if ind.ID == IndBeyond60 {
+				n, km = a.Beyond60, 60
+			}
+			v.Value, ex.Numerator, ex.Denominator = num(float64(n)), num(float64(n)), num(pop)
+			ex.SentenceEN = fmt.Sprintf("%s: %s of its %s inhabitants live more than %d km from a formation %s", t.Name,
+				FormatNumber(float64(n), "en"), FormatNumber(pop, "en"), km, en)
+			ex.SentenceFR = fmt.Sprintf("%s : %s de ses %s habitants vivent à plus de %d km d'une formation %s", t.Name,
+				FormatNumber(float64(n), "fr"), FormatNumber(pop, "fr"), km, fr)
+		case IndAccess:
+			v.Value, ex.Numerator, ex.Denominator = num(a.Accessibility), num(a.Accessibility*pop), num(pop)
+			ex.SentenceEN = fmt.Sprintf("%s: %s seats per 100,000 inhabitants within reach (E2SFCA, 60 km), formations %s", t.Name,
+				FormatNumber(a.Accessibility, "en"), en)
+			ex.SentenceFR = fmt.Sprintf("%s : %s places pour 100 000 habitants à portée (E2SFCA, 60 km), formations %s", t.Name,
+				FormatNumber(a.Accessibility, "fr"), fr)
+			if af.guessed > 0 {
+				v.Note = join(v.Note, fmt.Sprintf("%d of %d formations give no seats and count at the median", af.guessed, af.points))
+				v.NoteFR = join(v.NoteFR, fmt.Sprintf("%d formations sur %d ne donnent pas leurs places et comptent pour la médiane", af.guessed, af.points))
+			}
+		}
+		if a.OverSea > 0 {
+			v.flag(FlagOverSea)
+			v.Note = join(v.Note, fmt.Sprintf("%s inhabitants have their nearest formation across the sea", FormatNumber(float64(a.OverSea), "en")))
+			v.NoteFR = join(v.NoteFR, fmt.Sprintf("%s habitants ont leur formation la plus proche par-delà la mer", FormatNumber(float64(a.OverSea), "fr")))
+		}
+		v.Explain = ex
+		out[i] = v
+	}
+	return out, nil
+}
