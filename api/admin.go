@@ -50,32 +50,6 @@ var ingestKinds = []string{"bmo", "catalogue"}
 // IngestKinds lists the kinds POST /api/v1/admin/ingest accepts.
 func IngestKinds() []string { return slices.Clone(ingestKinds) }
 
-// timeoutByRoute bounds each request's context: admin routes get
-// AdminTimeout (an upload and its ingest take longer than a query), the
-// others RequestTimeout.
-func (s *Server) timeoutByRoute(next echo.HandlerFunc) echo.HandlerFunc {
-	def := s.timeout(next)
-	return func(c echo.Context) error {
-		if !strings.HasPrefix(c.Path(), adminPrefix) {
-			return def(c)
-		}
-		d := s.cfg.AdminTimeout
-		// The server's read and write timeouts are shorter; lift them for
-		// this request only, or a slow upload would be cut off.
-		rc := http.NewResponseController(c.Response())
-		if err := rc.SetReadDeadline(time.Now().Add(d)); err != nil {
-			s.log.Debug("admin read deadline", "err", err)
-		}
-		if err := rc.SetWriteDeadline(time.Now().Add(d + 10*time.Second)); err != nil {
-			s.log.Debug("admin write deadline", "err", err)
-		}
-		ctx, cancel := context.WithTimeout(c.Request().Context(), d)
-		defer cancel()
-		c.SetRequest(c.Request().WithContext(ctx))
-		return next(c)
-	}
-}
-
 // adminAuth lets a request through only with the configured bearer token.
 // Without a token (or an ingest function) the admin routes do not exist
 // on this server: 404, saying how to enable them.

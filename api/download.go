@@ -39,6 +39,11 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	if !slices.Contains(offers(t), f) {
 		return observatory.ParamError("format", "%s is not offered for %s; choose one of %s", f, t.Name, joinFormats(offers(t)))
 	}
+	release, err := s.exportSlot(c)
+	if err != nil {
+		return err
+	}
+	defer release()
 	info, err := s.snapshotInfo(c.Request().Context(), store(c))
 	if err != nil {
 		return err

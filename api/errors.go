@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -44,6 +45,13 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	var he *echo.HTTPError
 	var oe *observatory.Error
 	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		// Over its time limit (or the client left): an honest 503, not a
+		// 500, whatever error the query returned when interrupted.
+		p.Status, p.Code = http.StatusServiceUnavailable, observatory.EUNAVAILABLE
+		p.Detail = "the request took longer than its time limit; try a narrower query, or again in a moment"
+		c.Response().Header().Set("Retry-After", "30")
+		s.log.Warn("request over its deadline", "path", c.Request().URL.Path, "request_id", p.Request, "err", err)
 	case errors.As(err, &oe):
 		p.Code, p.Detail, p.Param = oe.Code, oe.Message, oe.Param
 		p.Status = statusOf[oe.Code]
@@ -56,10 +64,16 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		if m, ok := he.Message.(string); ok && he.Code < 500 {
 			p.Detail = m
 		}
+		switch he.Code {
+		case http.StatusNotFound:
+			p.Detail = "no such route; see /api/v1/openapi.json"
+		case http.StatusMethodNotAllowed:
+			p.Detail = "method " + c.Request().Method + " is not allowed here; allowed: " + c.Response().Header().Get(echo.HeaderAllow)
+		}
 	default:
 		p.Status, p.Code = http.StatusInternalServerError, observatory.EINTERNAL
 	}
-	if p.Status >= 500 {
+	if p.Status >= 500 && p.Code != observatory.EUNAVAILABLE {
 		s.log.Error("request failed", "err", err, "path", c.Request().URL.Path, "request_id", p.Request)
 		if p.Code == observatory.EINTERNAL {
 			p.Detail = "internal error; quote the request id when reporting it"

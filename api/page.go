@@ -29,13 +29,24 @@ var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
 }).ParseFS(webFiles, "web/templates/*.tmpl"))
 
-// staticFiles serves the page's style and script.
-func staticFiles() http.Handler {
+// staticFS is the page's style and script.
+var staticFS = func() fs.FS {
 	sub, err := fs.Sub(webFiles, "web/static")
 	if err != nil {
 		panic(err) // a constant, valid path
 	}
-	return http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return sub
+}()
+
+// static serves the page's style and script; a missing file is a 404
+// problem like any other.
+func (s *Server) static(c echo.Context) error {
+	name := c.Param("*")
+	if st, err := fs.Stat(staticFS, name); err != nil || st.IsDir() || !fs.ValidPath(name) {
+		return echo.ErrNotFound
+	}
+	http.StripPrefix("/static/", http.FileServer(http.FS(staticFS))).ServeHTTP(c.Response(), c.Request())
+	return nil
 }
 
 // pageCSP keeps the page to its own origin: no script, style, font or

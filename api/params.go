@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,6 +31,22 @@ func (s *Server) params(c echo.Context, allowed ...string) *params {
 	p := &params{vals: c.QueryParams(), geo: s.geo}
 	if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
 		p.fail("", "the query string is malformed: %s", "bad percent-encoding or separator")
+	}
+	// Text is UTF-8 everywhere here; anything else is the client's mistake.
+	for i, v := range c.ParamValues() {
+		if !utf8.ValidString(v) && i < len(c.ParamNames()) {
+			p.fail(c.ParamNames()[i], "the path holds bytes that are not UTF-8 text")
+		}
+	}
+	for k, vs := range p.vals {
+		if !utf8.ValidString(k) {
+			p.fail(strings.ToValidUTF8(k, "\uFFFD"), "a parameter name is not UTF-8 text")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				p.fail(k, "parameter %q is not UTF-8 text (percent-encode UTF-8 bytes, e.g. %%C3%%A9 for é)", k)
+			}
+		}
 	}
 	ok := map[string]bool{}
 	for _, a := range allowed {

@@ -1,12 +1,11 @@
 package api
 
-import (
-	"net/http"
+import "github.com/labstack/echo/v4"
 
-	"github.com/labstack/echo/v4"
-)
-
-// routes registers every route of the server.
+// routes registers every route of the server. Middleware is given per
+// route, not per group: Echo registers a catch-all for a group with
+// middleware, which would answer a known path with the wrong method 404
+// instead of 405 with Allow.
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(headAsGet)
@@ -14,50 +13,43 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler)
+	e.GET("/api/v1/snapshots", s.snapshots)
 
 	// What the binary alone serves: the page's style and script, the
 	// OpenAPI document and its docs page (ETag, cache, gzip).
-	static := e.Group("", fromBinary, s.cached)
-	static.GET("/static/*", echo.WrapHandler(staticFiles()))
+	static := func(path string, h echo.HandlerFunc) { e.GET(path, h, fromBinary, s.cached) }
+	static("/static/*", s.static)
+	static("/api/v1/openapi.json", s.openAPI)
+	static("/api/v1/docs", s.docs)
 
 	// Data routes read a snapshot: ETag/304, response cache, gzip.
-	data := e.Group("", s.withStore, s.cached)
+	data := func(path string, h echo.HandlerFunc) { e.GET(path, h, s.withStore, s.cached) }
 	// The map page and the map as files (page.go).
-	data.GET("/", s.page)
-	data.GET("/map.svg", s.mapFile("svg"))
-	data.GET("/map.png", s.mapFile("png"))
+	data("/", s.page)
+	data("/map.svg", s.mapFile("svg"))
+	data("/map.png", s.mapFile("png"))
 
-	v1 := e.Group("/api/v1")
-	v1.GET("/snapshots", s.snapshots)
-	v1s := v1.Group("", fromBinary, s.cached)
-	v1s.GET("/openapi.json", s.openAPI)
-	v1s.GET("/docs", s.docs)
+	const v1 = "/api/v1"
+	data(v1+"/formations", s.formations)
+	data(v1+"/formations.:format", s.formations)
+	data(v1+"/formations/:id", s.formation)
+	data(v1+"/job-demand", s.jobDemand)
+	data(v1+"/job-demand.:format", s.jobDemand)
+	data(v1+"/indicators", s.indicatorList)
+	data(v1+"/indicators/:id", s.indicatorValues)
+	data(v1+"/territories/:level", s.territories)
+	data(v1+"/territories/:level/:code/profile", s.profile)
+	data(v1+"/coverage/:file", s.coverage)
+	data(v1+"/gaps", s.gaps)
+	data(v1+"/gaps.:format", s.gaps)
+	data(v1+"/metiers", s.metiers)
+	data(v1+"/metiers/:family", s.metier)
+	data(v1+"/snapshots/current/quarantine", s.quarantine)
+	data(v1+"/snapshots/current/quarantine.:format", s.quarantine)
+	data(v1+"/datasets", s.datasetsList)
+	data(v1+"/datasets.:format", s.datasetsList)
+	data(v1+"/datasets/:file", s.datasetFile)
 
-	api := v1.Group("", s.withStore, s.cached)
-	api.GET("/formations", s.formations)
-	api.GET("/formations.:format", s.formations)
-	api.GET("/formations/:id", s.formation)
-	api.GET("/job-demand", s.jobDemand)
-	api.GET("/job-demand.:format", s.jobDemand)
-	api.GET("/indicators", s.indicatorList)
-	api.GET("/indicators/:id", s.indicatorValues)
-	api.GET("/territories/:level", s.territories)
-	api.GET("/territories/:level/:code/profile", s.profile)
-	api.GET("/coverage/:file", s.coverage)
-	api.GET("/gaps", s.gaps)
-	api.GET("/gaps.:format", s.gaps)
-	api.GET("/metiers", s.metiers)
-	api.GET("/metiers/:family", s.metier)
-	api.GET("/snapshots/current/quarantine", s.quarantine)
-	api.GET("/snapshots/current/quarantine.:format", s.quarantine)
-	api.GET("/datasets", s.datasetsList)
-	api.GET("/datasets.:format", s.datasetsList)
-	api.GET("/datasets/:file", s.datasetFile)
-
-	// Admin: bearer token, no cache; its own time limit (admin.go).
-	v1.POST("/admin/ingest", s.adminIngest, s.adminAuth)
-
-	e.RouteNotFound("/*", func(c echo.Context) error {
-		return echo.NewHTTPError(http.StatusNotFound, "no such route; see /api/v1/openapi.json")
-	})
+	// Admin: bearer token, no cache; its own time limit (deadline.go).
+	e.POST(v1+"/admin/ingest", s.adminIngest, s.adminAuth)
 }

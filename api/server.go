@@ -37,6 +37,8 @@ type Config struct {
 	AdminTimeout   time.Duration // per admin request (upload and ingest); default 5 min
 	Ingest         IngestFunc    // runs POST /api/v1/admin/ingest; nil disables it
 	RequestTimeout time.Duration // per request, applied to every query
+	ExportTimeout  time.Duration // per download (CSV, XLSX, Parquet, NDJSON, formations GeoJSON); default 10 min
+	MaxExports     int           // downloads written at once; more get 503 with Retry-After; default 4
 	MaxBodyBytes   int64         // uploads and other bodies
 	ReadTimeout    time.Duration
 	WriteTimeout   time.Duration
@@ -52,6 +54,12 @@ func (c *Config) defaults() {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = 30 * time.Second
+	}
+	if c.ExportTimeout == 0 {
+		c.ExportTimeout = 10 * time.Minute
+	}
+	if c.MaxExports == 0 {
+		c.MaxExports = 4
 	}
 	if c.AdminTimeout == 0 {
 		c.AdminTimeout = 5 * time.Minute
@@ -85,6 +93,7 @@ type Server struct {
 	metrics *metrics
 	infos   sync.Map // snapshot id -> *observatory.Snapshot
 	memo    *memo    // intermediate results of the indicators, by snapshot
+	exports chan struct{} // slots for downloads being written
 	atlases *carto.Atlases
 	fonts   *carto.Fonts
 	adj     adjacencies
@@ -99,7 +108,8 @@ type Server struct {
 func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
-		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32)}
+		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
+		exports: make(chan struct{}, cfg.MaxExports)}
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
 		return nil, err
