@@ -31,7 +31,8 @@ type csvInput struct {
 	r        io.ReaderAt
 	size     int64
 	encoding string
-	skip     int64 // bytes of BOM to skip (UTF-8 only)
+	note     string // why the encoding was chosen, when there was a choice
+	skip     int64  // bytes of BOM to skip (UTF-8 only)
 	decode   func(io.Reader) io.Reader
 }
 
@@ -71,10 +72,17 @@ func openCSV(ctx context.Context, r io.ReaderAt, size int64, name string, c *com
 			// Mostly UTF-8 with a few stray bytes, as when exports are
 			// pasted together: each stray byte is read as Windows-1252.
 			in.encoding += ", with some Windows-1252 bytes"
+			in.note = fmt.Sprintf("encoding detected: UTF-8 (%s valid multi-byte characters), with %s not UTF-8, read as Windows-1252",
+				thousands(st.multi), plural(st.invalid, "byte"))
 			in.decode = func(r io.Reader) io.Reader { return transform.NewReader(r, mixedDecoder{}) }
 		default:
-			in.encoding = "Windows-1252"
-			in.decode = func(r io.Reader) io.Reader { return charmap.Windows1252.NewDecoder().Reader(r) }
+			e, note, err := detectLegacy(io.NewSectionReader(r, 0, size), size)
+			if err != nil {
+				return nil, fmt.Errorf("ingest: reading %s: %w", name, err)
+			}
+			cm := legacyEncodings[e].cm
+			in.encoding, in.note = legacyEncodings[e].name, note
+			in.decode = func(r io.Reader) io.Reader { return cm.NewDecoder().Reader(r) }
 		}
 	}
 
@@ -122,7 +130,12 @@ func openCSV(ctx context.Context, r io.ReaderAt, size int64, name string, c *com
 	}
 	sep := best.src.(*csvSource).sep
 	format := fmt.Sprintf("CSV (%s, %s separated)", in.encoding, sepName(sep))
-	return newTable(ctx, c, name, format, ordered, nil, "line", csvColName, lim)
+	t, err := newTable(ctx, c, name, format, ordered, nil, "line", csvColName, lim)
+	if err != nil {
+		return nil, err
+	}
+	t.encodingNote = in.note
+	return t, nil
 }
 
 func sepName(b byte) string {

@@ -73,10 +73,23 @@
 // Record.Values; a column present with an empty cell maps to "".
 //
 // CSV specifics: the encoding is UTF-8 (with or without BOM), UTF-16 with a
-// BOM (Excel's "Unicode text"), or Windows-1252 when the bytes are not valid
-// UTF-8 (checked over the whole file, not just its start). A file that is
-// mostly valid UTF-8 with a few invalid bytes (exports pasted together) is
-// read as UTF-8 with each invalid byte taken as Windows-1252; Format says so.
+// BOM (Excel's "Unicode text"), or, when the bytes are not valid UTF-8
+// (checked over the whole file, not just its start), one of Windows-1252,
+// ISO-8859-15 and Mac Roman chosen by what the text looks like. The whole
+// file is decoded each way and each decoding scored on its non-ASCII
+// characters in context: a French accented letter whose case fits its word
+// counts for it ("Développeur", "ÉCOLE"); a character French text does not
+// have (ƒ † ‡ ‰ ˆ ¤, control characters and undefined bytes, mathematical
+// signs, box drawing, "Ã©"-style UTF-8 mojibake), a letter whose case does
+// not fit ("ACADƒMIE", "DÈveloppeur", "CÏur") or a symbol inside a word
+// ("C½ur") counts three times against it. The best score wins; on a tie,
+// Windows-1252, then ISO-8859-15, then Mac Roman (a tie means the file has
+// none of the bytes on which they differ). Format names the encoding
+// (`CSV (Mac Roman, ";" separated)`) and EncodingNote gives the counts
+// behind the choice, for the caller's report. A file that is mostly valid
+// UTF-8 with a few invalid bytes (exports pasted together) is read as UTF-8
+// with each invalid byte taken as Windows-1252; Format and EncodingNote
+// say so.
 // The separator (',' ';' or tab) is sniffed from the first lines, counting
 // outside quotes, and confirmed by the header: the three are tried and the
 // one giving the best header wins (the sniffed one on a tie). Quoting follows
@@ -205,6 +218,7 @@ type Table interface {
 	File() string
 	Sheet() string              // "" for CSV
 	Format() string             // e.g. `CSV (UTF-8 with BOM, ";" separated)` or "XLSX"
+	EncodingNote() string       // why a CSV's encoding was chosen, for the report; "" when there was no choice
 	HeaderRow() int             // 1-based
 	Columns() map[string]string // key -> header found
 	Unmapped() []string         // header cells that matched no column (reported, not fatal)
@@ -404,23 +418,24 @@ func (r *scanResult) candidate() candidate {
 
 // table implements Table over a rowSource.
 type table struct {
-	ctx       context.Context
-	file      string
-	sheet     string
-	format    string
-	headerRow int
-	lim       Limits
-	h         *header
-	colName   func(int) string
-	pending   []rawRow
-	src       rowSource
-	closers   []func() error
-	skipped   []SkippedRow
-	nSkipped  int
-	inNotes   bool
-	seen      int
-	err       error
-	closed    bool
+	ctx          context.Context
+	file         string
+	sheet        string
+	format       string
+	encodingNote string
+	headerRow    int
+	lim          Limits
+	h            *header
+	colName      func(int) string
+	pending      []rawRow
+	src          rowSource
+	closers      []func() error
+	skipped      []SkippedRow
+	nSkipped     int
+	inNotes      bool
+	seen         int
+	err          error
+	closed       bool
 }
 
 const maxSkippedKept = 10000
@@ -496,6 +511,7 @@ func newTable(ctx context.Context, c *compiled, name, format string, results []*
 func (t *table) File() string               { return t.file }
 func (t *table) Sheet() string              { return t.sheet }
 func (t *table) Format() string             { return t.format }
+func (t *table) EncodingNote() string       { return t.encodingNote }
 func (t *table) HeaderRow() int             { return t.headerRow }
 func (t *table) Columns() map[string]string { return t.h.cols }
 func (t *table) Unmapped() []string         { return t.h.unmapped }
