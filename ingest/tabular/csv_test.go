@@ -142,7 +142,7 @@ func TestCSVStrayQuotes(t *testing.T) {
 	s := catSchema
 	tb := openFile(t, filepath.Join("testdata", "stray-quotes.csv"), s, Limits{})
 	res := readAll(t, tb)
-	want := []string{`Ecran 15" et plus`, `Codeur junior" web"`, `abcdef`}
+	want := []string{`Ecran 15" et plus`, `Codeur junior" web"`, `abcdef`, `last`}
 	if len(res.recs) != len(want) {
 		t.Fatalf("records = %+v", res.recs)
 	}
@@ -154,9 +154,17 @@ func TestCSVStrayQuotes(t *testing.T) {
 	if res.recs[2].Values["structure"] != "S3" || res.recs[2].Values["city"] != "Nice" {
 		t.Errorf("after a stray quote: %v", res.recs[2].Values)
 	}
-	// The unterminated quote swallows the rest of the file: one RowError.
-	if len(res.rowErrs) != 1 || res.rowErrs[0].Row != 5 || !strings.Contains(res.rowErrs[0].Reason, "unterminated quoted field") {
+	// The unterminated quote is one RowError on its line, read with the
+	// quote as a plain character; the line after it is read normally.
+	if len(res.rowErrs) != 1 || res.rowErrs[0].Row != 5 || res.rowErrs[0].Column != "Nom de la formation" ||
+		!strings.Contains(res.rowErrs[0].Reason, "unterminated quote on line 5") {
 		t.Fatalf("row errors = %v", res.rowErrs)
+	}
+	if v := res.errRecs[0].Values; v["title"] != "" || v["structure"] != "S4" || v["city"] != "Brest" {
+		t.Errorf("record with the error = %v", v)
+	}
+	if res.recs[3].Row != 6 {
+		t.Errorf("last record on line %d", res.recs[3].Row)
 	}
 }
 

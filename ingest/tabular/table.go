@@ -63,7 +63,7 @@
 //     under a blank header cell) is kept in Record.Extra and the record is
 //     returned normally: the caller decides whether that is worth quarantine.
 //   - A row-level problem (a cell over Limits.MaxCellBytes, an unterminated
-//     quoted field, more than 16,384 cells) makes Next return the record with
+//     quote, more than 16,384 cells) makes Next return the record with
 //     a *RowError. The offending cell's value is "" in Values. The error is not
 //     fatal: call Next again to go on. Every other error from Next is fatal and
 //     returned again by later calls; io.EOF marks the end.
@@ -98,8 +98,17 @@
 // them rather than rejected, because real exports contain them: a quote
 // inside an unquoted field is a literal character (`Ecran 15"`), and text
 // after the closing quote of a quoted field is appended to it (`"abc"def`
-// gives abcdef). An unterminated quoted field runs to the end of the file
-// and is reported as a RowError. Cells are cut while reading once over
+// gives abcdef). A quote that opens a field and is never closed is read
+// the way a person would fix it: as a plain character. The quoted field is
+// taken for such a runaway when it spans line breaks and reaches the end of
+// the file, spans more than 200 line breaks or four times MaxCellBytes, or
+// ends with a quote followed by text (the runaway quote pairing with one
+// that opens a field lines later); its bytes are then read again with the
+// quote as a plain character, so the record ends with its line and is
+// returned with a *RowError naming the column ("unterminated quote on line
+// N…", the cell "" in Values), and every following line comes out as the
+// record it is. Multi-line cells within those bounds are kept as they are.
+// Cells are cut while reading once over
 // MaxCellBytes, so a 10 MB cell costs no more memory than a 32 KiB one.
 // Record.Row is the line on which the record starts. A file with NUL bytes or
 // more than 5 % control characters in its first KiB is refused as "not a text
@@ -358,6 +367,9 @@ type rawRow struct {
 	num     int      // 1-based row or line number
 	cells   []string // untrimmed; cells over the limit are longer than MaxCellBytes
 	problem string   // row-level problem reported as a RowError
+	// problemCell is the 1-based index of the cell the problem is in, 0
+	// when it is the whole row's.
+	problemCell int
 }
 
 // rowSource produces the raw rows of one sheet or one CSV file.
@@ -617,18 +629,19 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 		return Record{}, nil, false
 	}
 	rec = Record{File: t.file, Sheet: t.sheet, Row: r.num, Values: make(map[string]string, len(t.h.cols)), Cols: t.h.cols}
+	bad := r.problemCell - 1 // the offending cell, -1 if none
 	for j, key := range t.h.keyAt {
 		if key == "" {
 			continue
 		}
 		v := ""
-		if j < len(r.cells) && len(r.cells[j]) <= t.lim.MaxCellBytes {
+		if j < len(r.cells) && len(r.cells[j]) <= t.lim.MaxCellBytes && j != bad {
 			v = trimCell(r.cells[j])
 		}
 		rec.Values[key] = v
 	}
 	for j, cell := range r.cells {
-		if j < len(t.h.named) && t.h.named[j] {
+		if (j < len(t.h.named) && t.h.named[j]) || j == bad {
 			continue
 		}
 		v := cell
@@ -641,7 +654,14 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 	}
 	switch {
 	case r.problem != "":
-		rowErr = &RowError{File: t.file, Sheet: t.sheet, Row: r.num, Reason: r.problem}
+		col := ""
+		if bad >= 0 {
+			col = t.colName(bad)
+			if bad < len(t.h.named) && t.h.named[bad] {
+				col = t.h.text(bad)
+			}
+		}
+		rowErr = &RowError{File: t.file, Sheet: t.sheet, Row: r.num, Column: col, Reason: r.problem}
 	case len(over) > 0:
 		j := over[0]
 		col := t.colName(j)
