@@ -125,8 +125,18 @@
 // "2024", never "101.0" or "1.01E+02" or a value rounded by a "0.00" format);
 // cells with a date or time number format come out in ISO form
 // ("2016-02-03", "2016-02-03 14:30:00", "14:30:00"). Formulas give their
-// cached value; booleans TRUE/FALSE. In merged ranges the value is in the
-// top-left cell only. Hidden sheets are examined like the others. Record.Row
+// cached value; booleans TRUE/FALSE. A formula cell without a cached value
+// (a workbook written by a program that does not calculate, never opened
+// and saved in a spreadsheet) comes out as "" in Values and is listed in
+// Record.Formulas with its column, schema key and formula text; its row is
+// returned even if no other cell is filled, and without a RowError: a
+// derived column the caller does not read is no reason to lose the row, so
+// the caller decides (the catalogue ingest quarantines the row when the
+// column is one it reads). Finding them costs nothing for the sheets of
+// most workbooks: the CRC pass notes which worksheet parts hold a formula
+// element at all, and only those are read a second time, as a stream
+// beside excelize's, by a light tag reader. In merged ranges the value is
+// in the top-left cell only. Hidden sheets are examined like the others. Record.Row
 // is the spreadsheet row number.
 //
 // A Table is not safe for concurrent use. The context given to Open is
@@ -167,6 +177,9 @@ type Record struct {
 	Values map[string]string // by Column.Key, trimmed; missing optional columns absent
 	Cols   map[string]string // Column.Key -> header text found; shared by all records, do not modify
 	Extra  []ExtraCell       // non-blank cells in columns without a header (ragged rows); usually nil
+	// Formulas lists the cells with a formula but no computed value (XLSX
+	// written by a program that does not calculate); usually nil.
+	Formulas []FormulaCell
 }
 
 // ExtraCell is a non-blank cell found in a column that has no header.
@@ -370,6 +383,7 @@ type rawRow struct {
 	// problemCell is the 1-based index of the cell the problem is in, 0
 	// when it is the whole row's.
 	problemCell int
+	formulas    []rawFormula // XLSX: cells with a formula and no value
 }
 
 // rowSource produces the raw rows of one sheet or one CSV file.
@@ -610,7 +624,8 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 			only = j
 		}
 	}
-	if r.problem == "" && len(over) == 0 {
+	// A formula without a value is not a blank cell: the value is missing.
+	if r.problem == "" && len(over) == 0 && len(r.formulas) == 0 {
 		if nonBlank == 0 {
 			return Record{}, nil, false
 		}
@@ -651,6 +666,13 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 		if v = trimCell(v); v != "" {
 			rec.Extra = append(rec.Extra, ExtraCell{Column: t.colName(j), Value: v})
 		}
+	}
+	for _, f := range r.formulas {
+		fc := FormulaCell{Column: t.colName(f.col), Formula: f.formula}
+		if f.col < len(t.h.named) && t.h.named[f.col] {
+			fc.Column, fc.Key = t.h.text(f.col), t.h.keyAt[f.col]
+		}
+		rec.Formulas = append(rec.Formulas, fc)
 	}
 	switch {
 	case r.problem != "":
