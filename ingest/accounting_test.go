@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
@@ -100,6 +103,58 @@ func TestUnterminatedQuoteAccounted(t *testing.T) {
 	}
 	if in := rep.Inputs[0]; in.RowsRead != 40 || in.Loaded < 35 {
 		t.Errorf("input = %+v", in)
+	}
+}
+
+// TestFormulaWithoutValueQuarantined ingests a catalogue workbook written
+// by a program that does not calculate: a row whose duration is a formula
+// without a computed value is quarantined with the way out; a formula in a
+// column the catalogue does not read leaves its row loaded.
+func TestFormulaWithoutValueQuarantined(t *testing.T) {
+	b, err := os.ReadFile(syntheticCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Split(string(b), "\n")
+	f := excelize.NewFile()
+	defer f.Close()
+	header := []any{"Identifiant", "Nom de la formation", "Structure porteuse", "Code postal", "Commune", "Code commune INSEE", "Durée (mois)", "Remarque"}
+	if err := f.SetSheetRow("Sheet1", "A1", &header); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 4; i++ {
+		c := strings.Split(src[i], ";")
+		row := []any{c[0], c[1], c[2], c[3], c[4], c[5], c[12], "vu"}
+		if err := f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Formulas without a value: in the duration column, in an unread one.
+	for cell, formula := range map[string]string{"G3": "G2+1", "H4": `"à revoir"`} {
+		if err := f.SetCellValue("Sheet1", cell, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellFormula("Sheet1", cell, formula); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "formules.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	dir := duckdb.Dir{Root: t.TempDir()}
+	rep, err := ingestFiles(t, dir, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccounted(t, openCurrent(t, dir), rep, map[string][]int{"formules.xlsx": {2, 3, 4, 5}})
+	if len(rep.Rejects) != 1 {
+		t.Fatalf("rejects = %+v", rep.Rejects)
+	}
+	want := observatory.Reject{File: "formules.xlsx", Sheet: "Sheet1", Row: 3, Column: "Durée (mois)", Value: "=G2+1",
+		Reason: `formula without a computed value in column "Durée (mois)": open and save the file in a spreadsheet, or export it as CSV`}
+	if rep.Rejects[0] != want {
+		t.Errorf("reject = %+v", rep.Rejects[0])
 	}
 }
 
