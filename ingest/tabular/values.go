@@ -28,6 +28,12 @@ func Normalize(s string) string {
 		}
 	}
 	if !ascii {
+		// The decomposition leaves the text after an invalid byte as it is
+		// ("\xf3à" would keep its accent): mark such bytes first, as the
+		// separators they become anyway.
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\ufffd")
+		}
 		s = norm.NFKD.String(s)
 	}
 	var b strings.Builder
