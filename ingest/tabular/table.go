@@ -24,9 +24,10 @@
 //		var re *tabular.RowError
 //		if errors.As(err, &re) { quarantine(rec, re); continue } // one bad row
 //		if err != nil { return err }                               // fatal
-//		use(rec.Values["title"], rec.Row)
+//		use(rec.Values["title"], rec.Row) // rec.Formulas: XLSX formulas without a value
 //	}
 //	notes := t.Skipped()             // footnotes and repeated headers, to report
+//	enc := t.EncodingNote()          // CSV: why this encoding, "" when there was no choice
 //
 // Open and OpenReader choose the format by content, not by name: a file that
 // starts like a ZIP archive is read as XLSX, anything else as text (CSV). One
@@ -88,8 +89,9 @@
 // (`CSV (Mac Roman, ";" separated)`) and EncodingNote gives the counts
 // behind the choice, for the caller's report. A file that is mostly valid
 // UTF-8 with a few invalid bytes (exports pasted together) is read as UTF-8
-// with each invalid byte taken as Windows-1252; Format and EncodingNote
-// say so.
+// with each invalid byte taken as Windows-1252; Format and EncodingNote say
+// so.
+//
 // The separator (',' ';' or tab) is sniffed from the first lines, counting
 // outside quotes, and confirmed by the header: the three are tried and the
 // one giving the best header wins (the sniffed one on a tie). Quoting follows
@@ -98,21 +100,24 @@
 // them rather than rejected, because real exports contain them: a quote
 // inside an unquoted field is a literal character (`Ecran 15"`), and text
 // after the closing quote of a quoted field is appended to it (`"abc"def`
-// gives abcdef). A quote that opens a field and is never closed is read
-// the way a person would fix it: as a plain character. The quoted field is
-// taken for such a runaway when it spans line breaks and reaches the end of
-// the file, spans more than 200 line breaks or four times MaxCellBytes, or
-// ends with a quote followed by text (the runaway quote pairing with one
-// that opens a field lines later); its bytes are then read again with the
-// quote as a plain character, so the record ends with its line and is
+// gives abcdef).
+//
+// A quote that opens a field and is never closed is read the way a person
+// would fix it: as a plain character. A quoted field is taken for such a
+// runaway when it spans line breaks and reaches the end of the file, spans
+// more than 200 line breaks or four times MaxCellBytes, or ends with a
+// quote followed by text (the runaway quote pairing with one that opens a
+// field lines later). Its bytes are then read again with the quote as a
+// plain character, so the record ends with the quote's line and is
 // returned with a *RowError naming the column ("unterminated quote on line
 // N…", the cell "" in Values), and every following line comes out as the
 // record it is. Multi-line cells within those bounds are kept as they are.
-// Cells are cut while reading once over
-// MaxCellBytes, so a 10 MB cell costs no more memory than a 32 KiB one.
-// Record.Row is the line on which the record starts. A file with NUL bytes or
-// more than 5 % control characters in its first KiB is refused as "not a text
-// file"; an HTML page saved as .xls is refused as such.
+//
+// Cells are cut while reading once over MaxCellBytes, so a 10 MB cell costs
+// no more memory than a 32 KiB one. Record.Row is the line on which the
+// record starts. A file with NUL bytes or more than 5 % control characters
+// in its first KiB is refused as "not a text file"; an HTML page saved as
+// .xls is refused as such.
 //
 // XLSX specifics: before excelize sees the file, the ZIP central directory is
 // checked: the total declared uncompressed size must stay under
@@ -136,8 +141,8 @@
 // most workbooks: the CRC pass notes which worksheet parts hold a formula
 // element at all, and only those are read a second time, as a stream
 // beside excelize's, by a light tag reader. In merged ranges the value is
-// in the top-left cell only. Hidden sheets are examined like the others. Record.Row
-// is the spreadsheet row number.
+// in the top-left cell only. Hidden sheets are examined like the others.
+// Record.Row is the spreadsheet row number.
 //
 // A Table is not safe for concurrent use. The context given to Open is
 // checked every 256 rows for the whole life of the Table.
