@@ -122,6 +122,11 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		if opt.Progress != nil && in.RowsRead%1000 == 0 {
 			opt.Progress(f.Name, in.RowsRead)
 		}
+		if fc := formulaInUse(rec); fc != nil {
+			rejects = append(rejects, observatory.Reject{File: rec.File, Sheet: rec.Sheet, Row: rec.Row, Column: fc.Column, Value: formulaValue(fc),
+				Reason: fmt.Sprintf("formula without a computed value in column %q: open and save the file in a spreadsheet, or export it as CSV", fc.Column)})
+			continue
+		}
 		c := &rowCheck{rec: rec, geo: opt.Ref.Geo, metiers: metiers}
 		if len(rec.Extra) > 0 {
 			x := rec.Extra[0]
@@ -167,6 +172,25 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		opt.Progress(f.Name, in.RowsRead)
 	}
 	return
+}
+
+// formulaInUse returns the first cell of the record that holds a formula
+// without a computed value in a column the catalogue reads: its value is
+// unknown, not empty, so the row cannot be loaded as it is.
+func formulaInUse(rec tabular.Record) *tabular.FormulaCell {
+	for i := range rec.Formulas {
+		if rec.Formulas[i].Key != "" {
+			return &rec.Formulas[i]
+		}
+	}
+	return nil
+}
+
+func formulaValue(fc *tabular.FormulaCell) string {
+	if fc.Formula == "" {
+		return ""
+	}
+	return "=" + fc.Formula
 }
 
 // noRowLoaded refuses a file none of whose rows could be loaded: replacing

@@ -1,7 +1,6 @@
 package tabular
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -16,9 +15,6 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// maxCSVCells bounds the cells of one CSV record (Excel's column limit).
-const maxCSVCells = 16384
-
 var (
 	bomUTF8    = []byte{0xef, 0xbb, 0xbf}
 	bomUTF16LE = []byte{0xff, 0xfe}
@@ -31,7 +27,8 @@ type csvInput struct {
 	r        io.ReaderAt
 	size     int64
 	encoding string
-	skip     int64 // bytes of BOM to skip (UTF-8 only)
+	note     string // why the encoding was chosen, when there was a choice
+	skip     int64  // bytes of BOM to skip (UTF-8 only)
 	decode   func(io.Reader) io.Reader
 }
 
@@ -71,10 +68,17 @@ func openCSV(ctx context.Context, r io.ReaderAt, size int64, name string, c *com
 			// Mostly UTF-8 with a few stray bytes, as when exports are
 			// pasted together: each stray byte is read as Windows-1252.
 			in.encoding += ", with some Windows-1252 bytes"
+			in.note = fmt.Sprintf("encoding detected: UTF-8 (%s valid multi-byte characters), with %s not UTF-8, read as Windows-1252",
+				thousands(st.multi), plural(st.invalid, "byte"))
 			in.decode = func(r io.Reader) io.Reader { return transform.NewReader(r, mixedDecoder{}) }
 		default:
-			in.encoding = "Windows-1252"
-			in.decode = func(r io.Reader) io.Reader { return charmap.Windows1252.NewDecoder().Reader(r) }
+			e, note, err := detectLegacy(io.NewSectionReader(r, 0, size), size)
+			if err != nil {
+				return nil, fmt.Errorf("ingest: reading %s: %w", name, err)
+			}
+			cm := legacyEncodings[e].cm
+			in.encoding, in.note = legacyEncodings[e].name, note
+			in.decode = func(r io.Reader) io.Reader { return cm.NewDecoder().Reader(r) }
 		}
 	}
 
@@ -122,7 +126,12 @@ func openCSV(ctx context.Context, r io.ReaderAt, size int64, name string, c *com
 	}
 	sep := best.src.(*csvSource).sep
 	format := fmt.Sprintf("CSV (%s, %s separated)", in.encoding, sepName(sep))
-	return newTable(ctx, c, name, format, ordered, nil, "line", csvColName, lim)
+	t, err := newTable(ctx, c, name, format, ordered, nil, "line", csvColName, lim)
+	if err != nil {
+		return nil, err
+	}
+	t.encodingNote = in.note
+	return t, nil
 }
 
 func sepName(b byte) string {
@@ -336,176 +345,4 @@ func sniffSeparators(p []byte) []byte {
 		out = append(out, ranks[bi].sep)
 	}
 	return out
-}
-
-// csvSource is an RFC 4180 reader with Excel's tolerance for stray quotes,
-// a cap on cell size that keeps memory flat, and line numbers.
-// Hand-written because encoding/csv rejects stray quotes (real exports have
-// them), reads a whole record however large its cells, and numbers records
-// rather than the lines a spreadsheet user sees.
-type csvSource struct {
-	br      *bufio.Reader
-	sep     byte
-	line    int // line number of the next byte
-	maxCell int
-	buf     []byte
-	ends    []int
-	done    bool
-}
-
-func newCSVSource(r io.Reader, sep byte, maxCell int) *csvSource {
-	return &csvSource{br: bufio.NewReaderSize(r, 64<<10), sep: sep, line: 1, maxCell: maxCell}
-}
-
-func (s *csvSource) close() error { return nil }
-
-const (
-	stStart     = iota // at the start of a field
-	stUnquoted         // inside an unquoted field (or after a closing quote)
-	stQuoted           // inside a quoted field
-	stQuoteSeen        // a quote inside a quoted field: closing or doubled
-)
-
-func (s *csvSource) next() (rawRow, error) {
-	if s.done {
-		return rawRow{}, io.EOF
-	}
-	s.buf, s.ends = s.buf[:0], s.ends[:0]
-	start := s.line
-	state := stStart
-	fieldStart := 0
-	quoteLine := 0
-	tooMany := false
-	any := false
-	endField := func() {
-		if len(s.ends) >= maxCSVCells {
-			tooMany = true
-			s.buf = s.buf[:fieldStart]
-			return
-		}
-		s.ends = append(s.ends, len(s.buf))
-		fieldStart = len(s.buf)
-	}
-	// Bytes past maxCell+1 are dropped: the cell is known to be too large.
-	add := func(b byte) {
-		if len(s.buf)-fieldStart <= s.maxCell {
-			s.buf = append(s.buf, b)
-		}
-	}
-	eol := func(b byte) {
-		if b == '\r' {
-			if nb, err := s.br.Peek(1); err == nil && nb[0] == '\n' {
-				s.br.ReadByte()
-			}
-		}
-		s.line++
-	}
-	finish := func(problem string) rawRow {
-		endField()
-		if tooMany && problem == "" {
-			problem = fmt.Sprintf("more than %d cells", maxCSVCells)
-		}
-		all := string(s.buf)
-		cells := make([]string, len(s.ends))
-		prev := 0
-		for i, e := range s.ends {
-			cells[i] = all[prev:e]
-			prev = e
-		}
-		return rawRow{num: start, cells: cells, problem: problem}
-	}
-	for {
-		// Inside a field, copy the run of ordinary bytes already buffered
-		// in one go rather than byte by byte.
-		if state == stQuoted || state == stUnquoted {
-			if n := s.br.Buffered(); n > 0 {
-				avail, _ := s.br.Peek(n)
-				i := 0
-				if state == stQuoted {
-					for i < len(avail) && avail[i] != '"' && avail[i] != '\n' && avail[i] != '\r' {
-						i++
-					}
-				} else {
-					for i < len(avail) && avail[i] != s.sep && avail[i] != '\n' && avail[i] != '\r' {
-						i++
-					}
-				}
-				if i > 0 {
-					if room := s.maxCell + 1 - (len(s.buf) - fieldStart); room > 0 {
-						s.buf = append(s.buf, avail[:min(i, room)]...)
-					}
-					s.br.Discard(i)
-					continue
-				}
-			}
-		}
-		b, err := s.br.ReadByte()
-		if err != nil {
-			if err != io.EOF {
-				return rawRow{}, fmt.Errorf("ingest: reading CSV: %w", err)
-			}
-			s.done = true
-			if !any {
-				return rawRow{}, io.EOF
-			}
-			problem := ""
-			if state == stQuoted {
-				problem = fmt.Sprintf("unterminated quoted field (the quote opens on line %d)", quoteLine)
-			}
-			return finish(problem), nil
-		}
-		any = true
-		switch state {
-		case stStart:
-			switch b {
-			case '"':
-				state, quoteLine = stQuoted, s.line
-			case s.sep:
-				endField()
-			case '\n', '\r':
-				eol(b)
-				return finish(""), nil
-			default:
-				add(b)
-				state = stUnquoted
-			}
-		case stUnquoted:
-			switch b {
-			case s.sep:
-				endField()
-				state = stStart
-			case '\n', '\r':
-				eol(b)
-				return finish(""), nil
-			default:
-				add(b)
-			}
-		case stQuoted:
-			switch b {
-			case '"':
-				state = stQuoteSeen
-			case '\n', '\r':
-				eol(b)
-				add('\n')
-			default:
-				add(b)
-			}
-		case stQuoteSeen:
-			switch b {
-			case '"':
-				add('"')
-				state = stQuoted
-			case s.sep:
-				endField()
-				state = stStart
-			case '\n', '\r':
-				eol(b)
-				return finish(""), nil
-			default:
-				// Text after the closing quote: kept, as Excel does.
-				add(b)
-				state = stUnquoted
-			}
-		}
-	}
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/gen-numerique/observatory/observatory"
 )
 
@@ -142,7 +144,7 @@ func TestCSVStrayQuotes(t *testing.T) {
 	s := catSchema
 	tb := openFile(t, filepath.Join("testdata", "stray-quotes.csv"), s, Limits{})
 	res := readAll(t, tb)
-	want := []string{`Ecran 15" et plus`, `Codeur junior" web"`, `abcdef`}
+	want := []string{`Ecran 15" et plus`, `Codeur junior" web"`, `abcdef`, `last`}
 	if len(res.recs) != len(want) {
 		t.Fatalf("records = %+v", res.recs)
 	}
@@ -154,9 +156,17 @@ func TestCSVStrayQuotes(t *testing.T) {
 	if res.recs[2].Values["structure"] != "S3" || res.recs[2].Values["city"] != "Nice" {
 		t.Errorf("after a stray quote: %v", res.recs[2].Values)
 	}
-	// The unterminated quote swallows the rest of the file: one RowError.
-	if len(res.rowErrs) != 1 || res.rowErrs[0].Row != 5 || !strings.Contains(res.rowErrs[0].Reason, "unterminated quoted field") {
+	// The unterminated quote is one RowError on its line, read with the
+	// quote as a plain character; the line after it is read normally.
+	if len(res.rowErrs) != 1 || res.rowErrs[0].Row != 5 || res.rowErrs[0].Column != "Nom de la formation" ||
+		!strings.Contains(res.rowErrs[0].Reason, "unterminated quote on line 5") {
 		t.Fatalf("row errors = %v", res.rowErrs)
+	}
+	if v := res.errRecs[0].Values; v["title"] != "" || v["structure"] != "S4" || v["city"] != "Brest" {
+		t.Errorf("record with the error = %v", v)
+	}
+	if res.recs[3].Row != 6 {
+		t.Errorf("last record on line %d", res.recs[3].Row)
 	}
 }
 
@@ -314,7 +324,8 @@ func TestSniffSeparators(t *testing.T) {
 }
 
 // FuzzOpenCSV feeds arbitrary bytes to OpenReader and reads every record:
-// it must never panic, and what it returns must be consistent.
+// it must never panic, and what it returns must be consistent (see
+// drainFuzzTable).
 func FuzzOpenCSV(f *testing.F) {
 	for _, p := range []string{"footnotes.csv", "stray-quotes.csv", "variant-comma.csv", "variant-tab.tsv", "variant-title-rows.csv"} {
 		if b, err := os.ReadFile(filepath.Join("testdata", p)); err == nil {
@@ -330,49 +341,25 @@ func FuzzOpenCSV(f *testing.F) {
 			}
 		}
 	}
+	// The first lines of the Mac Roman Parcoursup file, and the same words
+	// in the other single-byte encodings.
+	if b, err := os.ReadFile(filepath.Join("testdata", "parcoursup-apprentissage-extrait.csv")); err == nil {
+		f.Add(b[:min(len(b), 2<<10)])
+	}
+	text := "Intitulé;Commune\nCœur de métier : 1 500 €;Saint-Étienne\nPâtisserie;Île-de-France\n"
+	for _, cm := range []*charmap.Charmap{charmap.Windows1252, charmap.ISO8859_15, charmap.Macintosh} {
+		if b, err := cm.NewEncoder().String(text); err == nil {
+			f.Add([]byte(b))
+		}
+	}
 	f.Add([]byte("Nom de la formation;Ville\n\"a\"\"b\";c\r\n\"open"))
+	f.Add([]byte("Nom de la formation;Ville\n\"open;x\n2;y\n\"q\";z\n"))
+	f.Add([]byte("Nom de la formation;Ville\n\"multi\nline\";\"bad\nnext;\"three\r\nfour\"\n"))
 	f.Add([]byte("\ufeffNom de la formation\tCP\n\x00"))
 	f.Add([]byte("\xff\xfeN\x00o\x00m\x00"))
 	f.Add([]byte("PK\x03\x04garbage"))
-	lim := Limits{MaxCellBytes: 64, HeaderScanRows: 5, MaxRows: 1000, MaxUnzipBytes: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tb, err := OpenReader(context.Background(), bytes.NewReader(data), int64(len(data)), "fuzz.csv", catSchema, lim)
-		if err != nil {
-			if observatory.ErrorCode(err) == observatory.EINTERNAL {
-				t.Fatalf("unexpected error type: %v", err)
-			}
-			return
-		}
-		defer tb.Close()
-		last := tb.HeaderRow()
-		for i := 0; ; i++ {
-			rec, err := tb.Next()
-			if err == io.EOF {
-				break
-			}
-			var re *RowError
-			if err != nil && !errors.As(err, &re) {
-				if observatory.ErrorCode(err) == observatory.EINTERNAL {
-					t.Fatalf("unexpected error type: %v", err)
-				}
-				break
-			}
-			if rec.Row <= last {
-				t.Fatalf("row %d after row %d", rec.Row, last)
-			}
-			last = rec.Row
-			for k, v := range rec.Values {
-				if _, ok := tb.Columns()[k]; !ok {
-					t.Fatalf("value for unmapped key %q", k)
-				}
-				if len(v) > lim.MaxCellBytes {
-					t.Fatalf("value of %d bytes passed the limit", len(v))
-				}
-			}
-			if i > len(data)+10 {
-				t.Fatal("more records than bytes")
-			}
-		}
+		drainFuzzTable(t, data, "fuzz.csv")
 	})
 }
 

@@ -24,9 +24,10 @@
 //		var re *tabular.RowError
 //		if errors.As(err, &re) { quarantine(rec, re); continue } // one bad row
 //		if err != nil { return err }                               // fatal
-//		use(rec.Values["title"], rec.Row)
+//		use(rec.Values["title"], rec.Row) // rec.Formulas: XLSX formulas without a value
 //	}
 //	notes := t.Skipped()             // footnotes and repeated headers, to report
+//	enc := t.EncodingNote()          // CSV: why this encoding, "" when there was no choice
 //
 // Open and OpenReader choose the format by content, not by name: a file that
 // starts like a ZIP archive is read as XLSX, anything else as text (CSV). One
@@ -63,7 +64,7 @@
 //     under a blank header cell) is kept in Record.Extra and the record is
 //     returned normally: the caller decides whether that is worth quarantine.
 //   - A row-level problem (a cell over Limits.MaxCellBytes, an unterminated
-//     quoted field, more than 16,384 cells) makes Next return the record with
+//     quote, more than 16,384 cells) makes Next return the record with
 //     a *RowError. The offending cell's value is "" in Values. The error is not
 //     fatal: call Next again to go on. Every other error from Next is fatal and
 //     returned again by later calls; io.EOF marks the end.
@@ -73,10 +74,24 @@
 // Record.Values; a column present with an empty cell maps to "".
 //
 // CSV specifics: the encoding is UTF-8 (with or without BOM), UTF-16 with a
-// BOM (Excel's "Unicode text"), or Windows-1252 when the bytes are not valid
-// UTF-8 (checked over the whole file, not just its start). A file that is
-// mostly valid UTF-8 with a few invalid bytes (exports pasted together) is
-// read as UTF-8 with each invalid byte taken as Windows-1252; Format says so.
+// BOM (Excel's "Unicode text"), or, when the bytes are not valid UTF-8
+// (checked over the whole file, not just its start), one of Windows-1252,
+// ISO-8859-15 and Mac Roman chosen by what the text looks like. The whole
+// file is decoded each way and each decoding scored on its non-ASCII
+// characters in context: a French accented letter whose case fits its word
+// counts for it ("Développeur", "ÉCOLE"); a character French text does not
+// have (ƒ † ‡ ‰ ˆ ¤, control characters and undefined bytes, mathematical
+// signs, box drawing, "Ã©"-style UTF-8 mojibake), a letter whose case does
+// not fit ("ACADƒMIE", "DÈveloppeur", "CÏur") or a symbol inside a word
+// ("C½ur") counts three times against it. The best score wins; on a tie,
+// Windows-1252, then ISO-8859-15, then Mac Roman (a tie means the file has
+// none of the bytes on which they differ). Format names the encoding
+// (`CSV (Mac Roman, ";" separated)`) and EncodingNote gives the counts
+// behind the choice, for the caller's report. A file that is mostly valid
+// UTF-8 with a few invalid bytes (exports pasted together) is read as UTF-8
+// with each invalid byte taken as Windows-1252; Format and EncodingNote say
+// so.
+//
 // The separator (',' ';' or tab) is sniffed from the first lines, counting
 // outside quotes, and confirmed by the header: the three are tried and the
 // one giving the best header wins (the sniffed one on a tie). Quoting follows
@@ -85,12 +100,24 @@
 // them rather than rejected, because real exports contain them: a quote
 // inside an unquoted field is a literal character (`Ecran 15"`), and text
 // after the closing quote of a quoted field is appended to it (`"abc"def`
-// gives abcdef). An unterminated quoted field runs to the end of the file
-// and is reported as a RowError. Cells are cut while reading once over
-// MaxCellBytes, so a 10 MB cell costs no more memory than a 32 KiB one.
-// Record.Row is the line on which the record starts. A file with NUL bytes or
-// more than 5 % control characters in its first KiB is refused as "not a text
-// file"; an HTML page saved as .xls is refused as such.
+// gives abcdef).
+//
+// A quote that opens a field and is never closed is read the way a person
+// would fix it: as a plain character. A quoted field is taken for such a
+// runaway when it spans line breaks and reaches the end of the file, spans
+// more than 200 line breaks or four times MaxCellBytes, or ends with a
+// quote followed by text (the runaway quote pairing with one that opens a
+// field lines later). Its bytes are then read again with the quote as a
+// plain character, so the record ends with the quote's line and is
+// returned with a *RowError naming the column ("unterminated quote on line
+// N…", the cell "" in Values), and every following line comes out as the
+// record it is. Multi-line cells within those bounds are kept as they are.
+//
+// Cells are cut while reading once over MaxCellBytes, so a 10 MB cell costs
+// no more memory than a 32 KiB one. Record.Row is the line on which the
+// record starts. A file with NUL bytes or more than 5 % control characters
+// in its first KiB is refused as "not a text file"; an HTML page saved as
+// .xls is refused as such.
 //
 // XLSX specifics: before excelize sees the file, the ZIP central directory is
 // checked: the total declared uncompressed size must stay under
@@ -103,9 +130,19 @@
 // "2024", never "101.0" or "1.01E+02" or a value rounded by a "0.00" format);
 // cells with a date or time number format come out in ISO form
 // ("2016-02-03", "2016-02-03 14:30:00", "14:30:00"). Formulas give their
-// cached value; booleans TRUE/FALSE. In merged ranges the value is in the
-// top-left cell only. Hidden sheets are examined like the others. Record.Row
-// is the spreadsheet row number.
+// cached value; booleans TRUE/FALSE. A formula cell without a cached value
+// (a workbook written by a program that does not calculate, never opened
+// and saved in a spreadsheet) comes out as "" in Values and is listed in
+// Record.Formulas with its column, schema key and formula text; its row is
+// returned even if no other cell is filled, and without a RowError: a
+// derived column the caller does not read is no reason to lose the row, so
+// the caller decides (the catalogue ingest quarantines the row when the
+// column is one it reads). Finding them costs nothing for the sheets of
+// most workbooks: the CRC pass notes which worksheet parts hold a formula
+// element at all, and only those are read a second time, as a stream
+// beside excelize's, by a light tag reader. In merged ranges the value is
+// in the top-left cell only. Hidden sheets are examined like the others.
+// Record.Row is the spreadsheet row number.
 //
 // A Table is not safe for concurrent use. The context given to Open is
 // checked every 256 rows for the whole life of the Table.
@@ -145,6 +182,9 @@ type Record struct {
 	Values map[string]string // by Column.Key, trimmed; missing optional columns absent
 	Cols   map[string]string // Column.Key -> header text found; shared by all records, do not modify
 	Extra  []ExtraCell       // non-blank cells in columns without a header (ragged rows); usually nil
+	// Formulas lists the cells with a formula but no computed value (XLSX
+	// written by a program that does not calculate); usually nil.
+	Formulas []FormulaCell
 }
 
 // ExtraCell is a non-blank cell found in a column that has no header.
@@ -205,6 +245,7 @@ type Table interface {
 	File() string
 	Sheet() string              // "" for CSV
 	Format() string             // e.g. `CSV (UTF-8 with BOM, ";" separated)` or "XLSX"
+	EncodingNote() string       // why a CSV's encoding was chosen, for the report; "" when there was no choice
 	HeaderRow() int             // 1-based
 	Columns() map[string]string // key -> header found
 	Unmapped() []string         // header cells that matched no column (reported, not fatal)
@@ -344,6 +385,10 @@ type rawRow struct {
 	num     int      // 1-based row or line number
 	cells   []string // untrimmed; cells over the limit are longer than MaxCellBytes
 	problem string   // row-level problem reported as a RowError
+	// problemCell is the 1-based index of the cell the problem is in, 0
+	// when it is the whole row's.
+	problemCell int
+	formulas    []rawFormula // XLSX: cells with a formula and no value
 }
 
 // rowSource produces the raw rows of one sheet or one CSV file.
@@ -404,23 +449,24 @@ func (r *scanResult) candidate() candidate {
 
 // table implements Table over a rowSource.
 type table struct {
-	ctx       context.Context
-	file      string
-	sheet     string
-	format    string
-	headerRow int
-	lim       Limits
-	h         *header
-	colName   func(int) string
-	pending   []rawRow
-	src       rowSource
-	closers   []func() error
-	skipped   []SkippedRow
-	nSkipped  int
-	inNotes   bool
-	seen      int
-	err       error
-	closed    bool
+	ctx          context.Context
+	file         string
+	sheet        string
+	format       string
+	encodingNote string
+	headerRow    int
+	lim          Limits
+	h            *header
+	colName      func(int) string
+	pending      []rawRow
+	src          rowSource
+	closers      []func() error
+	skipped      []SkippedRow
+	nSkipped     int
+	inNotes      bool
+	seen         int
+	err          error
+	closed       bool
 }
 
 const maxSkippedKept = 10000
@@ -496,6 +542,7 @@ func newTable(ctx context.Context, c *compiled, name, format string, results []*
 func (t *table) File() string               { return t.file }
 func (t *table) Sheet() string              { return t.sheet }
 func (t *table) Format() string             { return t.format }
+func (t *table) EncodingNote() string       { return t.encodingNote }
 func (t *table) HeaderRow() int             { return t.headerRow }
 func (t *table) Columns() map[string]string { return t.h.cols }
 func (t *table) Unmapped() []string         { return t.h.unmapped }
@@ -582,7 +629,8 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 			only = j
 		}
 	}
-	if r.problem == "" && len(over) == 0 {
+	// A formula without a value is not a blank cell: the value is missing.
+	if r.problem == "" && len(over) == 0 && len(r.formulas) == 0 {
 		if nonBlank == 0 {
 			return Record{}, nil, false
 		}
@@ -601,18 +649,19 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 		return Record{}, nil, false
 	}
 	rec = Record{File: t.file, Sheet: t.sheet, Row: r.num, Values: make(map[string]string, len(t.h.cols)), Cols: t.h.cols}
+	bad := r.problemCell - 1 // the offending cell, -1 if none
 	for j, key := range t.h.keyAt {
 		if key == "" {
 			continue
 		}
 		v := ""
-		if j < len(r.cells) && len(r.cells[j]) <= t.lim.MaxCellBytes {
+		if j < len(r.cells) && len(r.cells[j]) <= t.lim.MaxCellBytes && j != bad {
 			v = trimCell(r.cells[j])
 		}
 		rec.Values[key] = v
 	}
 	for j, cell := range r.cells {
-		if j < len(t.h.named) && t.h.named[j] {
+		if (j < len(t.h.named) && t.h.named[j]) || j == bad {
 			continue
 		}
 		v := cell
@@ -623,9 +672,23 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 			rec.Extra = append(rec.Extra, ExtraCell{Column: t.colName(j), Value: v})
 		}
 	}
+	for _, f := range r.formulas {
+		fc := FormulaCell{Column: t.colName(f.col), Formula: f.formula}
+		if f.col < len(t.h.named) && t.h.named[f.col] {
+			fc.Column, fc.Key = t.h.text(f.col), t.h.keyAt[f.col]
+		}
+		rec.Formulas = append(rec.Formulas, fc)
+	}
 	switch {
 	case r.problem != "":
-		rowErr = &RowError{File: t.file, Sheet: t.sheet, Row: r.num, Reason: r.problem}
+		col := ""
+		if bad >= 0 {
+			col = t.colName(bad)
+			if bad < len(t.h.named) && t.h.named[bad] {
+				col = t.h.text(bad)
+			}
+		}
+		rowErr = &RowError{File: t.file, Sheet: t.sheet, Row: r.num, Column: col, Reason: r.problem}
 	case len(over) > 0:
 		j := over[0]
 		col := t.colName(j)

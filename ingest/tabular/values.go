@@ -28,6 +28,12 @@ func Normalize(s string) string {
 		}
 	}
 	if !ascii {
+		// The decomposition leaves the text after an invalid byte as it is
+		// ("\xf3à" would keep its accent): mark such bytes first, as the
+		// separators they become anyway.
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\ufffd")
+		}
 		s = norm.NFKD.String(s)
 	}
 	var b strings.Builder
@@ -337,7 +343,8 @@ var dateLayouts = []string{
 // "3/2/2016", "03-02-2016", "03.02.2016", and Excel serial numbers written as
 // text ("42403", "42403.5"). Two-digit years are refused as ambiguous, and so
 // are serials below 10000 (a bare year such as "2016" is not a date). The
-// result is in UTC; a time zone in the input is converted.
+// result is in UTC, between the years 1000 and 9999; a time zone in the
+// input is converted.
 func ParseDate(s string) (time.Time, error) {
 	t := trimCell(s)
 	if t == "" {
@@ -355,10 +362,12 @@ func ParseDate(s string) (time.Time, error) {
 	}
 	for _, l := range dateLayouts {
 		if d, err := time.Parse(l, t); err == nil {
-			if d.Year() < 1000 {
+			// Checked in UTC: a time zone can carry 9999-12-31 into year
+			// 10000, which no layout reads back.
+			if d = d.UTC(); d.Year() < 1000 || d.Year() > 9999 {
 				break
 			}
-			return d.UTC(), nil
+			return d, nil
 		}
 	}
 	return time.Time{}, numError(t, "a date")

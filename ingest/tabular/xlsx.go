@@ -86,26 +86,40 @@ func checkZip(name string, zr *zip.Reader, lim Limits) error {
 // verifyZip inflates every entry once, checking its CRC. excelize ignores
 // read errors inside entries, so a damaged entry would otherwise come out
 // silently cut short. archive/zip also refuses an entry that inflates beyond
-// its declared size, so checkZip's bounds hold.
-func verifyZip(ctx context.Context, name string, zr *zip.Reader) error {
+// its declared size, so checkZip's bounds hold. On the way, it notes the
+// worksheet parts that may hold formulas, the only ones worth a look for
+// formula cells without a value.
+func verifyZip(ctx context.Context, name string, zr *zip.Reader) (formulaParts map[*zip.File]bool, err error) {
 	buf := make([]byte, 32<<10)
 	for _, zf := range zr.File {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		if zf.FileInfo().IsDir() {
 			continue
 		}
+		var w io.Writer = io.Discard
+		var sniff *formulaSniffer
+		if lower := strings.ToLower(zf.Name); strings.HasPrefix(lower, "xl/worksheets/") && strings.HasSuffix(lower, ".xml") {
+			sniff = &formulaSniffer{}
+			w = sniff
+		}
 		rc, err := zf.Open()
 		if err == nil {
-			_, err = io.CopyBuffer(io.Discard, rc, buf)
+			_, err = io.CopyBuffer(w, rc, buf)
 			rc.Close()
 		}
 		if err != nil {
-			return notReadable(name, fmt.Sprintf("entry %q is damaged", zf.Name))
+			return nil, notReadable(name, fmt.Sprintf("entry %q is damaged", zf.Name))
+		}
+		if sniff != nil && sniff.found {
+			if formulaParts == nil {
+				formulaParts = map[*zip.File]bool{}
+			}
+			formulaParts[zf] = true
 		}
 	}
-	return nil
+	return formulaParts, nil
 }
 
 // protect turns a panic inside excelize into an EINVALID error: a hostile
@@ -127,8 +141,13 @@ func openXLSX(ctx context.Context, r io.ReaderAt, size int64, path, name string,
 	if err := checkZip(name, zr, lim); err != nil {
 		return nil, err
 	}
-	if err := verifyZip(ctx, name, zr); err != nil {
+	formulaParts, err := verifyZip(ctx, name, zr)
+	if err != nil {
 		return nil, err
+	}
+	var parts map[string]*zip.File
+	if len(formulaParts) > 0 {
+		parts = sheetParts(zr)
 	}
 	opts := excelize.Options{
 		UnzipSizeLimit:    lim.MaxUnzipBytes,
@@ -177,6 +196,12 @@ func openXLSX(ctx context.Context, r io.ReaderAt, size int64, path, name string,
 		}
 		sheets = append(sheets, sheet)
 		src := &xlsxSource{rows: rows, name: name, sheet: sheet}
+		if zf := parts[sheet]; formulaParts[zf] {
+			if src.formulas, err = newFormulaScanner(zf); err != nil {
+				src.close()
+				return fail(notReadable(name, fmt.Sprintf("entry %q is damaged", zf.Name)))
+			}
+		}
 		res, err := scanSource(ctx, c, sheet, src, lim.HeaderScanRows)
 		if err != nil {
 			src.close()
@@ -198,13 +223,19 @@ func openXLSX(ctx context.Context, r io.ReaderAt, size int64, path, name string,
 
 // xlsxSource streams the rows of one sheet.
 type xlsxSource struct {
-	rows  *excelize.Rows
-	name  string
-	sheet string
-	n     int
+	rows     *excelize.Rows
+	formulas *formulaScanner // nil when the sheet has no formula
+	name     string
+	sheet    string
+	n        int
 }
 
-func (s *xlsxSource) close() error { return s.rows.Close() }
+func (s *xlsxSource) close() error {
+	if s.formulas != nil {
+		s.formulas.close()
+	}
+	return s.rows.Close()
+}
 
 func (s *xlsxSource) next() (r rawRow, err error) {
 	err = protect(s.name, func() error {
@@ -220,6 +251,9 @@ func (s *xlsxSource) next() (r rawRow, err error) {
 			return observatory.Errorf(observatory.EINVALID, "%s: sheet %q row %d: unreadable cell: %v", s.name, s.sheet, s.n, e)
 		}
 		r = rawRow{num: s.n, cells: cells}
+		if s.formulas != nil {
+			r.formulas = s.formulas.row(s.n)
+		}
 		return nil
 	})
 	return r, err
