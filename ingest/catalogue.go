@@ -11,38 +11,6 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// catalogueSchema lists the columns of a formation catalogue under the names
-// publishers give them. Names are compared after tabular.Normalize, so accents, case
-// and punctuation do not matter; add a name here rather than tuning a file.
-var catalogueSchema = tabular.Schema{Name: "catalogue", Columns: []tabular.Column{
-	{Key: "id", Names: []string{"identifiant", "id", "identifiant formation", "code formation", "numero", "n", "ref", "reference"}},
-	{Key: "title", Required: true, Names: []string{"nom de la formation", "intitule", "intitule de la formation", "intitule formation", "formation", "titre", "libelle", "libelle formation", "nom formation", "nom"}},
-	{Key: "structure", Required: true, Names: []string{"structure porteuse", "structure", "organisme", "organisme de formation", "porteur", "porteur de projet", "fabrique", "nom de la structure", "raison sociale", "operateur"}},
-	{Key: "postcode", Names: []string{"code postal", "cp", "code postale", "codepostal"}},
-	{Key: "commune", Names: []string{"commune", "ville", "localite", "nom commune", "lieu"}},
-	{Key: "commune_code", Names: []string{"code commune insee", "code insee", "insee", "code commune", "code insee commune", "codgeo", "com"}},
-	{Key: "departement", Names: []string{"departement", "dept", "dep", "code departement", "num departement", "numero departement"}},
-	{Key: "region", Names: []string{"region", "code region", "reg", "nom region"}},
-	{Key: "lat", Names: []string{"latitude", "lat", "y", "coord y"}},
-	{Key: "lon", Names: []string{"longitude", "lon", "lng", "long", "x", "coord x"}},
-	{Key: "rome", Names: []string{"codes rome", "code rome", "rome", "code s rome", "codes metiers rome"}},
-	{Key: "family", Names: []string{"famille de metiers", "famille metier", "famille", "filiere", "domaine", "categorie"}},
-	{Key: "duration", Names: []string{"duree mois", "duree", "duree en mois", "duree de la formation", "duree formation"}},
-	{Key: "labelled_on", Names: []string{"date de labellisation", "date labellisation", "labellisation", "date de label", "date du label", "labellise le"}},
-	{Key: "wave", Names: []string{"vague", "vague de labellisation", "numero de vague"}},
-	{Key: "label_end", Names: []string{"fin de labellisation", "date de fin de labellisation", "fin du label", "fin label", "date fin label"}},
-	{Key: "seats", Names: []string{"places par session", "places", "nombre de places", "capacite", "places session"}},
-	{Key: "sessions", Names: []string{"sessions realisees", "nombre de sessions", "sessions", "nb sessions"}},
-	{Key: "learners", Names: []string{"apprenants formes", "apprenants", "nombre d apprenants", "stagiaires", "personnes formees", "nb apprenants", "beneficiaires"}},
-	{Key: "women", Names: []string{"dont femmes", "femmes", "nombre de femmes", "nb femmes"}},
-	{Key: "low_qualified", Names: []string{"dont peu ou pas qualifies", "peu ou pas qualifies", "dont peu qualifies", "infra bac", "niveau infra bac", "dont infra bac"}},
-	{Key: "qpv", Names: []string{"dont residents qpv", "residents qpv", "qpv", "dont qpv", "habitants qpv"}},
-}}
-
-// CatalogueSchema is the catalogue's columns with the names publishers
-// give them, for tests and documentation; callers must not modify it.
-func CatalogueSchema() tabular.Schema { return catalogueSchema }
-
 // locationKeys: a catalogue needs at least one of them to place formations.
 var locationKeys = []string{"commune_code", "postcode", "departement", "commune"}
 
