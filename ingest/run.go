@@ -123,6 +123,8 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		rep.Rejects = append(rep.Rejects, r.Rejects...)
 		rep.Repairs = append(rep.Repairs, r.Repairs...)
 		rep.Notes = append(rep.Notes, r.Notes...)
+		rep.Warnings = append(rep.Warnings, r.Warnings...)
+		rep.Columns = append(rep.Columns, r.Columns...)
 	}
 	id, err := b.Commit(ctx)
 	if err != nil {
