@@ -16,7 +16,8 @@ var locationKeys = []string{"commune_code", "postcode", "departement", "commune"
 
 // loadCatalogue reads catalogue files into the batch, row by row: each row
 // is loaded (possibly repaired) or quarantined with its reason. Every file
-// is read before any is loaded: waves are decided over the whole run.
+// is read before any is loaded: waves are decided over the whole run, and
+// the run is refused if it would shrink the current catalogue (guard.go).
 func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error) {
 	if opt.Ref.Geo == nil || opt.Ref.Metiers == nil {
 		return nil, errors.New("catalogue ingest needs the reference geography and the job referential")
@@ -42,6 +43,9 @@ func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt O
 		if len(cf.forms) == 0 {
 			return nil, noRowLoaded(cf.in, cf.rejects)
 		}
+	}
+	if err := guardCatalogue(cfs, prev, opt); err != nil {
+		return nil, err
 	}
 	cols := columnUse(cfs)
 	prevCols, err := b.PreviousColumns(ctx, "catalogue")
