@@ -2,6 +2,7 @@ package duckdb_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
@@ -149,5 +150,40 @@ func TestPreviousCatalogueAndColumns(t *testing.T) {
 	db = commitOpen(t, dir, b)
 	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM input_columns`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("input_columns after a catalogue run: %d %v", n, err)
+	}
+}
+
+// A snapshot made before migration 008 (no input_columns, no wave_rule)
+// still carries over, and has no column use to compare with.
+func TestPreviousBeforeColumnUse(t *testing.T) {
+	ctx := context.Background()
+	dir := duckdb.Dir{Root: t.TempDir()}
+	id := build(t, dir, "O", 5)
+	old, err := sql.Open("duckdb", dir.Path(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.ExecContext(ctx, `DROP TABLE input_columns; ALTER TABLE formations DROP COLUMN wave_rule; CHECKPOINT`); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Abort)
+	if cols, err := b.PreviousColumns(ctx, "catalogue"); err != nil || len(cols) != 0 {
+		t.Fatalf("columns of an old snapshot: %v %v", cols, err)
+	}
+	if st, err := b.PreviousCatalogue(ctx); err != nil || st.Formations != 5 || st.InForce != 5 || !st.Reference.IsZero() {
+		t.Fatalf("old snapshot: %+v %v", st, err)
+	}
+	if err := b.CarryOver(ctx, "bmo"); err != nil {
+		t.Fatal(err)
+	}
+	db := commitOpen(t, dir, b)
+	var n, rules int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*), count(wave_rule) FROM formations`).Scan(&n, &rules); err != nil || n != 5 || rules != 0 {
+		t.Fatalf("carried over %d formations, %d wave rules: %v", n, rules, err)
 	}
 }
