@@ -33,7 +33,15 @@ type Upload struct {
 // makes the server serve it. It is all or nothing: on error the served
 // snapshot must be as it was. The api package leaves readers and storage
 // to its caller (cmd/observatory wires ingest.Run and Hub.Reload).
-type IngestFunc func(ctx context.Context, kind string, files []Upload) (*observatory.Report, error)
+type IngestFunc func(ctx context.Context, kind string, files []Upload, opt IngestOptions) (*observatory.Report, error)
+
+// IngestOptions are what an upload's query asks of its run.
+type IngestOptions struct {
+	// AllowShrink (allow_shrink=true) lets a catalogue replace the current
+	// one even when it has far fewer formations in force or quarantines
+	// much of a file, which the ingest otherwise refuses (409).
+	AllowShrink bool
+}
 
 const (
 	adminPrefix = "/api/v1/admin/"
@@ -87,14 +95,23 @@ func bearerToken(header string) (string, bool) {
 	return tok, tok != ""
 }
 
-// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo: the
-// multipart `file` parts are spooled to temporary files, ingested into a
-// new snapshot that is served at once, and the run's report is returned.
+// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo
+// [&allow_shrink=true]: the multipart `file` parts are spooled to temporary
+// files, ingested into a new snapshot that is served at once, and the run's
+// report, with its warnings, is returned.
 func (s *Server) adminIngest(c echo.Context) error {
-	p := s.params(c, "kind")
+	p := s.params(c, "kind", "allow_shrink")
 	kind := p.str("kind")
 	if p.err != nil {
 		return p.err
+	}
+	var opt IngestOptions
+	switch v := p.str("allow_shrink"); v {
+	case "", "false":
+	case "true":
+		opt.AllowShrink = true
+	default:
+		return observatory.ParamError("allow_shrink", "allow_shrink must be true or false")
 	}
 	if !slices.Contains(ingestKinds, kind) {
 		return observatory.ParamError("kind", "kind must be one of %s", strings.Join(ingestKinds, ", "))
@@ -119,14 +136,18 @@ func (s *Server) adminIngest(c echo.Context) error {
 	}
 	log := s.log.With("remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 		"kind", kind, "files", uploadSummary(files))
-	rep, err := s.cfg.Ingest(r.Context(), kind, files)
+	rep, err := s.cfg.Ingest(r.Context(), kind, files, opt)
 	if err != nil {
-		log.Warn("admin ingest failed", "err", err, "duration", time.Since(start).Round(time.Millisecond))
+		log.Warn("admin ingest failed", "err", err, "allow_shrink", opt.AllowShrink, "duration", time.Since(start).Round(time.Millisecond))
 		return err
 	}
 	read, loaded, quarantined, repaired := rep.Totals()
 	log.Info("admin ingest", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
-		"quarantined", quarantined, "repaired", repaired, "duration", time.Since(start).Round(time.Millisecond))
+		"quarantined", quarantined, "repaired", repaired, "warnings", len(rep.Warnings), "allow_shrink", opt.AllowShrink,
+		"duration", time.Since(start).Round(time.Millisecond))
+	for _, w := range rep.Warnings {
+		log.Warn("admin ingest warning", "snapshot", rep.Snapshot, "warning", w)
+	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	c.Response().WriteHeader(http.StatusCreated)

@@ -32,12 +32,12 @@ const (
 func newAdminEnv(t *testing.T, cfg api.Config, wrap func(api.IngestFunc) api.IngestFunc) *env {
 	t.Helper()
 	return newEnvWith(t, cfg, func(e *env, cfg *api.Config) {
-		run := func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
+		run := func(ctx context.Context, kind string, uploads []api.Upload, opt api.IngestOptions) (*observatory.Report, error) {
 			files := make([]ingest.File, len(uploads))
 			for i, u := range uploads {
 				files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 			}
-			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Ref: e.w.Ref})
+			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Ref: e.w.Ref, AllowShrink: opt.AllowShrink})
 			if err != nil {
 				return nil, err
 			}
@@ -202,6 +202,10 @@ func TestAdminIngestCatalogue(t *testing.T) {
 	if rep.Snapshot == "" || rep.Snapshot == before || len(rep.Inputs) != 1 || rep.Duration <= 0 {
 		t.Fatalf("report: %s", b)
 	}
+	// The same catalogue in its XLSX form: every concept found, no warning.
+	if len(rep.Warnings) != 0 || len(rep.Columns) != len(ingest.CatalogueConcepts()) {
+		t.Fatalf("warnings %q, %d columns", rep.Warnings, len(rep.Columns))
+	}
 	in := rep.Inputs[0]
 	if in.Kind != "catalogue" || in.Name != "gen-formations-synthetique.xlsx" || in.Size != st.Size() ||
 		!in.Synthetic || len(in.SHA256) != 64 || in.RowsRead == 0 || in.Loaded == 0 ||
@@ -219,6 +223,58 @@ func TestAdminIngestCatalogue(t *testing.T) {
 	}
 	if cur, _ := e.dir.Current(); cur != rep.Snapshot {
 		t.Fatalf("current %s, want %s", cur, rep.Snapshot)
+	}
+	assertEmptyDir(t, tmp)
+}
+
+// TestAdminIngestShrink: a catalogue of one row is refused with a 409 that
+// says how to override, and nothing changes; with allow_shrink=true it is
+// served, and the report warns of the concepts it lacks.
+func TestAdminIngestShrink(t *testing.T) {
+	tmp := t.TempDir()
+	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: tmp}, nil)
+	before := e.snapshotServed(t)
+	one := filepath.Join(t.TempDir(), "une.csv")
+	csv := "Nom de la formation;Structure porteuse;Code postal;Date de labellisation;Fin de labellisation\nDéveloppeur web;Fabrique;69003;2024-03-01;2027-03-01\n"
+	if err := os.WriteFile(one, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body, ctype := multipartBody(t, "file", one)
+	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
+	p := adminProblem(t, res, b, http.StatusConflict, observatory.ECONFLICT)
+	if !strings.Contains(p.Detail, "une.csv: refused: the catalogue would go from 80 formations in force (at 2021-11-30") || !strings.Contains(p.Detail, "allow_shrink=true") {
+		t.Errorf("detail %q", p.Detail)
+	}
+	validResponse(t, "?kind=catalogue", res)
+	if after := e.snapshotServed(t); after != before {
+		t.Fatalf("served snapshot changed: %s -> %s", before, after)
+	}
+
+	body, ctype = multipartBody(t, "file", one)
+	res, b = e.upload(t, "?kind=catalogue&allow_shrink=true", adminToken, body, ctype)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("%d: %s", res.StatusCode, b)
+	}
+	validResponse(t, "?kind=catalogue&allow_shrink=true", res)
+	var rep observatory.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	warnings := strings.Join(rep.Warnings, "\n")
+	if !strings.Contains(warnings, `une.csv: learners: the current catalogue has it (column "Apprenants formés" of gen-formations-synthetique.csv), this file does not`) {
+		t.Errorf("warnings:\n%s", warnings)
+	}
+	absent := 0
+	for _, c := range rep.Columns {
+		if c.File == "une.csv" && c.Header == "" {
+			absent++
+		}
+	}
+	if absent != len(ingest.CatalogueConcepts())-5 {
+		t.Errorf("columns %+v", rep.Columns)
+	}
+	if got := e.snapshotServed(t); got != rep.Snapshot {
+		t.Fatalf("served %s, want %s", got, rep.Snapshot)
 	}
 	assertEmptyDir(t, tmp)
 }
@@ -260,6 +316,7 @@ func TestAdminBadRequests(t *testing.T) {
 		{"no kind", "", "kind", good},
 		{"kind twice", "?kind=bmo&kind=catalogue", "kind", good},
 		{"unknown parameter", "?kind=bmo&dry=1", "dry", good},
+		{"allow_shrink not a boolean", "?kind=catalogue&allow_shrink=yes", "allow_shrink", good},
 		{"other field", "?kind=catalogue", "upload", func() (io.Reader, string) {
 			b, ct := multipartBody(t, "upload", syntheticXLSX)
 			return b, ct
@@ -323,7 +380,7 @@ func TestAdminOneAtATime(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var hold sync.Once
 	e := newAdminEnv(t, api.Config{AdminToken: adminToken}, func(run api.IngestFunc) api.IngestFunc {
-		return func(ctx context.Context, kind string, files []api.Upload) (*observatory.Report, error) {
+		return func(ctx context.Context, kind string, files []api.Upload, opt api.IngestOptions) (*observatory.Report, error) {
 			// Only the first run is held, whenever the test gets to wait
 			// for it: a non-blocking send here could miss the receiver.
 			// (Once.Do would block a concurrent second run, but the server
@@ -332,7 +389,7 @@ func TestAdminOneAtATime(t *testing.T) {
 				close(started)
 				<-release
 			})
-			return run(ctx, kind, files)
+			return run(ctx, kind, files, opt)
 		}
 	})
 	first := make(chan int, 1)

@@ -329,7 +329,8 @@ func TestSwitchDuringRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Ref: datasetstest.Reference(t)}); err != nil {
+	// A catalogue of 2 rows replacing 532, on purpose: AllowShrink.
+	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{f}, ingest.Options{Ref: datasetstest.Reference(t), AllowShrink: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.hub.Reload(context.Background()); err != nil {

@@ -194,7 +194,8 @@ func TestETagRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closer.Close()
-	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{file}, ingest.Options{Ref: datasetstest.Reference(t)}); err != nil {
+	// A 2-row catalogue replacing the default on purpose: AllowShrink.
+	if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{file}, ingest.Options{Ref: datasetstest.Reference(t), AllowShrink: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.hub.Reload(context.Background()); err != nil {

@@ -207,7 +207,8 @@ func TestMetiersCountsEveryRule(t *testing.T) {
 		"A4;Graphiste web;Fabrique A;69123;E1206;Développement web et mobile\n" + // source-disputed
 		"A5;Atelier de couture;Fabrique A;69123;;\n" // unattached
 	rep, err := ingest.Run(context.Background(), e.w, "catalogue",
-		[]ingest.File{{Name: "rules.csv", Data: strings.NewReader(csv), Size: int64(len(csv))}}, ingest.Options{Ref: datasetstest.Reference(t)})
+		[]ingest.File{{Name: "rules.csv", Data: strings.NewReader(csv), Size: int64(len(csv))}},
+		ingest.Options{Ref: datasetstest.Reference(t), AllowShrink: true}) // replaces the default catalogue on purpose
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,69 +11,101 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// catalogueSchema lists the columns of a formation catalogue under the names
-// publishers give them. Names are compared after tabular.Normalize, so accents, case
-// and punctuation do not matter; add a name here rather than tuning a file.
-var catalogueSchema = tabular.Schema{Name: "catalogue", Columns: []tabular.Column{
-	{Key: "id", Names: []string{"identifiant", "id", "identifiant formation", "code formation", "numero", "n", "ref", "reference"}},
-	{Key: "title", Required: true, Names: []string{"nom de la formation", "intitule", "intitule de la formation", "intitule formation", "formation", "titre", "libelle", "libelle formation", "nom formation", "nom"}},
-	{Key: "structure", Required: true, Names: []string{"structure porteuse", "structure", "organisme", "organisme de formation", "porteur", "porteur de projet", "fabrique", "nom de la structure", "raison sociale", "operateur"}},
-	{Key: "postcode", Names: []string{"code postal", "cp", "code postale", "codepostal"}},
-	{Key: "commune", Names: []string{"commune", "ville", "localite", "nom commune", "lieu"}},
-	{Key: "commune_code", Names: []string{"code commune insee", "code insee", "insee", "code commune", "code insee commune", "codgeo", "com"}},
-	{Key: "departement", Names: []string{"departement", "dept", "dep", "code departement", "num departement", "numero departement"}},
-	{Key: "region", Names: []string{"region", "code region", "reg", "nom region"}},
-	{Key: "lat", Names: []string{"latitude", "lat", "y", "coord y"}},
-	{Key: "lon", Names: []string{"longitude", "lon", "lng", "long", "x", "coord x"}},
-	{Key: "rome", Names: []string{"codes rome", "code rome", "rome", "code s rome", "codes metiers rome"}},
-	{Key: "family", Names: []string{"famille de metiers", "famille metier", "famille", "filiere", "domaine", "categorie"}},
-	{Key: "duration", Names: []string{"duree mois", "duree", "duree en mois", "duree de la formation", "duree formation"}},
-	{Key: "labelled_on", Names: []string{"date de labellisation", "date labellisation", "labellisation", "date de label", "date du label", "labellise le"}},
-	{Key: "wave", Names: []string{"vague", "vague de labellisation", "numero de vague"}},
-	{Key: "label_end", Names: []string{"fin de labellisation", "date de fin de labellisation", "fin du label", "fin label", "date fin label"}},
-	{Key: "seats", Names: []string{"places par session", "places", "nombre de places", "capacite", "places session"}},
-	{Key: "sessions", Names: []string{"sessions realisees", "nombre de sessions", "sessions", "nb sessions"}},
-	{Key: "learners", Names: []string{"apprenants formes", "apprenants", "nombre d apprenants", "stagiaires", "personnes formees", "nb apprenants", "beneficiaires"}},
-	{Key: "women", Names: []string{"dont femmes", "femmes", "nombre de femmes", "nb femmes"}},
-	{Key: "low_qualified", Names: []string{"dont peu ou pas qualifies", "peu ou pas qualifies", "dont peu qualifies", "infra bac", "niveau infra bac", "dont infra bac"}},
-	{Key: "qpv", Names: []string{"dont residents qpv", "residents qpv", "qpv", "dont qpv", "habitants qpv"}},
-}}
-
-// CatalogueSchema is the catalogue's columns with the names publishers
-// give them, for tests and documentation; callers must not modify it.
-func CatalogueSchema() tabular.Schema { return catalogueSchema }
-
 // locationKeys: a catalogue needs at least one of them to place formations.
 var locationKeys = []string{"commune_code", "postcode", "departement", "commune"}
 
 // loadCatalogue reads catalogue files into the batch, row by row: each row
-// is loaded (possibly repaired) or quarantined with its reason.
+// is loaded (possibly repaired) or quarantined with its reason. Every file
+// is read before any is loaded: waves are decided over the whole run, and
+// the run is refused if it would shrink the current catalogue (guard.go).
 func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error) {
 	if opt.Ref.Geo == nil || opt.Ref.Metiers == nil {
 		return nil, errors.New("catalogue ingest needs the reference geography and the job referential")
 	}
-	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
+	prev, err := b.PreviousCatalogue(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the current catalogue: %w", err)
+	}
 	seen := &seenRows{ids: map[string]string{}, rows: map[string]string{}}
+	var cfs []*catalogueFile
 	for _, f := range files {
-		in, forms, rejects, repairs, notes, err := readCatalogue(ctx, f, seen, opt)
+		cf, err := readCatalogue(ctx, f, seen, opt)
 		if err != nil {
 			return nil, err
 		}
-		if len(forms) == 0 {
-			return nil, noRowLoaded(in, rejects)
-		}
-		if err := b.AppendFormations(ctx, forms); err != nil {
-			return nil, fmt.Errorf("%s: load: %w", f.Name, err)
-		}
-		if err := b.Record(ctx, in, rejects, repairs); err != nil {
-			return nil, fmt.Errorf("%s: record: %w", f.Name, err)
-		}
-		rep.Inputs = append(rep.Inputs, in)
-		rep.Rejects = append(rep.Rejects, rejects...)
-		rep.Repairs = append(rep.Repairs, repairs...)
-		rep.Notes = append(rep.Notes, notes...)
+		cfs = append(cfs, cf)
 	}
+	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
+	waveNotes, waveWarnings := applyWaves(cfs, prev.Waves)
+	for _, cf := range cfs {
+		cf.settle()
+		cf.notes = familyNotes(cf.in.Name, cf.forms)
+		if len(cf.forms) == 0 {
+			return nil, noRowLoaded(cf.in, cf.rejects)
+		}
+	}
+	if err := guardCatalogue(cfs, prev, opt); err != nil {
+		return nil, err
+	}
+	cols := columnUse(cfs)
+	prevCols, err := b.PreviousColumns(ctx, "catalogue")
+	if err != nil {
+		return nil, fmt.Errorf("the current catalogue's columns: %w", err)
+	}
+	for _, cf := range cfs {
+		if len(cf.unused) > 0 {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: columns not used (no concept matches them, see docs/catalogue-columns.md): %s",
+				cf.in.Name, strings.Join(cf.unused, ", ")))
+		}
+	}
+	rep.Warnings = append(rep.Warnings, lostConcepts(prevCols, cols)...)
+	rep.Warnings = append(rep.Warnings, waveWarnings...)
+	for _, cf := range cfs {
+		if err := b.AppendFormations(ctx, cf.forms); err != nil {
+			return nil, fmt.Errorf("%s: load: %w", cf.in.Name, err)
+		}
+		if err := b.Record(ctx, cf.in, cf.rejects, cf.repairs); err != nil {
+			return nil, fmt.Errorf("%s: record: %w", cf.in.Name, err)
+		}
+		rep.Inputs = append(rep.Inputs, cf.in)
+		rep.Rejects = append(rep.Rejects, cf.rejects...)
+		rep.Repairs = append(rep.Repairs, cf.repairs...)
+		rep.Notes = append(rep.Notes, cf.notes...)
+	}
+	if err := b.RecordColumns(ctx, cols); err != nil {
+		return nil, fmt.Errorf("record columns: %w", err)
+	}
+	rep.Notes = append(rep.Notes, waveNotes...)
+	rep.Columns = cols
 	return rep, nil
+}
+
+// catalogueFile is one catalogue file read but not yet loaded.
+type catalogueFile struct {
+	in      observatory.Input
+	sheet   string            // the sheet read, "" for CSV
+	cols    map[string]string // concept key -> header text found
+	unused  []string          // header cells no concept matched
+	forms   []observatory.Formation
+	rejects []observatory.Reject
+	repairs []observatory.Repair
+	notes   []string
+	notData int // rows read that are no data: footnotes, repeated headers
+}
+
+// settle counts what became of the file's rows once the run has decided
+// on every one: rows read = loaded + quarantined.
+func (cf *catalogueFile) settle() {
+	cf.in.Loaded, cf.in.Quarantined = len(cf.forms), cf.in.RowsRead-len(cf.forms)
+	type at struct {
+		sheet string
+		row   int
+	}
+	rows := map[at]bool{}
+	for _, r := range cf.repairs {
+		rows[at{r.Sheet, r.Row}] = true
+	}
+	cf.in.Repaired = len(rows)
 }
 
 // seenRows finds duplicates across all the files of a run.
@@ -82,24 +114,22 @@ type seenRows struct {
 	rows map[string]string // whole-row key -> "file row N"
 }
 
-func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in observatory.Input, forms []observatory.Formation, rejects []observatory.Reject, repairs []observatory.Repair, notes []string, err error) {
-	in = observatory.Input{Kind: "catalogue", Name: f.Name, Size: f.Size}
+func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (*catalogueFile, error) {
+	cf := &catalogueFile{in: observatory.Input{Kind: "catalogue", Name: f.Name, Size: f.Size}}
+	in := &cf.in
+	var err error
 	if in.SHA256, err = digest(f); err != nil {
-		return
+		return nil, err
 	}
 	t, err := tabular.OpenReader(ctx, f.Data, f.Size, f.Name, catalogueSchema, opt.Limits)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer t.Close()
-	cols := t.Columns()
-	if !hasAny(cols, locationKeys) {
-		err = observatory.Errorf(observatory.EINVALID,
+	cf.sheet, cf.cols, cf.unused = t.Sheet(), t.Columns(), t.Unmapped()
+	if !hasAny(cf.cols, locationKeys) {
+		return nil, observatory.Errorf(observatory.EINVALID,
 			"%s: no column locates the formations; expected one of: code commune INSEE, code postal, département, commune", f.Name)
-		return
-	}
-	if u := t.Unmapped(); len(u) > 0 {
-		notes = append(notes, fmt.Sprintf("%s: columns not used: %s", f.Name, strings.Join(u, ", ")))
 	}
 	metiers := opt.Ref.Metiers
 	structs, synth := 0, 0
@@ -111,12 +141,11 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		var rowErr *tabular.RowError
 		if errors.As(rerr, &rowErr) {
 			in.RowsRead++
-			rejects = append(rejects, observatory.Reject{File: rowErr.File, Sheet: rowErr.Sheet, Row: rowErr.Row, Column: rowErr.Column, Reason: rowErr.Reason})
+			cf.rejects = append(cf.rejects, observatory.Reject{File: rowErr.File, Sheet: rowErr.Sheet, Row: rowErr.Row, Column: rowErr.Column, Reason: rowErr.Reason})
 			continue
 		}
 		if rerr != nil {
-			err = rerr
-			return
+			return nil, rerr
 		}
 		in.RowsRead++
 		if opt.Progress != nil && in.RowsRead%1000 == 0 {
@@ -137,18 +166,15 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 			c.duplicates(seen, fm)
 		}
 		if c.reject != nil {
-			rejects = append(rejects, *c.reject)
+			cf.rejects = append(cf.rejects, *c.reject)
 			continue
 		}
-		repairs = append(repairs, c.repairs...)
-		if len(c.repairs) > 0 {
-			in.Repaired++
-		}
+		cf.repairs = append(cf.repairs, c.repairs...)
 		structs++
 		if strings.Contains(tabular.Normalize(fm.Structure), "synthetique") || strings.Contains(tabular.Normalize(fm.Structure), "synthetic") {
 			synth++
 		}
-		forms = append(forms, fm)
+		cf.forms = append(cf.forms, fm)
 	}
 	// Footnotes are counted as rows read and listed in quarantine, so that
 	// rows read = loaded + quarantined holds for every file.
@@ -157,21 +183,20 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (in
 		if sk.Reason != "footnote" {
 			reason = "not a data row: " + sk.Reason
 		}
-		rejects = append(rejects, observatory.Reject{File: sk.File, Sheet: sk.Sheet, Row: sk.Row, Value: sk.Text, Reason: reason})
+		cf.rejects = append(cf.rejects, observatory.Reject{File: sk.File, Sheet: sk.Sheet, Row: sk.Row, Value: sk.Text, Reason: reason})
 	}
-	in.RowsRead += t.SkippedCount()
+	cf.notData = t.SkippedCount()
+	in.RowsRead += cf.notData
 	// A synthetic stand-in must never pass for real data: it is flagged when
 	// the caller says so, when its name says so, or when its structures do.
 	in.Synthetic = f.Synthetic || strings.Contains(tabular.Normalize(f.Name), "synth") || (structs > 0 && synth*2 >= structs)
-	for i := range forms {
-		forms[i].Synthetic = in.Synthetic
+	for i := range cf.forms {
+		cf.forms[i].Synthetic = in.Synthetic
 	}
-	in.Loaded, in.Quarantined = len(forms), in.RowsRead-len(forms)
-	notes = append(notes, familyNotes(f.Name, forms)...)
 	if opt.Progress != nil {
 		opt.Progress(f.Name, in.RowsRead)
 	}
-	return
+	return cf, nil
 }
 
 // formulaInUse returns the first cell of the record that holds a formula

@@ -37,6 +37,12 @@ func ingestFiles(t testing.TB, dir duckdb.Dir, paths ...string) (*observatory.Re
 // ingestKind runs a real ingest of one kind into a DuckDB snapshot in dir.
 func ingestKind(t testing.TB, dir duckdb.Dir, kind string, paths ...string) (*observatory.Report, error) {
 	t.Helper()
+	return ingestWith(t, dir, kind, ingest.Options{}, paths...)
+}
+
+// ingestWith is ingestKind with options; the reference data is filled in.
+func ingestWith(t testing.TB, dir duckdb.Dir, kind string, opt ingest.Options, paths ...string) (*observatory.Report, error) {
+	t.Helper()
 	var files []ingest.File
 	for _, p := range paths {
 		f, c, err := ingest.OpenFile(p)
@@ -46,7 +52,8 @@ func ingestKind(t testing.TB, dir duckdb.Dir, kind string, paths ...string) (*ob
 		t.Cleanup(func() { c.Close() })
 		files = append(files, f)
 	}
-	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Ref: datasetstest.Reference(t), Version: "test"}, kind, files, ingest.Options{Ref: datasetstest.Reference(t)})
+	opt.Ref = datasetstest.Reference(t)
+	return ingest.Run(context.Background(), duckdb.Writer{Dir: dir, Ref: opt.Ref, Version: "test"}, kind, files, opt)
 }
 
 func openCurrent(t testing.TB, dir duckdb.Dir) *duckdb.DB {
@@ -256,7 +263,12 @@ func TestOtherPublishers(t *testing.T) {
 		t.Fatalf("cp1252 row = %+v", f)
 	}
 	// Values are stored verbatim; neutralising formulas is the exporters' job.
-	rep, err = ingestFiles(t, dir, filepath.Join(badDir, "catalogue-injection.csv"))
+	// Half of the file is quarantined: refused unless the shrink is meant.
+	injection := filepath.Join(badDir, "catalogue-injection.csv")
+	if _, err := ingestFiles(t, dir, injection); observatory.ErrorCode(err) != observatory.ECONFLICT || !strings.Contains(err.Error(), "1 of its 2 data rows") {
+		t.Fatalf("half quarantined, not refused: %v", err)
+	}
+	rep, err = ingestWith(t, dir, "catalogue", ingest.Options{AllowShrink: true}, injection)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,5 +26,8 @@ func Defaults(ctx context.Context, snap observatory.Snapshotter, opt Options) (*
 		}
 		jobs = append(jobs, Job{Kind: d.Kind, Files: []File{f}})
 	}
+	// The embedded catalogue is a stand-in, never refused for being
+	// smaller than what it replaces.
+	opt.AllowShrink = true
 	return RunJobs(ctx, snap, jobs, opt)
 }

@@ -54,6 +54,12 @@ type Options struct {
 	Ref      observatory.Reference // geography to check and repair places, referential to attach job families
 	Limits   tabular.Limits
 	Progress func(file string, rows int) // called every few thousand rows and at the end of each file
+	// AllowShrink lets a catalogue run replace the current catalogue even
+	// when it would drop more than MaxShrink of the formations in force, or
+	// quarantine more than MaxQuarantine of a file's data rows (guard.go).
+	AllowShrink   bool
+	MaxShrink     float64 // 0: DefaultMaxShrink
+	MaxQuarantine float64 // 0: DefaultMaxQuarantine
 }
 
 // loader reads the files of one kind into the batch.
@@ -123,6 +129,8 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		rep.Rejects = append(rep.Rejects, r.Rejects...)
 		rep.Repairs = append(rep.Repairs, r.Repairs...)
 		rep.Notes = append(rep.Notes, r.Notes...)
+		rep.Warnings = append(rep.Warnings, r.Warnings...)
+		rep.Columns = append(rep.Columns, r.Columns...)
 	}
 	id, err := b.Commit(ctx)
 	if err != nil {

@@ -27,6 +27,7 @@ type Formation struct {
 	DurationMonths *float64   `json:"duration_months"`
 	LabelledOn     *time.Time `json:"labelled_on"`
 	Wave           *int       `json:"wave"`
+	WaveRule       string     `json:"wave_rule,omitempty"` // how Wave was obtained: Wave* in labels.go
 	LabelEnd       *time.Time `json:"label_end"`
 	Seats          *int       `json:"seats_per_session"`
 	Sessions       *int       `json:"sessions"`

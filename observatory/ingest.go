@@ -23,6 +23,15 @@ type Batch interface {
 	// years not in replaced, with the provenance of the files they came
 	// from: a BMO run replaces only the survey years it loads.
 	KeepJobDemand(ctx context.Context, replaced []int) error
+	// RecordColumns stores which column of each input held each concept,
+	// so that the next run can tell what a new file lacks.
+	RecordColumns(ctx context.Context, cols []ColumnUse) error
+	// PreviousColumns is the column use recorded for the previous
+	// snapshot's inputs of kind; empty for the first snapshot.
+	PreviousColumns(ctx context.Context, kind string) ([]ColumnUse, error)
+	// PreviousCatalogue describes the previous snapshot's catalogue, which
+	// a catalogue run replaces; zero for the first snapshot.
+	PreviousCatalogue(ctx context.Context) (CatalogueState, error)
 	Commit(ctx context.Context) (string, error)
 	Abort()
 }
@@ -38,8 +47,29 @@ type Report struct {
 	Inputs   []Input       `json:"inputs"`
 	Rejects  []Reject      `json:"rejects"`
 	Repairs  []Repair      `json:"repairs"`
-	Notes    []string      `json:"notes,omitempty"` // e.g. columns that were not used
+	Notes    []string      `json:"notes,omitempty"`    // e.g. how job families and waves were obtained
+	Warnings []string      `json:"warnings,omitempty"` // what the caller should look at: columns not used, concepts lost
+	Columns  []ColumnUse   `json:"columns,omitempty"`  // for each input, where each concept was read from
 	Duration time.Duration `json:"duration_ns"`
+}
+
+// ColumnUse says which column of an input held one concept the observatory
+// reads (learners, women, labelling date…), or that the input lacks it.
+type ColumnUse struct {
+	Kind     string `json:"kind"`
+	File     string `json:"file"`
+	Concept  string `json:"concept"`  // the concept's key, e.g. "learners"
+	Header   string `json:"header"`   // the header text found; "" when the input lacks the concept
+	Required bool   `json:"required"` // the input could not be read without it
+}
+
+// CatalogueState is what a catalogue run needs to know of the catalogue it
+// replaces, to refuse one that would silently shrink it.
+type CatalogueState struct {
+	Formations int        // all formations
+	Reference  time.Time  // its latest labelling date (ReferenceDate); zero when none has one
+	InForce    int        // formations in force at Reference (InForce)
+	Waves      []Campaign // its waves with the span of their labelling dates, by wave
 }
 
 // Totals adds up the inputs' row counts.

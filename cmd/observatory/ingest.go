@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gen-numerique/observatory/ingest"
@@ -17,7 +18,9 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	m.commonFlags(fs)
 	synthetic := fs.Bool("synthetic", false, "flag the inputs as synthetic data, whatever their names say")
-	quiet := fs.Bool("quiet", false, "no progress or quarantine listing")
+	quiet := fs.Bool("quiet", false, "no progress, column, note, repair or quarantine listing (warnings are still printed)")
+	allowShrink := fs.Bool("allow-shrink", false, fmt.Sprintf("let a catalogue replace the current one even with over %.0f %% fewer formations in force, or over %.0f %% of a file's data rows quarantined",
+		100*ingest.DefaultMaxShrink, 100*ingest.DefaultMaxQuarantine))
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: observatory ingest KIND [flags] FILE...\n\nKinds: %v\n\nFlags:\n", ingest.Kinds())
 		fs.PrintDefaults()
@@ -52,7 +55,7 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := ingest.Options{Ref: w.Ref}
+	opt := ingest.Options{Ref: w.Ref, AllowShrink: *allowShrink}
 	if !*quiet && isTerminal(m.Stderr) {
 		opt.Progress = func(file string, rows int) { fmt.Fprintf(m.Stderr, "\r%s: %d rows read", file, rows) }
 	}
@@ -64,10 +67,20 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 		return err
 	}
 	printReport(m.Stdout, rep, *quiet)
+	printWarnings(m.Stderr, rep)
 	return nil
 }
 
-// printReport prints the run's summary, then each quarantined row.
+// printWarnings prints what the run's caller should look at, on stderr so
+// that it shows even when the report is piped away, and even with --quiet.
+func printWarnings(w io.Writer, rep *observatory.Report) {
+	for _, s := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", s)
+	}
+}
+
+// printReport prints the run's summary, then where each concept was read,
+// the notes, each repair and each quarantined row.
 func printReport(w io.Writer, rep *observatory.Report, quiet bool) {
 	read, loaded, quarantined, repaired := rep.Totals()
 	for _, in := range rep.Inputs {
@@ -83,6 +96,7 @@ func printReport(w io.Writer, rep *observatory.Report, quiet bool) {
 	if quiet {
 		return
 	}
+	printColumns(w, rep.Columns)
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
@@ -115,4 +129,24 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// printColumns prints, for each file, the column each concept was read
+// from, then the concepts it lacks.
+func printColumns(w io.Writer, cols []observatory.ColumnUse) {
+	for i := 0; i < len(cols); {
+		file := cols[i].File
+		var used, absent []string
+		for ; i < len(cols) && cols[i].File == file; i++ {
+			if c := cols[i]; c.Header != "" {
+				used = append(used, fmt.Sprintf("%s %q", c.Concept, c.Header))
+			} else {
+				absent = append(absent, c.Concept)
+			}
+		}
+		fmt.Fprintf(w, "  columns of %s: %s\n", file, strings.Join(used, ", "))
+		if len(absent) > 0 {
+			fmt.Fprintf(w, "  absent from %s: %s\n", file, strings.Join(absent, ", "))
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +118,33 @@ func TestServeBootstrapAndShutdown(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("no graceful shutdown")
+	}
+}
+
+// A catalogue that would shrink the current one is refused, with the way
+// to override; with --allow-shrink it goes through, and what it lacks is
+// printed as warnings on stderr, even with --quiet.
+func TestIngestShrinkAndWarnings(t *testing.T) {
+	data := t.TempDir()
+	if code, out, stderr := runCmd(t, "ingest", "catalogue", "--data", data, "../../datasets/defaults/gen-formations-synthetique.csv"); code != 0 ||
+		!strings.Contains(out, `learners "Apprenants formés"`) || stderr != "" {
+		t.Fatalf("stand-in: %d %q %q", code, out, stderr)
+	}
+	one := filepath.Join(t.TempDir(), "une.csv")
+	csv := "Nom de la formation;Structure porteuse;Code postal;Date de labellisation;Fin de labellisation\nDéveloppeur web;Fabrique;69003;2024-03-01;2027-03-01\n"
+	if err := os.WriteFile(one, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCmd(t, "ingest", "catalogue", "--data", data, one)
+	if code != 1 || out != "" || !strings.Contains(stderr, "une.csv: refused: the catalogue would go from 80 formations in force") || !strings.Contains(stderr, "--allow-shrink") {
+		t.Fatalf("shrink: %d %q %q", code, out, stderr)
+	}
+	if _, out, _ := runCmd(t, "snapshots", "--data", data); strings.Count(out, "\n") != 2 {
+		t.Fatalf("a refused run made a snapshot: %q", out)
+	}
+	code, out, stderr = runCmd(t, "ingest", "catalogue", "--data", data, "--allow-shrink", "--quiet", one)
+	if code != 0 || !strings.Contains(out, "une.csv: 1 rows read, 1 loaded") || strings.Contains(out, "note:") || strings.Contains(out, "warning") ||
+		!strings.Contains(stderr, `warning: une.csv: learners: the current catalogue has it (column "Apprenants formés" of gen-formations-synthetique.csv), this file does not: learner figures will be null`) {
+		t.Fatalf("allowed: %d %q %q", code, out, stderr)
 	}
 }

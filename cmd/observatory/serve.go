@@ -68,12 +68,12 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 // switches the server to the new snapshot at once rather than at the next
 // watch tick.
 func uploadIngester(w duckdb.Writer, hub *duckdb.Hub, log *slog.Logger) api.IngestFunc {
-	return func(ctx context.Context, kind string, uploads []api.Upload) (*observatory.Report, error) {
+	return func(ctx context.Context, kind string, uploads []api.Upload, opt api.IngestOptions) (*observatory.Report, error) {
 		files := make([]ingest.File, len(uploads))
 		for i, u := range uploads {
 			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 		}
-		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref})
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink})
 		if err != nil {
 			return nil, err
 		}

@@ -28,11 +28,11 @@ func compileSchema(s Schema) (*compiled, error) {
 			return nil, fmt.Errorf("ingest: schema %q: key %q declared twice", s.Name, col.Key)
 		}
 		seen[col.Key] = true
-		if len(col.Names) == 0 && len(col.Patterns) == 0 {
-			return nil, fmt.Errorf("ingest: schema %q: column %q has neither names nor patterns", s.Name, col.Key)
+		if len(col.Names) == 0 && len(col.Patterns) == 0 && col.Match == nil {
+			return nil, fmt.Errorf("ingest: schema %q: column %q has neither names, patterns nor a matcher", s.Name, col.Key)
 		}
 		for _, n := range col.Names {
-			if nn := Normalize(n); nn != "" {
+			if nn := Normalize(n); nn != "" && col.Match == nil {
 				c.names[i] = append(c.names[i], nn)
 			}
 		}
@@ -47,8 +47,8 @@ func compileSchema(s Schema) (*compiled, error) {
 }
 
 // match returns the index of the schema column a header cell belongs to, or
-// -1. Exact (normalised) names win over patterns, and earlier columns over
-// later ones.
+// -1. Exact (normalised) names win over patterns and matchers, and earlier
+// columns over later ones.
 func (c *compiled) match(header string) int {
 	h := Normalize(header)
 	if h == "" {
@@ -66,6 +66,9 @@ func (c *compiled) match(header string) int {
 			if p.MatchString(h) {
 				return i
 			}
+		}
+		if col.Match != nil && col.Match(trimCell(header)) {
+			return i
 		}
 	}
 	return -1

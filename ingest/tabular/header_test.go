@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -45,6 +46,29 @@ func TestMatchAndScore(t *testing.T) {
 	}
 	if i := c2.match("Code INSEE"); i != 0 {
 		t.Errorf("pattern not used: %d", i)
+	}
+	// A matcher sees the header as found (with the "%" Normalize would
+	// drop), after the other columns' exact names; its own names are only
+	// for messages.
+	var asked []string
+	c3, err := compileSchema(Schema{Columns: []Column{
+		{Key: "women", Names: []string{"Femmes"}, Match: func(h string) bool { asked = append(asked, h); return h == "Nb femmes" }},
+		{Key: "title", Names: []string{"Nom"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := c3.match(" Nb femmes "); i != 0 || len(asked) != 1 || asked[0] != "Nb femmes" {
+		t.Errorf("matcher: %d, asked %q", i, asked)
+	}
+	if i := c3.match("Femmes (%)"); i != -1 || len(asked) != 2 {
+		t.Errorf("a matcher's names were compared: %d, asked %q", i, asked)
+	}
+	if i := c3.match("nom"); i != 1 || len(asked) != 2 {
+		t.Errorf("exact name lost to a matcher: %d, asked %q", i, asked)
+	}
+	if !strings.Contains(c3.describe(0), "Femmes") {
+		t.Errorf("describe: %s", c3.describe(0))
 	}
 }
 

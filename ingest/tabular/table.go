@@ -41,7 +41,7 @@
 // distinct schema columns they name, required columns first. The best row
 // wins; ties go to the first sheet, then the first row. Header cells are
 // compared after Normalize (case, accents, spacing and punctuation folded), to
-// Column.Names exactly or to Column.Patterns. The chosen row must name every
+// Column.Names exactly, then to Column.Patterns and Column.Match. The chosen row must name every
 // required column, otherwise the EINVALID error names the file, the sheets
 // examined, the best candidate row and the missing columns with the names
 // they may take. Two header cells mapping to the same key are an EINVALID
@@ -165,6 +165,12 @@ type Column struct {
 	Key      string           // stable key used by the caller, e.g. "title"
 	Names    []string         // accepted header names, compared after Normalize
 	Patterns []*regexp.Regexp // matched against the normalised header, e.g. `^be\d{2}$`
+	// Match, when set, decides alone whether a header cell (its text as
+	// found, trimmed) is this column, after the exact Names of the other
+	// columns; its own Names are then only listed in messages. Callers
+	// that match by meaning rather than by name (the catalogue) use it:
+	// Normalize would fold "Femmes (%)" into the name "femmes".
+	Match    func(header string) bool
 	Required bool
 }
 

@@ -23,7 +23,8 @@ var kindTables = map[string][]string{
 }
 
 // provenanceTables are carried over row by row for the kinds not replaced.
-var provenanceTables = []string{"inputs", "quarantine", "repairs"}
+// Each has a kind column, and all but inputs a file column (KeepJobDemand).
+var provenanceTables = []string{"inputs", "quarantine", "repairs", "input_columns"}
 
 // Builder writes a new snapshot. Nothing is visible to readers until Commit
 // renames the finished file and publishes it; Abort leaves no trace.

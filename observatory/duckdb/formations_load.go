@@ -23,6 +23,7 @@ func (b *Builder) AppendFormations(ctx context.Context, fs []observatory.Formati
 			ptr32(f.Seats), ptr32(f.Sessions), ptr32(f.Learners), ptr32(f.Women), ptr32(f.LowQualified), ptr32(f.QPV),
 			f.Synthetic, f.Source, int32(f.SourceRow),
 			nullString(f.FamilyRule), nullString(f.FamilyGiven), nullString(f.FamilyNote), // 007_metiers_more.sql
+			nullString(f.WaveRule), // 008_catalogue_concepts.sql
 		}
 	})
 }
