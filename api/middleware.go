@@ -65,7 +65,6 @@ func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-
 const headerSnapshot = "X-Observatory-Snapshot"
 
 // snapshotKey holds, in a request's context, the id of the snapshot it reads.

@@ -91,8 +91,8 @@ type Server struct {
 	cache   *httpcache.Cache // ETags, 304, encoded responses
 	cached  echo.MiddlewareFunc
 	metrics *metrics
-	infos   sync.Map // snapshot id -> *observatory.Snapshot
-	memo    *memo    // intermediate results of the indicators, by snapshot
+	infos   sync.Map      // snapshot id -> *observatory.Snapshot
+	memo    *memo         // intermediate results of the indicators, by snapshot
 	exports chan struct{} // slots for downloads being written
 	atlases *carto.Atlases
 	fonts   *carto.Fonts

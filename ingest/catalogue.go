@@ -152,7 +152,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (*c
 			opt.Progress(f.Name, in.RowsRead)
 		}
 		if fc := formulaInUse(rec); fc != nil {
-			rejects = append(rejects, observatory.Reject{File: rec.File, Sheet: rec.Sheet, Row: rec.Row, Column: fc.Column, Value: formulaValue(fc),
+			cf.rejects = append(cf.rejects, observatory.Reject{File: rec.File, Sheet: rec.Sheet, Row: rec.Row, Column: fc.Column, Value: formulaValue(fc),
 				Reason: fmt.Sprintf("formula without a computed value in column %q: open and save the file in a spreadsheet, or export it as CSV", fc.Column)})
 			continue
 		}
