@@ -11,6 +11,19 @@ type Snapshot struct {
 	Inputs      []Input   `json:"inputs"`
 	Counts      Counts    `json:"counts"`
 	Quarantined int       `json:"quarantined"`
+	// Version is the observatory's version that built the snapshot.
+	Version string `json:"version,omitempty"`
+	// Parent is the snapshot this one was built from (its data carried
+	// over); "" for the first, or one built before parents were recorded.
+	Parent string `json:"parent,omitempty"`
+	// ReferenceDate is the catalogue's latest labelling date (YYYY-MM-DD):
+	// the date its offer is read at unless a request says otherwise.
+	ReferenceDate string `json:"reference_date,omitempty"`
+	// Notes and Warnings are what the run that built it reported.
+	Notes    []string `json:"notes,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+	// Bytes is the size of the snapshot's file.
+	Bytes int64 `json:"bytes,omitempty"`
 }
 
 // Counts are row counts of the main tables of a snapshot.

@@ -36,6 +36,7 @@ type Builder struct {
 	db      *sql.DB
 	created time.Time
 	unlock  func() // releases the data directory's ingest lock; nil once done
+	cleaned []Leftover
 }
 
 // Build starts a new snapshot in dir with the reference data (geography and
@@ -46,6 +47,13 @@ func Build(ctx context.Context, dir Dir, ref observatory.Reference, version stri
 	}
 	unlock, err := dir.lock()
 	if err != nil {
+		return nil, err
+	}
+	// What a run killed before it committed left behind goes before this
+	// one starts: nothing else builds while we hold the lock.
+	cleaned, err := dir.cleanLocked()
+	if err != nil {
+		unlock()
 		return nil, err
 	}
 	prev, err := dir.Current()
@@ -61,7 +69,7 @@ func Build(ctx context.Context, dir Dir, ref observatory.Reference, version stri
 		now = now.Add(time.Second)
 		id = NewID(now)
 	}
-	b := &Builder{dir: dir, id: id, prev: prev, created: now, unlock: unlock}
+	b := &Builder{dir: dir, id: id, prev: prev, created: now, unlock: unlock, cleaned: cleaned}
 	b.path = dir.Path(b.id) + ".building"
 	b.db, err = sql.Open("duckdb", b.path)
 	if err != nil {
@@ -79,7 +87,8 @@ func (b *Builder) init(ctx context.Context, ref observatory.Reference, version s
 	if err := migrate(ctx, b.db); err != nil {
 		return err
 	}
-	if _, err := b.db.ExecContext(ctx, `INSERT INTO snapshot_info VALUES (?, ?, ?)`, b.id, b.created, version); err != nil {
+	if _, err := b.db.ExecContext(ctx, `INSERT INTO snapshot_info (id, created, version, parent) VALUES (?, ?, ?, ?)`,
+		b.id, b.created, version, nullString(b.prev)); err != nil {
 		return err
 	}
 	if err := loadGeography(ctx, b, ref.Geo); err != nil {
@@ -107,6 +116,25 @@ func (b *Builder) Created() time.Time { return b.created }
 
 // Previous is the snapshot this one starts from, "" for the first.
 func (b *Builder) Previous() string { return b.prev }
+
+// Leftovers lists what killed runs had left in the data directory, removed
+// before this build started.
+func (b *Builder) Leftovers() []Leftover { return b.cleaned }
+
+// RecordNotes stores the run's notes and warnings with the snapshot.
+func (b *Builder) RecordNotes(ctx context.Context, notes, warnings []string) error {
+	type line struct{ level, text string }
+	var all []line
+	for _, n := range notes {
+		all = append(all, line{"note", n})
+	}
+	for _, w := range warnings {
+		all = append(all, line{"warning", w})
+	}
+	return b.Append(ctx, "run_notes", len(all), func(i int) []driver.Value {
+		return []driver.Value{all[i].level, int32(i), all[i].text}
+	})
+}
 
 // DB gives loaders that need their own SQL the snapshot being built.
 func (b *Builder) DB() *sql.DB { return b.db }
@@ -233,7 +261,15 @@ func (b *Builder) Commit(ctx context.Context) (string, error) {
 		return "", err
 	}
 	final := b.dir.Path(b.id)
+	// The marker says the complete file is not published yet: a run killed
+	// between the rename and the publication leaves a snapshot no one
+	// chose, which the next start removes (dir_clean.go).
+	if err := writeSync(final+pendingExt, nil); err != nil {
+		b.Abort()
+		return "", err
+	}
 	if err := os.Rename(b.path, final); err != nil {
+		os.Remove(final + pendingExt)
 		b.Abort()
 		return "", err
 	}
@@ -241,6 +277,9 @@ func (b *Builder) Commit(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if err := b.dir.Publish(b.id); err != nil {
+		return "", err
+	}
+	if err := os.Remove(final + pendingExt); err != nil {
 		return "", err
 	}
 	return b.id, nil

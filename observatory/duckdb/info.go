@@ -2,6 +2,8 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -12,10 +14,13 @@ func (d *DB) Snapshot() string { return d.ID }
 // Info describes the snapshot: when it was built, what it was built from.
 func (d *DB) Info(ctx context.Context) (*observatory.Snapshot, error) {
 	s := &observatory.Snapshot{Inputs: []observatory.Input{}}
-	if err := d.db.QueryRowContext(ctx, `SELECT id, created FROM snapshot_info`).Scan(&s.ID, &s.Created); err != nil {
+	if err := d.db.QueryRowContext(ctx, `SELECT id, created, version FROM snapshot_info`).Scan(&s.ID, &s.Created, &s.Version); err != nil {
 		return nil, err
 	}
 	s.Created = s.Created.UTC()
+	if err := d.lineage(ctx, s); err != nil {
+		return nil, err
+	}
 	rows, err := d.db.QueryContext(ctx, `SELECT kind, name, size, sha256, synthetic, snapshot, ingested,
 		rows_read, rows_loaded, rows_quarantined, rows_repaired FROM inputs ORDER BY ingested, kind, name`)
 	if err != nil {
@@ -46,6 +51,40 @@ func (d *DB) Info(ctx context.Context) (*observatory.Snapshot, error) {
 		s.Counts.JobDemand = n
 	}
 	return s, nil
+}
+
+// lineage reads the snapshot's parent, the catalogue's reference date and
+// the run's notes; snapshots made before they were recorded lack some.
+func (d *DB) lineage(ctx context.Context, s *observatory.Snapshot) error {
+	if ok, err := d.snapshotHasColumn(ctx, "snapshot_info", "parent"); err != nil || !ok {
+		return err
+	}
+	var parent sql.NullString
+	var ref sql.NullTime
+	if err := d.db.QueryRowContext(ctx, `SELECT parent, (SELECT max(labelled_on) FROM formations) FROM snapshot_info`).Scan(&parent, &ref); err != nil {
+		return err
+	}
+	s.Parent = parent.String
+	if ref.Valid {
+		s.ReferenceDate = ref.Time.Format(time.DateOnly)
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT level, text FROM run_notes ORDER BY position`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var level, text string
+		if err := rows.Scan(&level, &text); err != nil {
+			return err
+		}
+		if level == "warning" {
+			s.Warnings = append(s.Warnings, text)
+		} else {
+			s.Notes = append(s.Notes, text)
+		}
+	}
+	return rows.Err()
 }
 
 // count counts the rows of table t when the snapshot has it: snapshots built

@@ -33,3 +33,27 @@ func (d Dir) lock() (func(), error) {
 		f.Close()
 	}, nil
 }
+
+// flockFile takes a shared or exclusive flock on f without waiting; false
+// when another open file holds a conflicting one. Servers hold a shared
+// lock on every snapshot they have open and prune takes an exclusive one
+// before removing a file, so a snapshot in use is never removed, whichever
+// process uses it.
+func flockFile(f *os.File, exclusive bool) (bool, error) {
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// processAlive reports whether pid names a running process (one we may
+// not signal still runs).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

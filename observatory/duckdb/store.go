@@ -16,11 +16,14 @@ type DB struct {
 }
 
 // Open opens snapshot id of dir read-only.
-func Open(ctx context.Context, dir Dir, id string) (*DB, error) {
+func Open(ctx context.Context, dir Dir, id string) (*DB, error) { return open(ctx, dir, id, "") }
+
+// open is Open with more DuckDB settings ("&memory_limit=256MB").
+func open(ctx context.Context, dir Dir, id, options string) (*DB, error) {
 	if !ValidID(id) {
 		return nil, fmt.Errorf("bad snapshot id %q", id)
 	}
-	db, err := sql.Open("duckdb", dir.Path(id)+"?access_mode=READ_ONLY&threads=2")
+	db, err := sql.Open("duckdb", dir.Path(id)+"?access_mode=READ_ONLY&threads=2"+options)
 	if err != nil {
 		return nil, err
 	}
