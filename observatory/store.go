@@ -11,6 +11,9 @@ type Store interface {
 	Info(ctx context.Context) (*Snapshot, error)
 	// Quarantine lists the rows of this snapshot's inputs that were not loaded.
 	Quarantine(ctx context.Context) ([]Reject, error)
+	// JobDemandYears lists the BMO survey years and the files each came
+	// from, for diffs between snapshots.
+	JobDemandYears(ctx context.Context) ([]JobDemandYear, error)
 	FormationService
 	FactStore
 	JobDemandService
