@@ -54,6 +54,9 @@ type Options struct {
 	Ref      observatory.Reference // geography to check and repair places, referential to attach job families
 	Limits   tabular.Limits
 	Progress func(file string, rows int) // called every few thousand rows and at the end of each file
+	// Step, if set, is told the run's phase (observatory.Phase*) as it
+	// changes, and the file and rows read with every Progress call.
+	Step func(observatory.Progress)
 	// AllowShrink lets a catalogue run replace the current catalogue even
 	// when it would drop more than MaxShrink of the formations in force, or
 	// quarantine more than MaxQuarantine of a file's data rows (guard.go).
@@ -106,10 +109,13 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		}
 		kinds = append(kinds, j.Kind)
 	}
+	steps := newStepper(&opt)
+	steps.phase(observatory.PhaseReading)
 	b, err := snap.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
+	b = steps.wrap(b)
 	committed := false
 	defer func() {
 		if !committed {
@@ -132,12 +138,31 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
 		rep.Columns = append(rep.Columns, r.Columns...)
 	}
+	if c, ok := unwrap(b).(interface{ CleanedUp() []string }); ok {
+		rep.Notes = append(rep.Notes, c.CleanedUp()...)
+	}
+	if nb, ok := unwrap(b).(interface {
+		RecordNotes(ctx context.Context, notes, warnings []string) error
+	}); ok {
+		if err := nb.RecordNotes(ctx, rep.Notes, rep.Warnings); err != nil {
+			return nil, err
+		}
+	}
 	id, err := b.Commit(ctx)
 	if err != nil {
 		return nil, err
 	}
 	committed = true
 	rep.Snapshot, rep.Duration = id, time.Since(start)
+	// The loaders describe each input before the snapshot has an id; the
+	// snapshot records it, and so must the report.
+	created := time.Now().UTC()
+	if c, ok := unwrap(b).(interface{ Created() time.Time }); ok {
+		created = c.Created()
+	}
+	for i := range rep.Inputs {
+		rep.Inputs[i].Snapshot, rep.Inputs[i].Ingested = id, created
+	}
 	return rep, nil
 }
 

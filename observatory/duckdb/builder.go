@@ -324,3 +324,12 @@ func escapeLiteral(s string) string {
 	}
 	return string(out)
 }
+
+// CleanedUp says, for the run's report, what Build removed of killed runs.
+func (b *Builder) CleanedUp() []string {
+	out := make([]string, len(b.cleaned))
+	for i, l := range b.cleaned {
+		out[i] = fmt.Sprintf("removed %s (%d bytes): %s", l.Path, l.Bytes, l.What)
+	}
+	return out
+}
