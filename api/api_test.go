@@ -30,15 +30,22 @@ type env struct {
 // newEnv serves a real snapshot built from the embedded default data.
 func newEnv(t testing.TB) *env { return newEnvWith(t, api.Config{}, nil) }
 
-// newEnvWith serves a copy of the default snapshot with cfg; setup, if set,
-// completes cfg once the data directory and hub exist (e.g. to wire an
-// ingest function into them).
-func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config)) *env {
+// newEnvWith serves a copy of the default snapshot (or of the data
+// directory from, if given) with cfg; setup, if set, completes cfg once
+// the data directory and hub exist (e.g. to wire an ingest function into
+// them).
+func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config), from ...string) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := duckdb.Dir{Root: t.TempDir()}
 	w := duckdb.Writer{Dir: dir, Ref: datasetstest.Reference(t), Version: "test"}
-	if err := copyTree(defaultSnapshot(t), dir.Root); err != nil {
+	src := ""
+	if len(from) > 0 {
+		src = from[0]
+	} else {
+		src = defaultSnapshot(t)
+	}
+	if err := copyTree(src, dir.Root); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -87,8 +94,10 @@ func defaultSnapshot(t testing.TB) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if defaults.root != "" {
-		os.RemoveAll(defaults.root)
+	for _, root := range []string{defaults.root, history.root} {
+		if root != "" {
+			os.RemoveAll(root)
+		}
 	}
 	os.Exit(code)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -66,6 +67,7 @@ type datasetEntry struct {
 	Schema      tableSchema              `json:"schema"`
 	API         string                   `json:"api,omitempty"`
 	Downloads   []download               `json:"downloads"`
+	Cite        string                   `json:"cite"` // how to cite it (text, BibTeX, CSL-JSON)
 }
 
 type langText struct {
@@ -111,8 +113,9 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 		Keywords: d.Keywords, Publisher: datasets.Publisher, Licence: d.Licence, Sources: d.Sources,
 		Provenance: provenance{Snapshot: info.ID, SnapshotDate: info.Created.UTC().Format("2006-01-02T15:04:05Z"),
 			Inputs: inputsOf(info, d.InputKinds)},
-		API:    spec.List,
+		API:    pinLink(spec.List, replayed(c)),
 		Schema: tableSchema{Fields: []schemaField{}, MissingValues: []string{""}},
+		Cite:   pinLink("/api/v1/datasets/"+d.Name+"/cite", replayed(c)),
 	}
 	if len(d.InputKinds) == 0 {
 		e.Provenance.Inputs = s.geoInputs
@@ -133,9 +136,9 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 	for _, f := range spec.Formats {
 		u := "/api/v1/datasets/" + d.Name + "." + string(f)
 		mt, _, _ := strings.Cut(mediaTypes[f], ";")
-		e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: u})
+		e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: pinLink(u, replayed(c))})
 		if f == FormatCSV {
-			e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: u + "?dialect=fr",
+			e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: pinLink(u+"?dialect=fr", replayed(c)),
 				Note: "French spreadsheet dialect: semicolons, UTF-8 BOM, decimal commas"})
 		}
 	}
@@ -157,7 +160,12 @@ func (s *Server) datasetsList(c echo.Context) error {
 	if fm == FormatJSONLD {
 		c.Response().Header().Set(echo.HeaderContentType, mediaTypes[FormatJSONLD])
 		c.Response().WriteHeader(http.StatusOK)
-		return writeJSON(c.Response(), s.dcat(c, entries, info))
+		var buf bytes.Buffer
+		if err := writeJSON(&buf, s.dcat(c, entries, info)); err != nil {
+			return err
+		}
+		_, err := c.Response().Write(withPermalink(buf.Bytes(), permalinkOf(c)))
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"snapshot": info.ID, "total": len(entries), "items": entries})
 }

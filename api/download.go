@@ -49,6 +49,7 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 		return err
 	}
 	meta := s.fileMeta(c, t, info)
+	meta.URL = s.permalink(c, f)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, mediaTypes[f])
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`,
@@ -84,13 +85,14 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 // fileNameParts names a download's filters and dialect, so that two files
 // of different data never get the same name: ?region=84&dialect=fr gives
 // region-84 and fr. Paging, ordering and format parameters do not change
-// what the data is and are left out.
+// what the data is and are left out, and so is the snapshot: the name
+// ends with its date, and a replayed file is named as it was when current.
 func fileNameParts(c echo.Context) []string {
 	q := c.QueryParams()
 	var parts []string
 	for _, k := range sortedKeys(q) {
 		switch k {
-		case formatParam, "limit", "cursor", "sort", "fields", "dialect", "lang":
+		case formatParam, "limit", "cursor", "sort", "fields", "dialect", "lang", snapshotParam:
 			continue
 		}
 		parts = append(parts, k+"-"+q.Get(k))
@@ -120,7 +122,7 @@ func (s *Server) abortOn(c echo.Context, err error) error {
 func (s *Server) fileMeta(c echo.Context, t export.Table, info *observatory.Snapshot) export.Meta {
 	d, ok := datasets.Lookup(t.Name)
 	if !ok {
-		d = datasets.Dataset{Name: t.Name, TitleFR: t.Name, TitleEN: t.Name}
+		d = datasets.Dataset{Name: t.Name, TitleFR: t.Name, TitleEN: t.Name, Licence: datasets.LicenceOuverte}
 	}
 	m := export.Meta{Dataset: d, Snapshot: info.ID, Date: info.Created.UTC(), Synthetic: t.Synthetic,
 		Inputs: inputsOf(info, d.InputKinds), Columns: t.Cols(), URL: s.baseURL(c) + c.Request().URL.RequestURI()}

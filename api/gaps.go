@@ -210,6 +210,7 @@ func sendGeoJSON(c echo.Context, fc any, name string) error {
 	if err != nil {
 		return err
 	}
+	b = withPermalink(b, permalinkOf(c)) // a foreign member, as in every file
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`inline; filename="%s-%s.geojson"`, name, c.Response().Header().Get(headerSnapshot)))
 	return c.Blob(http.StatusOK, "application/geo+json", b)
 }

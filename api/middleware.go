@@ -75,24 +75,54 @@ type snapshotKey struct{}
 // the server's version, which every ETag holds.
 const binarySnapshot = "binary"
 
-// withStore holds the current snapshot for the whole request, so a switch
-// in the middle cannot mix two snapshots in one response.
+// snapshotParam names the snapshot a read replays (replay.go).
+const snapshotParam = "snapshot"
+
+// withStore holds one snapshot for the whole request, so a switch in the
+// middle cannot mix two snapshots in one response: the current one, or
+// the one snapshot=ID names. The request's context then names it, which
+// the cache keys on (a past snapshot's answers are immutable).
 func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		st, release, err := s.hub.Acquire()
-		if err != nil {
-			return err
+	return s.holdSnapshot(func(c echo.Context) (string, string) {
+		c.Set(snapshotQueryKey, true)
+		return snapshotParam, c.QueryParam(snapshotParam)
+	})(next)
+}
+
+// holdSnapshot is withStore for the snapshot pick names: the parameter
+// (for errors) and the id ("" or "current" for the current one).
+func (s *Server) holdSnapshot(pick func(c echo.Context) (param, id string)) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			param, id := pick(c)
+			st, release, err := s.acquireAt(c.Request().Context(), param, id)
+			if err != nil {
+				return err
+			}
+			defer release()
+			c.Set(storeKeyName, st)
+			r := c.Request()
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), snapshotKey{}, st.Snapshot())))
+			c.Response().Header().Set(headerSnapshot, st.Snapshot())
+			c.Set(permalinkKey, s.permalink(c, ""))
+			return next(c)
 		}
-		defer release()
-		c.Set(storeKeyName, st)
-		r := c.Request()
-		c.SetRequest(r.WithContext(context.WithValue(r.Context(), snapshotKey{}, st.Snapshot())))
-		c.Response().Header().Set(headerSnapshot, st.Snapshot())
-		return next(c)
 	}
 }
 
-const storeKeyName = "store"
+const (
+	storeKeyName = "store"
+	// snapshotQueryKey marks a request whose snapshot= parameter is read
+	// by withStore, which params then allows.
+	snapshotQueryKey = "snapshot-query"
+	permalinkKey     = "permalink"
+)
+
+// snapshotOf is the id of the snapshot the request reads, "" for none.
+func snapshotOf(c echo.Context) string {
+	id, _ := c.Request().Context().Value(snapshotKey{}).(string)
+	return id
+}
 
 func store(c echo.Context) observatory.Store { return c.Get(storeKeyName).(observatory.Store) }
 

@@ -67,6 +67,7 @@ type pageQuery struct {
 	Code      string // territory whose profile is open (page only)
 	Lang      string
 	Sort      string // table order (page only): code, name, value, with "-" for descending
+	Snapshot  string // the snapshot replayed, kept in every link; "" for the current one
 }
 
 var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion}
@@ -79,7 +80,7 @@ func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
 		allowed = append(allowed, "code", "sort")
 	}
 	p := s.params(c, allowed...)
-	q := pageQuery{Indicator: p.str("indicator"), Lang: p.str("lang")}
+	q := pageQuery{Indicator: p.str("indicator"), Lang: p.str("lang"), Snapshot: p.str(snapshotParam)}
 	if q.Indicator == "" {
 		q.Indicator = observatory.IndFormations
 	}
@@ -142,6 +143,7 @@ func (q pageQuery) values(set ...string) url.Values {
 	add("family", q.Family)
 	add("code", q.Code)
 	add("sort", q.Sort)
+	add(snapshotParam, q.Snapshot)
 	if q.Lang != "fr" {
 		add("lang", q.Lang)
 	}
@@ -182,6 +184,9 @@ func (q pageQuery) apiQuery(withLevel bool) string {
 	}
 	if q.Family != "" {
 		v.Set("family", q.Family)
+	}
+	if q.Snapshot != "" {
+		v.Set(snapshotParam, q.Snapshot)
 	}
 	if e := v.Encode(); e != "" {
 		return "?" + e

@@ -90,9 +90,9 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 	if err != nil {
 		return nil, err
 	}
-	pv.Total, pv.More = page.Total, more
+	pv.Total, pv.More = page.Total, pinLink(more, q.Snapshot)
 	for _, fm := range page.Items {
-		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID})
+		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, pinLink("/api/v1/formations/"+fm.ID, q.Snapshot)})
 	}
 	return pv, nil
 }

@@ -283,5 +283,6 @@ func (d *mapData) scriptConfig(v *pageView) map[string]any {
 	return map[string]any{
 		"lang": d.Q.Lang, "level": d.Q.Level, "api": d.Q.apiQuery(false), "t": v.T,
 		"indicators": inds, "families": fams, "zones": zones, "profileGroups": profileGroups,
+		"snapshot": d.Q.Snapshot,
 	}
 }

@@ -48,6 +48,10 @@ func (s *Server) params(c echo.Context, allowed ...string) *params {
 			}
 		}
 	}
+	if c.Get(snapshotQueryKey) == true {
+		// Every read of a snapshot replays a past one with snapshot=ID.
+		allowed = append(slices.Clip(allowed), snapshotParam)
+	}
 	ok := map[string]bool{}
 	for _, a := range allowed {
 		ok[a] = true

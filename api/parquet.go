@@ -19,7 +19,7 @@ import (
 // sends the file with its length and deletes it. The file's key-value
 // metadata says where it comes from and whether it is synthetic.
 func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) error {
-	tmp, err := os.CreateTemp(s.cfg.TempDir, "observatory-*.parquet")
+	tmp, err := os.CreateTemp(s.cfg.TempDir, tempPattern("*.parquet"))
 	if err != nil {
 		return err
 	}
@@ -32,6 +32,9 @@ func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) err
 		"licence":  m.Dataset.Licence.Name + " " + m.Dataset.Licence.URL,
 		"snapshot": m.Snapshot,
 		"source":   sourcesLine(m),
+	}
+	if m.URL != "" {
+		kv["permalink"] = m.URL
 	}
 	if m.Synthetic {
 		kv["synthetic"] = "true"

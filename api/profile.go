@@ -124,10 +124,10 @@ func (s *Server) profileFormations(c echo.Context, out *profileBody, q observato
 	}
 	out.Formations.Total, out.Formations.Items = page.Total, make([]formationRef, len(page.Items))
 	for i, fm := range page.Items {
-		out.Formations.Items[i] = formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID}
+		out.Formations.Items[i] = formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, pinLink("/api/v1/formations/"+fm.ID, replayed(c))}
 	}
 	if page.Next != "" {
-		out.Formations.More = more
+		out.Formations.More = pinLink(more, replayed(c))
 	}
 	return nil
 }
@@ -184,7 +184,7 @@ func (s *Server) profileSurroundings(c echo.Context, svc observatory.Indicators,
 	for _, n := range near {
 		t, _ := s.geo.Territory(q.Level, n)
 		out.Neighbours = append(out.Neighbours, neighbour{n, t.Name, count[n], class[n],
-			"/api/v1/territories/" + string(q.Level) + "/" + n + "/profile"})
+			pinLink("/api/v1/territories/"+string(q.Level)+"/"+n+"/profile", replayed(c))})
 	}
 	zero := 0.0
 	gaps, err := s.findGaps(ctx, svc, gapRule{Level: q.Level, Indicator: observatory.IndFormations, Max: &zero,

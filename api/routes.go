@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler)
 	e.GET("/api/v1/snapshots", s.snapshots)
+	e.GET("/api/v1/snapshots/:id", s.snapshot)
 
 	// What the binary alone serves: the page's style and script, the
 	// OpenAPI document and its docs page (ETag, cache, gzip).
@@ -46,9 +47,12 @@ func (s *Server) routes() {
 	data(v1+"/metiers/:family", s.metier)
 	data(v1+"/snapshots/current/quarantine", s.quarantine)
 	data(v1+"/snapshots/current/quarantine.:format", s.quarantine)
+	e.GET(v1+"/snapshots/:id/quarantine", s.quarantine, s.withPathSnapshot, s.cached)
+	e.GET(v1+"/snapshots/:id/quarantine.:format", s.quarantine, s.withPathSnapshot, s.cached)
 	data(v1+"/datasets", s.datasetsList)
 	data(v1+"/datasets.:format", s.datasetsList)
 	data(v1+"/datasets/:file", s.datasetFile)
+	data(v1+"/datasets/:file/cite", s.cite)
 
 	// Admin: bearer token, no cache; its own time limit (deadline.go).
 	e.POST(v1+"/admin/ingest", s.adminIngest, s.adminAuth)

@@ -25,7 +25,12 @@ import (
 // Hub gives requests a snapshot to read; implemented by the DuckDB store.
 type Hub interface {
 	Acquire() (observatory.Store, func(), error)
+	// AcquireAt holds snapshot id ("" for the current one); an unknown or
+	// pruned id is an observatory.ENOTFOUND error.
+	AcquireAt(ctx context.Context, id string) (observatory.Store, func(), error)
 	Snapshots(ctx context.Context) ([]observatory.Snapshot, error)
+	// Snapshot describes one snapshot; ENOTFOUND when there is none.
+	Snapshot(ctx context.Context, id string) (*observatory.Snapshot, error)
 	Current() string
 }
 
@@ -131,6 +136,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.JSONSerializer = jsonSerializer{}
 	s.echo = e
 	s.routes()
 	s.http = &http.Server{

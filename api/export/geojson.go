@@ -9,8 +9,9 @@ import (
 // WriteGeoJSON streams t as a GeoJSON FeatureCollection (RFC 7946) of
 // points taken from t.Point's columns; a row without coordinates gets a
 // null geometry, so the count of features is the count of rows. The
-// collection carries the dataset's name, snapshot, licence and synthetic
-// flag as foreign members, which GIS tools ignore and people read.
+// collection carries the dataset's name, snapshot, licence, synthetic
+// flag and permalink as foreign members, which GIS tools ignore and people
+// read.
 func WriteGeoJSON(w io.Writer, t Table, m Meta) error {
 	head := struct {
 		Type      string `json:"type"`
@@ -19,7 +20,8 @@ func WriteGeoJSON(w io.Writer, t Table, m Meta) error {
 		Licence   string `json:"licence"`
 		Synthetic bool   `json:"synthetic"`
 		Notice    string `json:"notice,omitempty"`
-	}{"FeatureCollection", m.Dataset.Name, m.Snapshot, m.Dataset.Licence.URL, m.Synthetic, m.Notice}
+		Permalink string `json:"permalink,omitempty"`
+	}{"FeatureCollection", m.Dataset.Name, m.Snapshot, m.Dataset.Licence.URL, m.Synthetic, m.Notice, m.URL}
 	b, err := json.Marshal(head)
 	if err != nil {
 		return err

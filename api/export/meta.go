@@ -17,7 +17,7 @@ type Meta struct {
 	Inputs    []observatory.Input
 	Synthetic bool
 	Notice    string
-	URL       string   // where the file was served from
+	URL       string   // its permalink: where the same bytes are served again (snapshot=ID set)
 	Columns   []Column // the columns written
 }
 

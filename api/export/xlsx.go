@@ -197,7 +197,7 @@ func writeMetaSheet(f *excelize.File, st xlsxStyles, m Meta) error {
 		[2]string{"Instantané / Snapshot", m.Snapshot},
 		[2]string{"Date de l'instantané / Snapshot date", m.Date.Format(time.RFC3339)},
 		[2]string{"Données synthétiques / Synthetic", fmt.Sprint(m.Synthetic)},
-		[2]string{"URL", m.URL},
+		[2]string{"Permalien / Permalink", m.URL},
 	)
 	for _, in := range m.Inputs {
 		rows = append(rows, [2]string{"Fichier source / Source file",

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -24,8 +23,6 @@ type Dir struct {
 
 const ext = ".duckdb"
 
-var idRe = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$`)
-
 // NewID returns a fresh snapshot id: sortable by time, unique by suffix.
 func NewID(now time.Time) string {
 	var b [3]byte
@@ -35,7 +32,7 @@ func NewID(now time.Time) string {
 
 // ValidID reports whether id has the shape NewID makes; it keeps ids that
 // reach file paths from carrying anything else.
-func ValidID(id string) bool { return idRe.MatchString(id) }
+func ValidID(id string) bool { return observatory.IsSnapshotID(id) }
 
 func (d Dir) snapshots() string { return filepath.Join(d.Root, "snapshots") }
 

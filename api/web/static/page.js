@@ -143,7 +143,7 @@
       var list = el('ul', { 'class': 'formations' });
       fm.items.forEach(function (f) {
         var li = el('li');
-        li.appendChild(el('a', { href: f.href }, f.title));
+        li.appendChild(el('a', { href: pin(f.href) }, f.title));
         li.appendChild(el('span', { 'class': 'muted' }, ' — ' + f.structure + (f.commune ? ', ' + f.commune : '')));
         list.appendChild(li);
       });
@@ -151,9 +151,15 @@
       var more = '/api/v1/formations?' + (cfg.level === 'region' ? 'region=' : 'departement=') + encodeURIComponent(code);
       var fam = currentURL().searchParams.get('family');
       if (fam) more += '&family=' + encodeURIComponent(fam);
-      var pm = el('p'); pm.appendChild(el('a', { href: fm.more || more }, t('allFormations'))); sec.appendChild(pm);
+      var pm = el('p'); pm.appendChild(el('a', { href: pin(fm.more || more) }, t('allFormations'))); sec.appendChild(pm);
     } else sec.appendChild(el('p', { 'class': 'muted' }, t('noFormations')));
     var pj = el('p'); pj.appendChild(el('a', { href: profileURL(code) }, 'JSON')); sec.appendChild(pj);
+  }
+
+  // pin keeps a replayed snapshot in the API's links.
+  function pin(u) {
+    if (!cfg.snapshot || !u || /[?&]snapshot=/.test(u)) return u;
+    return u + (u.indexOf('?') < 0 ? '?' : '&') + 'snapshot=' + encodeURIComponent(cfg.snapshot);
   }
 
   function profileURL(code) {
