@@ -167,6 +167,14 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"/api/v1/territories/departement/23/profile", ""},
 		{"/api/v1/territories/region", ""},
 		{"/api/v1/territories/region.geojson", ""},
+		{"/api/v1/snapshots/current", ""},
+		{"/api/v1/snapshots/current/quarantine.csv", ""},
+		{"/api/v1/formations?snapshot=current&limit=1", ""},
+		{"/api/v1/formations?snapshot=20200101T000000Z-abcdef", ""},
+		{"/api/v1/changes", ""},
+		{"/api/v1/changes.atom", ""},
+		{"/api/v1/datasets/formations/cite", ""},
+		{"/api/v1/datasets/formations/cite?format=csl-json&lang=en", ""},
 		{"/api/v1/docs", ""},
 		{"/metrics", ""},
 		{"/healthz", ""},
@@ -217,5 +225,25 @@ func TestDocsPage(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?i)(src|href)="(https?:)?//`).MatchString(page) || strings.Contains(page, "<script") {
 		t.Error("docs page loads something from elsewhere or runs a script")
+	}
+}
+
+// validGet fetches path and checks the request and response against the
+// document.
+func validGet(t *testing.T, e *env, path string) {
+	t.Helper()
+	v := openAPIValidator(t)
+	res, body := e.fetch(t, path)
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodGet, path, nil)
+	if ok, errs := v.ValidateHttpRequest(req); !ok && res.StatusCode < 400 {
+		for _, err := range errs {
+			t.Errorf("%s request: %s: %s", path, err.Message, err.Reason)
+		}
+	}
+	if ok, errs := v.ValidateHttpResponse(req, res); !ok {
+		for _, err := range errs {
+			t.Errorf("%s %d response: %s: %s", path, res.StatusCode, err.Message, err.Reason)
+		}
 	}
 }

@@ -34,6 +34,7 @@ type pageView struct {
 	Table                                                     tableView
 	Downloads                                                 []link
 	Profile                                                   *profileView
+	Changes                                                   *changesView
 	SwitchHref, ProfileBase                                   string
 	Config                                                    map[string]any // JSON for the script
 }
@@ -161,6 +162,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 			return nil, err
 		}
 	}
+	v.Changes = s.pageChanges(c, q.Lang)
 	v.Config = d.scriptConfig(v)
 	return v, nil
 }

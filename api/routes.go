@@ -54,6 +54,13 @@ func (s *Server) routes() {
 	data(v1+"/datasets/:file", s.datasetFile)
 	data(v1+"/datasets/:file/cite", s.cite)
 
+	// What changed between snapshots (changes.go, feed.go): a diff is
+	// named by the snapshot it goes to; the feed by none (it follows
+	// prune too), with an ETag of its own.
+	e.GET(v1+"/changes", s.changes, s.withToSnapshot, s.cached)
+	e.GET(v1+"/changes.atom", s.feed)
+	e.GET(v1+"/changes.:format", s.changes, s.withToSnapshot, s.cached)
+
 	// Admin: bearer token, no cache; its own time limit (deadline.go).
 	e.POST(v1+"/admin/ingest", s.adminIngest, s.adminAuth)
 }

@@ -107,6 +107,8 @@ type Server struct {
 	geoInputs []observatory.Input
 
 	ingestMu sync.Mutex // one admin ingest at a time
+	diffs    *memo      // diffs between two snapshots, by pair
+	states   *memo      // what a diff compares of a snapshot, by id
 }
 
 // New builds the server and its routes over the reference data ref.
@@ -114,7 +116,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	cfg.defaults()
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
 		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
-		exports: make(chan struct{}, cfg.MaxExports)}
+		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8)}
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
 		return nil, err
