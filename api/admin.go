@@ -41,6 +41,9 @@ type IngestOptions struct {
 	// one even when it has far fewer formations in force or quarantines
 	// much of a file, which the ingest otherwise refuses (409).
 	AllowShrink bool
+	// Progress, set by the server, is to be told the run's phase, file and
+	// rows read (ingest.Options.Step).
+	Progress func(observatory.Progress)
 }
 
 const (
@@ -97,8 +100,10 @@ func bearerToken(header string) (string, bool) {
 
 // adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo
 // [&allow_shrink=true]: the multipart `file` parts are spooled to temporary
-// files, ingested into a new snapshot that is served at once, and the run's
-// report, with its warnings, is returned.
+// files, then ingested in the background into a new snapshot, served at
+// once when done. It answers 202 with the run's status and its Location;
+// what the query or the body gets wrong is answered at once (400, 413),
+// and so is a second upload while a run is under way (409).
 func (s *Server) adminIngest(c echo.Context) error {
 	p := s.params(c, "kind", "allow_shrink")
 	kind := p.str("kind")
@@ -117,29 +122,59 @@ func (s *Server) adminIngest(c echo.Context) error {
 		return observatory.ParamError("kind", "kind must be one of %s", strings.Join(ingestKinds, ", "))
 	}
 	// One run at a time: two would race to publish, and the second would
-	// silently drop the first one's data.
+	// silently drop the first one's data. The run unlocks when it ends.
 	if !s.ingestMu.TryLock() {
-		return observatory.Errorf(observatory.ECONFLICT, "another ingest is running; retry when it has finished")
+		return observatory.Errorf(observatory.ECONFLICT, "another ingest is running; retry when it has finished (see %sruns)", adminPrefix)
 	}
-	defer s.ingestMu.Unlock()
+	started := false
+	defer func() {
+		if !started {
+			s.ingestMu.Unlock()
+		}
+	}()
 
 	r := c.Request()
 	if r.ContentLength > s.cfg.MaxBodyBytes {
 		return s.tooLarge()
 	}
 	r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
-	start := time.Now()
 	files, err := s.spool(r)
-	defer removeUploads(s.log, files)
 	if err != nil {
+		removeUploads(s.log, files)
 		return err
 	}
 	log := s.log.With("remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 		"kind", kind, "files", uploadSummary(files))
-	rep, err := s.cfg.Ingest(r.Context(), kind, files, opt)
+	run := s.runs.start(kind, files, opt)
+	started = true
+	s.runs.wg.Add(1)
+	go s.ingestRun(run, kind, files, opt, log.With("run", run.ID))
+
+	status, _ := s.runs.get(run.ID)
+	h := c.Response().Header()
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set(echo.HeaderLocation, run.Links["self"])
+	return c.JSON(http.StatusAccepted, status)
+}
+
+// ingestRun runs an upload's ingest under the server's lifetime, not the
+// request's, within the admin time limit; it removes the spooled files
+// and lets the next upload in when it ends.
+func (s *Server) ingestRun(run *runStatus, kind string, files []Upload, opt IngestOptions, log *slog.Logger) {
+	defer s.runs.wg.Done()
+	ctx, cancel := context.WithTimeout(s.base, s.cfg.AdminTimeout)
+	defer cancel()
+	start := time.Now()
+	opt.Progress = func(p observatory.Progress) { s.runs.progress(run, p) }
+	rep, err := s.cfg.Ingest(ctx, kind, files, opt)
+	// Files gone and the next upload let in before the status says the
+	// run has ended: a client that sees it ended may upload again.
+	removeUploads(s.log, files)
+	s.ingestMu.Unlock()
+	s.runs.finish(run, rep, err)
 	if err != nil {
 		log.Warn("admin ingest failed", "err", err, "allow_shrink", opt.AllowShrink, "duration", time.Since(start).Round(time.Millisecond))
-		return err
+		return
 	}
 	read, loaded, quarantined, repaired := rep.Totals()
 	log.Info("admin ingest", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
@@ -148,10 +183,6 @@ func (s *Server) adminIngest(c echo.Context) error {
 	for _, w := range rep.Warnings {
 		log.Warn("admin ingest warning", "snapshot", rep.Snapshot, "warning", w)
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	c.Response().WriteHeader(http.StatusCreated)
-	return writeJSON(c.Response(), rep)
 }
 
 func (s *Server) tooLarge() error {
@@ -203,7 +234,9 @@ func (s *Server) spoolPart(part *multipart.Part, n int) (Upload, error) {
 	if name == "." || name == "/" || name == "" || len(name) > maxFileName {
 		return Upload{}, observatory.ParamError("file", "each `file` part needs a file name of at most %d bytes", maxFileName)
 	}
-	tmp, err := os.CreateTemp(s.cfg.TempDir, "observatory-upload-*")
+	// Named with our process id, so the leftovers of a killed server are
+	// known for what they are (duckdb.Dir.Clean).
+	tmp, err := os.CreateTemp(s.cfg.TempDir, uploadPattern())
 	if err != nil {
 		return Upload{}, err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/ingest"
@@ -37,7 +38,7 @@ func newAdminEnv(t *testing.T, cfg api.Config, wrap func(api.IngestFunc) api.Ing
 			for i, u := range uploads {
 				files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 			}
-			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Ref: e.w.Ref, AllowShrink: opt.AllowShrink})
+			rep, err := ingest.Run(ctx, e.w, kind, files, ingest.Options{Ref: e.w.Ref, AllowShrink: opt.AllowShrink, Step: opt.Progress})
 			if err != nil {
 				return nil, err
 			}
@@ -139,6 +140,80 @@ func (e *env) snapshotServed(t *testing.T) string {
 	return res.Header.Get("X-Observatory-Snapshot")
 }
 
+// runStatus is GET /api/v1/admin/runs/{id}.
+type runStatus struct {
+	ID       string               `json:"id"`
+	Status   string               `json:"status"`
+	Progress observatory.Progress `json:"progress"`
+	Phases   []struct {
+		Phase string `json:"phase"`
+	} `json:"phases"`
+	Report *struct {
+		observatory.Report
+		RejectsTotal    int    `json:"rejects_total"`
+		Quarantine      string `json:"quarantine"`
+		RejectsByReason []struct {
+			Reason string `json:"reason"`
+			Rows   int    `json:"rows"`
+		} `json:"rejects_by_reason"`
+	} `json:"report"`
+	Error *api.Problem      `json:"error"`
+	Links map[string]string `json:"links"`
+}
+
+// getRun fetches a run's status as the admin.
+func (e *env) getRun(t *testing.T, path string) (*http.Response, runStatus) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	var r runStatus
+	if res.StatusCode == 200 {
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+	}
+	res.Body = io.NopCloser(bytes.NewReader(b))
+	return res, r
+}
+
+// awaitRun polls a run until it has ended. The deadline guards against
+// a hang; it checks no speed.
+func (e *env) awaitRun(t *testing.T, location string) runStatus {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		res, r := e.getRun(t, location)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d", location, res.StatusCode)
+		}
+		if r.Status == observatory.PhaseDone || r.Status == observatory.PhaseFailed {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s still %s", r.ID, r.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// uploadRun posts an upload, expects 202 with a Location, and waits for
+// the run to end.
+func (e *env) uploadRun(t *testing.T, query string, body io.Reader, ctype string) runStatus {
+	t.Helper()
+	res, b := e.upload(t, query, adminToken, body, ctype)
+	if res.StatusCode != http.StatusAccepted || res.Header.Get("Location") == "" {
+		t.Fatalf("upload %s: %d %s", query, res.StatusCode, b)
+	}
+	validResponse(t, query, res)
+	return e.awaitRun(t, res.Header.Get("Location"))
+}
+
 func TestAdminDisabledWithoutToken(t *testing.T) {
 	e := newAdminEnv(t, api.Config{}, nil)
 	body, ctype := multipartBody(t, "file", syntheticXLSX)
@@ -189,18 +264,34 @@ func TestAdminIngestCatalogue(t *testing.T) {
 	e := newAdminEnv(t, api.Config{AdminToken: adminToken, TempDir: tmp}, nil)
 	before := e.snapshotServed(t)
 	body, ctype := multipartBody(t, "file", syntheticXLSX)
-	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("%d: %s", res.StatusCode, b)
+	run := e.uploadRun(t, "?kind=catalogue", body, ctype)
+	if run.Status != observatory.PhaseDone || run.Report == nil {
+		t.Fatalf("run: %+v", run)
 	}
-	validResponse(t, "?kind=catalogue", res)
-	var rep observatory.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := run.Report.Report
 	st, _ := os.Stat(syntheticXLSX)
 	if rep.Snapshot == "" || rep.Snapshot == before || len(rep.Inputs) != 1 || rep.Duration <= 0 {
-		t.Fatalf("report: %s", b)
+		t.Fatalf("report: %+v", rep)
+	}
+	var phases []string
+	for _, p := range run.Phases {
+		phases = append(phases, p.Phase)
+	}
+	if want := []string{"queued", "reading", "checking", "appending", "committing", "done"}; !slices.Equal(phases, want) {
+		t.Errorf("phases %v, want %v", phases, want)
+	}
+	if run.Progress.File != "gen-formations-synthetique.xlsx" || run.Progress.Rows != rep.Inputs[0].RowsRead || run.Links["snapshot"] == "" {
+		t.Errorf("progress %+v, links %v", run.Progress, run.Links)
+	}
+	v := openAPIValidator(t)
+	for _, path := range []string{run.Links["self"], "/api/v1/admin/runs", "/api/v1/admin/runs/20200101T000000Z-abcdef"} {
+		res, _ := e.getRun(t, path)
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		if ok, errs := v.ValidateHttpResponse(req, res); !ok {
+			for _, err := range errs {
+				t.Errorf("%s %d: %s: %s", path, res.StatusCode, err.Message, err.Reason)
+			}
+		}
 	}
 	// The same catalogue in its XLSX form: every concept found, no warning.
 	if len(rep.Warnings) != 0 || len(rep.Columns) != len(ingest.CatalogueConcepts()) {
@@ -209,12 +300,13 @@ func TestAdminIngestCatalogue(t *testing.T) {
 	in := rep.Inputs[0]
 	if in.Kind != "catalogue" || in.Name != "gen-formations-synthetique.xlsx" || in.Size != st.Size() ||
 		!in.Synthetic || len(in.SHA256) != 64 || in.RowsRead == 0 || in.Loaded == 0 ||
-		in.Loaded+in.Quarantined != in.RowsRead || in.Quarantined != len(rep.Rejects) {
+		in.Loaded+in.Quarantined != in.RowsRead || in.Quarantined != run.Report.RejectsTotal ||
+		in.Snapshot != rep.Snapshot || in.Ingested.IsZero() {
 		t.Fatalf("input: %+v", in)
 	}
 	// Served at once from the new snapshot, with the report's counts.
 	var l list
-	res = e.get(t, "/api/v1/formations?limit=1", &l)
+	res := e.get(t, "/api/v1/formations?limit=1", &l)
 	if got := res.Header.Get("X-Observatory-Snapshot"); got != rep.Snapshot || l.Snapshot != rep.Snapshot {
 		t.Fatalf("served snapshot %s (body %s), want %s", got, l.Snapshot, rep.Snapshot)
 	}
@@ -240,26 +332,24 @@ func TestAdminIngestShrink(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, ctype := multipartBody(t, "file", one)
-	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
-	p := adminProblem(t, res, b, http.StatusConflict, observatory.ECONFLICT)
+	run := e.uploadRun(t, "?kind=catalogue", body, ctype)
+	p := run.Error
+	if run.Status != observatory.PhaseFailed || p == nil || p.Status != http.StatusConflict || p.Code != observatory.ECONFLICT {
+		t.Fatalf("run %+v", run)
+	}
 	if !strings.Contains(p.Detail, "une.csv: refused: the catalogue would go from 80 formations in force (at 2021-11-30") || !strings.Contains(p.Detail, "allow_shrink=true") {
 		t.Errorf("detail %q", p.Detail)
 	}
-	validResponse(t, "?kind=catalogue", res)
 	if after := e.snapshotServed(t); after != before {
 		t.Fatalf("served snapshot changed: %s -> %s", before, after)
 	}
 
 	body, ctype = multipartBody(t, "file", one)
-	res, b = e.upload(t, "?kind=catalogue&allow_shrink=true", adminToken, body, ctype)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("%d: %s", res.StatusCode, b)
+	run = e.uploadRun(t, "?kind=catalogue&allow_shrink=true", body, ctype)
+	if run.Status != observatory.PhaseDone {
+		t.Fatalf("run %+v", run)
 	}
-	validResponse(t, "?kind=catalogue&allow_shrink=true", res)
-	var rep observatory.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := run.Report.Report
 	warnings := strings.Join(rep.Warnings, "\n")
 	if !strings.Contains(warnings, `une.csv: learners: the current catalogue has it (column "Apprenants formés" of gen-formations-synthetique.csv), this file does not`) {
 		t.Errorf("warnings:\n%s", warnings)
@@ -285,12 +375,14 @@ func TestAdminIngestBadFile(t *testing.T) {
 	before := e.snapshotServed(t)
 	cur, _ := e.dir.Current()
 	body, ctype := multipartBody(t, "file", notAZipXLSX)
-	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
-	p := adminProblem(t, res, b, http.StatusBadRequest, observatory.EINVALID)
+	run := e.uploadRun(t, "?kind=catalogue", body, ctype)
+	p := run.Error
+	if run.Status != observatory.PhaseFailed || p == nil || p.Status != http.StatusBadRequest || p.Code != observatory.EINVALID || run.Report != nil {
+		t.Fatalf("run %+v", run)
+	}
 	if !strings.Contains(p.Detail, "not-a-zip.xlsx") {
 		t.Errorf("detail %q does not name the file", p.Detail)
 	}
-	validResponse(t, "?kind=catalogue", res)
 	if after := e.snapshotServed(t); after != before {
 		t.Fatalf("served snapshot changed: %s -> %s", before, after)
 	}
@@ -393,34 +485,30 @@ func TestAdminOneAtATime(t *testing.T) {
 		}
 	})
 	first := make(chan int, 1)
-	// The body is built here: t.Fatal must not be called from the
-	// goroutine (it would stop it and leave the test waiting).
 	firstBody, firstType := multipartBody(t, "file", syntheticXLSX)
-	go func() {
-		body, ctype := firstBody, firstType
-		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+adminIngestPath+"?kind=catalogue", body)
-		req.Header.Set("Content-Type", ctype)
-		req.Header.Set("Authorization", "Bearer "+adminToken)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			first <- 0
-			return
-		}
-		res.Body.Close()
-		first <- res.StatusCode
-	}()
+	_ = first
+	res, b := e.upload(t, "?kind=catalogue", adminToken, firstBody, firstType)
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("first upload: %d %s", res.StatusCode, b)
+	}
+	location := res.Header.Get("Location")
 	<-started
+	// The first run is under way: its status says so, and a second
+	// upload is refused.
+	if _, r := e.getRun(t, location); r.Status == observatory.PhaseDone || r.Status == observatory.PhaseFailed {
+		t.Fatalf("held run: %+v", r)
+	}
 	body, ctype := multipartBody(t, "file", syntheticXLSX)
-	res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype)
+	res, b = e.upload(t, "?kind=catalogue", adminToken, body, ctype)
 	adminProblem(t, res, b, http.StatusConflict, observatory.ECONFLICT)
 	validResponse(t, "?kind=catalogue", res)
 	close(release)
-	if code := <-first; code != http.StatusCreated {
-		t.Fatalf("first upload: %d", code)
+	if r := e.awaitRun(t, location); r.Status != observatory.PhaseDone {
+		t.Fatalf("first run: %+v", r)
 	}
 	body, ctype = multipartBody(t, "file", syntheticXLSX)
-	if res, b := e.upload(t, "?kind=catalogue", adminToken, body, ctype); res.StatusCode != http.StatusCreated {
-		t.Fatalf("upload after the first: %d %s", res.StatusCode, b)
+	if r := e.uploadRun(t, "?kind=catalogue", body, ctype); r.Status != observatory.PhaseDone {
+		t.Fatalf("upload after the first: %+v", r)
 	}
 }
 

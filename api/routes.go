@@ -63,4 +63,6 @@ func (s *Server) routes() {
 
 	// Admin: bearer token, no cache; its own time limit (deadline.go).
 	e.POST(v1+"/admin/ingest", s.adminIngest, s.adminAuth)
+	e.GET(v1+"/admin/runs", s.adminRuns, s.adminAuth)
+	e.GET(v1+"/admin/runs/:id", s.adminRun, s.adminAuth)
 }

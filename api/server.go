@@ -107,8 +107,13 @@ type Server struct {
 	geoInputs []observatory.Input
 
 	ingestMu sync.Mutex // one admin ingest at a time
-	diffs    *memo      // diffs between two snapshots, by pair
-	states   *memo      // what a diff compares of a snapshot, by id
+	runs     runRegistry
+	diffs    *memo // diffs between two snapshots, by pair
+	states   *memo // what a diff compares of a snapshot, by id
+
+	// base is the server's lifetime, which background runs work under.
+	base context.Context
+	stop context.CancelFunc
 }
 
 // New builds the server and its routes over the reference data ref.
@@ -117,6 +122,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
 		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
 		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8)}
+	s.base, s.stop = context.WithCancel(context.Background())
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
 		return nil, err
@@ -175,5 +181,11 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// A run under way may finish within the grace; else it is cancelled,
+	// which drops the snapshot it was building and changes nothing.
+	if err := s.runs.wait(sctx); err != nil {
+		s.log.Warn("shutting down: an ingest run is cancelled", "err", err)
+	}
+	s.stop()
 	return nil
 }
