@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/gen-numerique/observatory/datasets"
@@ -27,6 +28,14 @@ type Main struct {
 func env(name, def string) string {
 	if v, ok := os.LookupEnv("OBSERVATORY_" + name); ok && v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt returns the OBSERVATORY_* variable as an integer, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(env(name, "")); err == nil {
+		return n
 	}
 	return def
 }

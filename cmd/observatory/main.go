@@ -4,6 +4,7 @@
 //	observatory serve     [--addr :8080] [--data DIR]
 //	observatory ingest    KIND [--data DIR] FILE...
 //	observatory snapshots [--data DIR]
+//	observatory snapshots prune --keep N [--older-than D] [--data DIR]
 //	observatory version
 package main
 
@@ -86,7 +87,8 @@ Commands:
   serve       serve the API and the map page (builds a first snapshot from the
               embedded default data when the data directory is empty)
   ingest      ingest files into a new snapshot: observatory ingest catalogue FILE...
-  snapshots   list the snapshots of the data directory
+  snapshots   list the snapshots of the data directory; 'snapshots prune --keep N'
+              removes old ones and the leftovers of killed runs
   version     print the version
 
 Every command takes --data DIR (env OBSERVATORY_DATA, default ./data).

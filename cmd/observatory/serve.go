@@ -31,18 +31,36 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request")
 	watch := fs.Duration("watch", 5*time.Second, "how often to look for a new current snapshot")
 	grace := fs.Duration("grace", 20*time.Second, "how long requests in flight may run on shutdown")
+	keep := fs.Int("keep", envInt("KEEP", 0), "after each new snapshot, remove all but the current one and the newest N (0: keep every snapshot; env OBSERVATORY_KEEP)")
+	maxOpen := fs.Int("max-open", duckdb.DefaultMaxPast, "past snapshots kept open for ?snapshot= replay, least recently used out first")
+	fs.StringVar(&cfg.TempDir, "temp-dir", env("TEMP_DIR", ""), "folder for uploads and Parquet files being written (default DATA/tmp; env OBSERVATORY_TEMP_DIR)")
 	if err := m.parse(fs, args); err != nil {
 		return err
+	}
+	if *keep < 0 || *maxOpen < 1 {
+		return usageError{"--keep must be 0 or more and --max-open 1 or more"}
 	}
 	start := time.Now()
 	w, err := m.writer()
 	if err != nil {
 		return err
 	}
+	if cfg.TempDir == "" {
+		cfg.TempDir = w.Dir.Temp()
+	}
+	if err := os.MkdirAll(cfg.TempDir, 0o755); err != nil {
+		return err
+	}
+	m.cleanLeftovers(w.Dir, cfg.TempDir)
 	if err := m.bootstrap(ctx, w); err != nil {
 		return err
 	}
-	hub := duckdb.NewHub(w.Dir, m.log)
+	var hub *duckdb.Hub
+	hub = duckdb.NewHubWith(w.Dir, m.log, duckdb.HubOptions{MaxPast: *maxOpen, OnSwitch: func(ctx context.Context, id string) {
+		if *keep > 0 {
+			m.pruneAfterSwitch(hub, *keep)
+		}
+	}})
 	m.closers = append(m.closers, hub)
 	if _, err := hub.Reload(ctx); err != nil {
 		return err
@@ -73,7 +91,7 @@ func uploadIngester(w duckdb.Writer, hub *duckdb.Hub, log *slog.Logger) api.Inge
 		for i, u := range uploads {
 			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 		}
-		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink})
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink, Step: opt.Progress})
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +123,37 @@ func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
 	m.log.Info("default snapshot built", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
 		"quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
 	return nil
+}
+
+// cleanLeftovers removes what killed runs left in the data directory and
+// the temporary folder, and says so. A run under way in another process
+// holds the lock: its files are left alone, and the next start cleans.
+func (m *Main) cleanLeftovers(dir duckdb.Dir, temp string) {
+	left, err := dir.Clean(temp)
+	for _, l := range left {
+		m.log.Info("removed a leftover of a killed run", "path", l.Path, "bytes", l.Bytes, "what", l.What)
+	}
+	if err != nil {
+		m.log.Warn("leftovers not cleaned", "err", err)
+	}
+}
+
+// pruneAfterSwitch applies serve --keep once a new snapshot is served.
+func (m *Main) pruneAfterSwitch(hub *duckdb.Hub, keep int) {
+	res, err := hub.Prune(duckdb.PruneOptions{Keep: keep})
+	for _, p := range res.Removed {
+		m.log.Info("snapshot pruned", "snapshot", p.ID, "bytes", p.Bytes)
+	}
+	for _, id := range res.InUse {
+		m.log.Info("snapshot kept: in use", "snapshot", id)
+	}
+	if err != nil {
+		m.log.Warn("prune after a new snapshot", "err", err)
+		return
+	}
+	if len(res.Removed) > 0 {
+		m.log.Info("pruned", "removed", len(res.Removed), "bytes_freed", res.Freed, "kept", len(res.Kept))
+	}
 }
 
 // reloadOnHangup switches snapshots at once on SIGHUP.
