@@ -149,7 +149,7 @@ func TestGapAndCoverageErrors(t *testing.T) {
 		"/api/v1/gaps?indicator=targets":                   {400, "indicator"},
 		"/api/v1/gaps?level=bassin":                        {400, "level"},
 		"/api/v1/gaps.pdf":                                 {400, "format"},
-		"/api/v1/coverage/commune.geojson":                 {400, "level"},
+		"/api/v1/coverage/canton.geojson":                  {400, "level"},
 		"/api/v1/coverage/departement.geojson?year=1":      {400, "year"},
 		"/api/v1/coverage/departement.geojson?indicator=x": {400, "indicator"},
 		"/api/v1/coverage/departement.json":                {404, ""},

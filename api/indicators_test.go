@@ -138,7 +138,6 @@ func TestIndicatorErrors(t *testing.T) {
 	}{
 		"/api/v1/indicators/nope":                                  {404, ""},
 		"/api/v1/indicators/formations?level=commune":              {400, "level"},
-		"/api/v1/indicators/formations?level=bassin":               {400, "level"},
 		"/api/v1/indicators/formations?level=region&code=99":       {400, "code"},
 		"/api/v1/indicators/formations?level=departement&code=20":  {400, "code"},
 		"/api/v1/indicators/formations?year=1850":                  {400, "year"},

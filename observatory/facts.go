@@ -47,6 +47,9 @@ type DemandFacts struct {
 	Published  int   // rows with a published figure
 	Secret     int   // rows under statistical secrecy, left out of Projects
 	Difficult  Part  // difficult / projects over rows where both are published
+	// Unsurveyed: the survey has no cell at all for this bassin (bassins
+	// are redrawn between surveys), so its zero would be a guess.
+	Unsurveyed bool
 }
 
 // FactQuery selects the rows facts are summed over. Territories come from

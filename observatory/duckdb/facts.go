@@ -15,12 +15,13 @@ import (
 var levelTable = map[observatory.Level]struct{ table, key string }{
 	observatory.LevelRegion:      {"regions", "region"},
 	observatory.LevelDepartement: {"departements", "departement"},
+	observatory.LevelBassin:      {"bassins", "bassin"},
 }
 
 func levelOf(l observatory.Level) (string, string, error) {
 	t, ok := levelTable[l]
 	if !ok {
-		return "", "", observatory.ParamError("level", "level %q has no catalogue figures; use region or departement", l)
+		return "", "", observatory.ParamError("level", "level %q has no catalogue figures; use region, departement or bassin", l)
 	}
 	return t.table, t.key, nil
 }
@@ -127,18 +128,18 @@ func (d *DB) DemandFacts(ctx context.Context, q observatory.FactQuery) ([]observ
 	agg := `coalesce(sum(d.projects), 0), count(d.projects), count(d.year) - count(d.projects),
 	coalesce(sum(d.difficult) FILTER (WHERE d.difficult IS NOT NULL AND d.projects IS NOT NULL), 0),
 	coalesce(sum(d.projects) FILTER (WHERE d.difficult IS NOT NULL AND d.projects IS NOT NULL), 0)`
-	var query string
+	table, _, _ := levelOf(q.Level)
+	terr, surveyed := table, `false`
 	if q.Level == observatory.LevelBassin {
-		// Bassins exist through the survey: list every bassin of that year,
-		// digital jobs or not, so a bassin with none shows at zero.
-		query = digital + `, t AS (SELECT bassin AS code, any_value(bassin_name) AS name FROM job_demand WHERE year = ? GROUP BY bassin)
-SELECT t.code, coalesce(t.name, t.code), ` + agg + ` FROM t LEFT JOIN d ON d.bassin = t.code GROUP BY ALL ORDER BY t.code`
-		args = append(args, q.Year)
-	} else {
-		table, _, _ := levelOf(q.Level)
-		query = digital + `
-SELECT t.code, t.name, ` + agg + ` FROM ` + table + ` t LEFT JOIN d ON d.` + col + ` = t.code GROUP BY ALL ORDER BY t.code`
+		surveyed = `t.code NOT IN (SELECT bassin FROM job_demand WHERE year = ?)`
+		// The survey's bassins that the commune table lacks (BMO 2024 has
+		// three) are listed too: their demand is known, their offer is not.
+		terr = `(SELECT code, name FROM bassins UNION ALL
+	SELECT bassin, any_value(bassin_name) FROM job_demand WHERE year = ? AND bassin NOT IN (SELECT code FROM bassins) GROUP BY bassin)`
+		args = append(args, q.Year, q.Year)
 	}
+	query := digital + `
+SELECT t.code, t.name, ` + agg + `, ` + surveyed + ` FROM ` + terr + ` t LEFT JOIN d ON d.` + col + ` = t.code GROUP BY ALL ORDER BY t.code`
 	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -147,7 +148,7 @@ SELECT t.code, t.name, ` + agg + ` FROM ` + table + ` t LEFT JOIN d ON d.` + col
 	out := []observatory.DemandFacts{}
 	for rows.Next() {
 		f := observatory.DemandFacts{Year: q.Year}
-		if err := rows.Scan(&f.Code, &f.Name, &f.Projects, &f.Published, &f.Secret, &f.Difficult.Num, &f.Difficult.Den); err != nil {
+		if err := rows.Scan(&f.Code, &f.Name, &f.Projects, &f.Published, &f.Secret, &f.Difficult.Num, &f.Difficult.Den, &f.Unsurveyed); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
