@@ -116,3 +116,99 @@ func TestCoverageBassinCommune(t *testing.T) {
 		}
 	}
 }
+
+// A bassin's profile counts the formations it lists, names its neighbours
+// (Lyon's bassin borders others) and its formations are those the list
+// endpoint gives for bassin=; a commune's names its bassin.
+func TestBassinProfile(t *testing.T) {
+	e := newEnv(t)
+	var p struct {
+		Territory struct {
+			Code   string `json:"code"`
+			Bassin string `json:"bassin"`
+		} `json:"territory"`
+		Indicators map[string]valueItem `json:"indicators"`
+		Neighbours []struct {
+			Code string `json:"code"`
+		} `json:"neighbours"`
+		Formations struct {
+			Total int `json:"total"`
+		} `json:"formations"`
+	}
+	if res := e.get(t, "/api/v1/territories/bassin/8428/profile", &p); res.StatusCode != 200 {
+		t.Fatalf("profile: %d", res.StatusCode)
+	}
+	n := p.Indicators["formations"].Value
+	if n == nil || int(*n) != p.Formations.Total || p.Formations.Total == 0 {
+		t.Errorf("formations %v, listed %d", n, p.Formations.Total)
+	}
+	if len(p.Neighbours) < 2 {
+		t.Errorf("neighbours of LYON CENTRE: %v", p.Neighbours)
+	}
+	for _, id := range []string{"supply_demand_ratio", "hiring_projects", "distance_nearest_km", "access_e2sfca", "coverage_class"} {
+		if _, ok := p.Indicators[id]; !ok {
+			t.Errorf("no %s in a bassin's profile", id)
+		}
+	}
+	var l list
+	e.get(t, "/api/v1/formations?bassin=8428&at=2021-11-30", &l) // the profile reads the reference date
+	if l.Total != p.Formations.Total {
+		t.Errorf("formations?bassin=8428 on 2021-11-30: %d, profile %d", l.Total, p.Formations.Total)
+	}
+	for _, f := range l.Items {
+		if f.Bassin != "8428" {
+			t.Errorf("%s in bassin %q", f.ID, f.Bassin)
+		}
+	}
+	if res := e.get(t, "/api/v1/territories/commune/69123/profile", &p); res.StatusCode != 200 || p.Territory.Bassin != "8428" {
+		t.Errorf("Lyon's profile: %d, bassin %q", res.StatusCode, p.Territory.Bassin)
+	}
+	var pb problem
+	if res := e.get(t, "/api/v1/territories/bassin/9999/profile", &pb); res.StatusCode != 404 {
+		t.Errorf("unknown bassin: %d", res.StatusCode)
+	}
+}
+
+// At bassin level the default gap rule is distance: with the first wave
+// it finds the empty diagonal, as at département level.
+func TestBassinDiagonal(t *testing.T) {
+	e := newEnv(t)
+	var g struct {
+		Rule struct {
+			Indicator string   `json:"indicator"`
+			Min       *float64 `json:"min"`
+		} `json:"rule"`
+		Diagonal bool `json:"diagonal"`
+		Items    []struct {
+			Members  []string `json:"members"`
+			Diagonal bool     `json:"diagonal"`
+		} `json:"items"`
+	}
+	if res := e.get(t, "/api/v1/gaps?level=bassin&wave=1", &g); res.StatusCode != 200 {
+		t.Fatalf("%d", res.StatusCode)
+	}
+	if g.Rule.Indicator != "distance_nearest_km" || g.Rule.Min == nil || *g.Rule.Min != 40 {
+		t.Errorf("default rule: %+v", g.Rule)
+	}
+	if !g.Diagonal || !g.Items[0].Diagonal || len(g.Items[0].Members) < 50 {
+		t.Fatalf("no diagonal of bassins at wave 1: %+v", g.Items[:min(3, len(g.Items))])
+	}
+	// The Creuse's bassins are in it, as the Creuse is at département level.
+	var ts struct {
+		Items []struct{ Code, Parent string }
+	}
+	e.get(t, "/api/v1/territories/bassin", &ts)
+	parent := map[string]string{}
+	for _, b := range ts.Items {
+		parent[b.Code] = b.Parent
+	}
+	creuse := 0
+	for _, m := range g.Items[0].Members {
+		if parent[m] == "23" {
+			creuse++
+		}
+	}
+	if creuse == 0 {
+		t.Errorf("no bassin of the Creuse in the diagonal: %v", g.Items[0].Members)
+	}
+}

@@ -146,7 +146,7 @@ func TestIndicatorErrors(t *testing.T) {
 		"/api/v1/indicators/formations?family=astrologie":          {400, "family"},
 		"/api/v1/indicators/formations?colour=blue":                {400, "colour"},
 		"/api/v1/indicators/targets?level=region":                  {400, "level"},
-		"/api/v1/territories/commune/69123/profile":                {400, "level"},
+		"/api/v1/territories/canton/69123/profile":                 {400, "level"},
 		"/api/v1/territories/departement/99/profile":               {404, ""},
 		"/api/v1/territories/departement/69/profile?family=x":      {400, "family"},
 		"/api/v1/indicators/hiring_projects?level=bassin&code=abc": {400, "code"},
