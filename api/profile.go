@@ -24,7 +24,10 @@ type profileBody struct {
 	Neighbours []neighbour                  `json:"neighbours"`
 	// Gaps are the zones without formation (same filters) that hold the
 	// territory or touch it.
-	Gaps       []observatory.Gap `json:"gaps"`
+	Gaps []observatory.Gap `json:"gaps"`
+	// Needs is the skill-needs view (jobs in demand, offer per family),
+	// where BMO measures demand: régions, départements and bassins.
+	Needs      *observatory.Needs `json:"needs,omitempty"`
 	Formations struct {
 		Total int            `json:"total"`
 		Items []formationRef `json:"items"`
@@ -115,6 +118,15 @@ func (s *Server) profile(c echo.Context) error {
 	}
 	if err := s.profileFormations(c, &out, q, ot); err != nil {
 		return err
+	}
+	if slices.Contains(needsLevels, lv) {
+		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: lv, Territory: code, At: ot.At, View: ot.View, Year: ot.Year, Wave: ot.Wave})
+		if err != nil {
+			return err
+		}
+		if len(ns) == 1 {
+			out.Needs = &ns[0]
+		}
 	}
 	if svc.Synthetic {
 		out.Synthetic, out.Notice = true, syntheticNotice

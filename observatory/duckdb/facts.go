@@ -82,7 +82,7 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	query := `WITH f AS (SELECT * FROM formations` + where + `)
 SELECT t.code, t.name, ` + famCol + `, t.population, count(f.id), count(DISTINCT f.structure),
 	coalesce(sum(f.learners), 0), count(f.learners), ` + part("women") + `, ` + part("low_qualified") + `, ` + part("qpv") + `,
-	count(f.id) FILTER (WHERE f.label_end IS NULL)
+	count(f.id) FILTER (WHERE f.label_end IS NULL), coalesce(sum(f.seats), 0)
 FROM ` + table + ` t` + famFrom + ` LEFT JOIN f ON f.` + key + ` = t.code` + famJoin + `
 GROUP BY ALL ORDER BY t.code, 3`
 	rows, err := d.db.QueryContext(ctx, query, args...)
@@ -94,7 +94,7 @@ GROUP BY ALL ORDER BY t.code, 3`
 	for rows.Next() {
 		var f observatory.OfferFacts
 		if err := rows.Scan(&f.Code, &f.Name, &f.Family, &f.Population, &f.Formations, &f.Structures, &f.Learners, &f.Reporting,
-			&f.Women.Num, &f.Women.Den, &f.LowQualified.Num, &f.LowQualified.Den, &f.QPV.Num, &f.QPV.Den, &f.EndUnknown); err != nil {
+			&f.Women.Num, &f.Women.Den, &f.LowQualified.Num, &f.LowQualified.Den, &f.QPV.Num, &f.QPV.Den, &f.EndUnknown, &f.Seats); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -246,6 +246,43 @@ func (d *DB) Families(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		out = append(out, s.String)
+	}
+	return out, rows.Err()
+}
+
+// JobFacts sums one survey's digital jobs per territory and FAP code. The
+// families of a code are those of the referential in the survey's own FAP
+// edition.
+func (d *DB) JobFacts(ctx context.Context, q observatory.FactQuery) ([]observatory.JobFacts, error) {
+	col, ok := demandLevel[q.Level]
+	if !ok {
+		return nil, observatory.ParamError("level", "unknown level %q", q.Level)
+	}
+	part := func(col string) string {
+		both := `d.` + col + ` IS NOT NULL AND d.projects IS NOT NULL`
+		return `coalesce(sum(d.` + col + `) FILTER (WHERE ` + both + `), 0), coalesce(sum(d.projects) FILTER (WHERE ` + both + `), 0)`
+	}
+	rows, err := d.db.QueryContext(ctx, `WITH m AS (
+	SELECT scheme, code, list(DISTINCT family ORDER BY family) AS fams FROM metier_codes GROUP BY scheme, code)
+SELECT d.`+col+`, d.fap_code, coalesce(any_value(d.fap_label), ''), m.fams,
+	coalesce(sum(d.projects), 0), count(d.projects), count(*) - count(d.projects), `+part("difficult")+`, `+part("seasonal")+`
+FROM job_demand d JOIN m ON m.scheme = d.fap_edition AND m.code = d.fap_code
+WHERE d.year = ?
+GROUP BY d.`+col+`, d.fap_code, m.fams ORDER BY 1, 2`, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []observatory.JobFacts
+	for rows.Next() {
+		var f observatory.JobFacts
+		var fams any
+		if err := rows.Scan(&f.Code, &f.FAP, &f.Label, &fams, &f.Projects, &f.Published, &f.Secret,
+			&f.Difficult.Num, &f.Difficult.Den, &f.Seasonal.Num, &f.Seasonal.Den); err != nil {
+			return nil, err
+		}
+		f.Families = stringList(fams)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }
