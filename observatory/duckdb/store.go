@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 )
@@ -12,7 +13,10 @@ import (
 // published, so a DB can be shared by any number of requests.
 type DB struct {
 	ID string
-	db *sql.DB
+	// Compat lists the migrations the snapshot was built without, read
+	// through views of today's schema (compat.go); nil for most.
+	Compat []string
+	db     *sql.DB
 }
 
 // Open opens snapshot id of dir read-only.
@@ -31,7 +35,22 @@ func open(ctx context.Context, dir Dir, id, options string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open snapshot %s: %w", id, err)
 	}
-	return &DB{ID: id, db: db}, nil
+	d := &DB{ID: id, db: db}
+	missing, err := d.Outdated(ctx)
+	if err != nil || len(missing) == 0 {
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open snapshot %s: %w", id, err)
+		}
+		return d, nil
+	}
+	// Built by an older version: read through today's schema (compat.go).
+	db.Close()
+	if d.db, err = openCompat(ctx, dir.Path(id), options); err != nil {
+		return nil, fmt.Errorf("open snapshot %s (schema of an older version, lacking %s): %w", id, strings.Join(missing, ", "), err)
+	}
+	d.Compat = missing
+	return d, nil
 }
 
 // Close closes the snapshot.
