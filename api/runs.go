@@ -86,8 +86,8 @@ type reasonCount struct {
 func boundReport(rep *observatory.Report) *runReport {
 	r := &runReport{Snapshot: rep.Snapshot, Inputs: rep.Inputs, Notes: rep.Notes, Warnings: rep.Warnings,
 		Columns: rep.Columns, Duration: rep.Duration, RejectsTotal: len(rep.Rejects), RepairsTotal: len(rep.Repairs),
-		Rejects: slices.Clone(rep.Rejects[:min(len(rep.Rejects), reportRows)]),
-		Repairs: slices.Clone(rep.Repairs[:min(len(rep.Repairs), reportRows)]),
+		Rejects:    slices.Clone(rep.Rejects[:min(len(rep.Rejects), reportRows)]),
+		Repairs:    slices.Clone(rep.Repairs[:min(len(rep.Repairs), reportRows)]),
 		Quarantine: "/api/v1/snapshots/" + rep.Snapshot + "/quarantine.csv"}
 	r.RejectsByReason = byReason(len(rep.Rejects), func(i int) string { return rep.Rejects[i].Reason })
 	r.RepairsByReason = byReason(len(rep.Repairs), func(i int) string { return rep.Repairs[i].Reason })
@@ -109,7 +109,9 @@ func byReason(n int, reason func(i int) string) []reasonCount {
 	for r, c := range counts {
 		out = append(out, reasonCount{r, c})
 	}
-	slices.SortFunc(out, func(a, b reasonCount) int { return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Reason, b.Reason)) })
+	slices.SortFunc(out, func(a, b reasonCount) int {
+		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Reason, b.Reason))
+	})
 	if len(out) > reportReasons {
 		rest := 0
 		for _, c := range out[reportReasons:] {

@@ -126,4 +126,3 @@ func compatViews(ctx context.Context, db *sql.DB, path string, today []schemaCol
 	}
 	return nil
 }
-
