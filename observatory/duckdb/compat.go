@@ -115,7 +115,9 @@ func compatViews(ctx context.Context, db *sql.DB, path string, today []schemaCol
 				exprs[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", c.typ, quoteIdent(c.name))
 			}
 		}
-		q := fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM %s.main.%s`, quoteIdent(t), strings.Join(exprs, ", "), attachedName, quoteIdent(t))
+		// rowid too: queries order by it (the order rows were loaded in),
+		// and a view has none of its own.
+		q := fmt.Sprintf(`CREATE VIEW %s AS SELECT rowid AS rowid, %s FROM %s.main.%s`, quoteIdent(t), strings.Join(exprs, ", "), attachedName, quoteIdent(t))
 		if has[t] == nil {
 			// A table the old schema lacks: empty, of today's columns.
 			q = fmt.Sprintf(`CREATE TABLE %s AS SELECT %s WHERE false`, quoteIdent(t), strings.Join(exprs, ", "))

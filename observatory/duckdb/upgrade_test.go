@@ -117,6 +117,9 @@ func TestOpenOlderSchemaAsItIs(t *testing.T) {
 			t.Errorf("%s: programme %q bassin %q", f.ID, f.Programme, f.Bassin)
 		}
 	}
+	if ref, err := db.Referential(ctx); err != nil || len(ref.Metiers) == 0 {
+		t.Errorf("referential: %v", err)
+	}
 	info, err := db.Info(ctx)
 	if err != nil || info.ID != old || info.Parent != "" || len(info.Notes) != 0 || info.Counts.Formations != 5 {
 		t.Errorf("info %+v %v", info, err)
