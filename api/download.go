@@ -51,6 +51,7 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	meta := s.fileMeta(c, t, info)
 	meta.URL = s.permalink(c, f)
 	h := c.Response().Header()
+	setCanonical(h, meta.URL)
 	h.Set(echo.HeaderContentType, mediaTypes[f])
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`,
 		export.FileName(meta.Dataset.Name, meta.Date, string(f), fileNameParts(c)...)))

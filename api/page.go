@@ -276,6 +276,7 @@ func (s *Server) mapFile(format string) echo.HandlerFunc {
 		}
 		h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`inline; filename="%s.%s"`, name, format))
 		h.Set("X-Content-Type-Options", "nosniff")
+		setCanonical(h, permalinkOf(c))
 		return c.Blob(http.StatusOK, ctype, buf.Bytes())
 	}
 }

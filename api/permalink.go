@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -28,6 +30,28 @@ func (s *Server) permalink(c echo.Context, f Format) string {
 		q.Set(formatParam, string(f))
 	}
 	return s.baseURL(c) + c.Request().URL.Path + "?" + q.Encode()
+}
+
+// setCanonical names link as the response's canonical URL in a Link
+// header (RFC 6596), after any other Link (rel="next", which clients take
+// as the first): the permalink of a file, a CSV or a map among them,
+// which have no metadata of their own to carry it. JSON has it in its
+// body.
+func setCanonical(h http.Header, link string) {
+	if link == "" {
+		return
+	}
+	var keep []string
+	for _, v := range h.Values("Link") {
+		if !strings.HasSuffix(v, `; rel="canonical"`) {
+			keep = append(keep, v)
+		}
+	}
+	h.Del("Link")
+	for _, v := range keep {
+		h.Add("Link", v)
+	}
+	h.Add("Link", "<"+link+`>; rel="canonical"`)
 }
 
 // permalinkOf is the permalink of a request that reads a snapshot, ""

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -189,6 +190,13 @@ func TestReplayAfterIngests(t *testing.T) {
 		"/api/v1/coverage/departement.geojson", "/api/v1/formations.xlsx?limit=20", "/api/v1/formations.csv?departement=69"} {
 		if _, body := e.fetch(t, p); !bytes.Equal(body, before[p]) {
 			t.Errorf("%s: the current answer differs from its permalink's", p)
+		}
+	}
+	// Files without metadata of their own name it in a Link header.
+	for _, p := range []string{"/api/v1/formations.csv?departement=69", "/map.png?indicator=formations"} {
+		res, _ := e.fetch(t, p)
+		if want := "<" + e.srv.URL + withSnapshot(p, a) + `>; rel="canonical"`; !slices.Contains(res.Header.Values("Link"), want) {
+			t.Errorf("%s: Link %q, want %q", p, res.Header.Values("Link"), want)
 		}
 	}
 	var l struct {
