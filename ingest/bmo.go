@@ -238,7 +238,7 @@ type bmoFile struct {
 	unplaced     map[string]string
 	unplacedRows int
 	row          observatory.JobDemand
-	counts      [3]int
+	counts       [3]int
 }
 
 // rows yields the file's valid rows, quarantining the others as it goes.
