@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	// OpenAPI document and its docs page (ETag, cache, gzip).
 	static := func(path string, h echo.HandlerFunc) { e.GET(path, h, fromBinary, s.cached) }
 	static("/static/*", s.static)
+	static("/api/v1", s.landingPage)
 	static("/api/v1/openapi.json", s.openAPI)
 	static("/api/v1/docs", s.docs)
 
