@@ -61,6 +61,10 @@ type FactQuery struct {
 	Year     int // BMO survey year
 	Family   string
 	ByFamily bool // catalogue: one row per territory and family
+	// Programmes keeps the formations of these programmes (ProgrammeGEN,
+	// others); none: every programme. The API always sets it (default:
+	// the GEN label), so figures sum only what the request asked for.
+	Programmes []string
 }
 
 // Calendar is the time a snapshot covers.
