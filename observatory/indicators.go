@@ -176,7 +176,7 @@ func (w when) result(vals []Value, view string, cal Calendar) *Result {
 
 // values computes one indicator at one time.
 func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery, w when) ([]Value, error) {
-	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Family: q.Family}
+	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Family: q.Family, Programmes: q.Programmes}
 	var out []Value
 	var err error
 	switch ind.ID {
