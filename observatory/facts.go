@@ -35,7 +35,7 @@ type OfferFacts struct {
 	Women        Part  // women / learners, over formations reporting both
 	LowQualified Part
 	QPV          Part
-	EndUnknown   int // formations counted that have no label end date
+	EndUnknown   int // GEN formations counted that have no label end date (other programmes have no label: they count from their list's date)
 }
 
 // DemandFacts are the BMO survey's raw figures for one territory and year,

@@ -191,3 +191,38 @@ type SetAside struct {
 	Rule        string `json:"rule"`   // the rule that decided (OfferRules id, or RuleROMENotDigital / RuleNoDigitalTerm)
 	Reason      string `json:"reason"` // the rule's reason, in English
 }
+
+// OfferProgramme describes the programme of an offer ingest from what its
+// caller gives (CLI flags, upload parameters): id required (ValidProgrammeID,
+// not the GEN label's), titles defaulting to the id, date YYYY-MM-DD (the
+// date of the list) optional. Errors are ParamErrors naming the parameter.
+func OfferProgramme(id, titleFR, titleEN, source, sourceURL, licence, date string) (Programme, error) {
+	id = strings.TrimSpace(id)
+	p := Programme{ID: id, Kind: KindOffer, TitleFR: strings.TrimSpace(titleFR), TitleEN: strings.TrimSpace(titleEN),
+		Source: strings.TrimSpace(source), SourceURL: strings.TrimSpace(sourceURL), Licence: strings.TrimSpace(licence)}
+	switch {
+	case id == "":
+		return p, ParamError("programme", "an offer needs its programme: a name such as parcoursup-apprentissage-2020")
+	case id == ProgrammeGEN:
+		return p, ParamError("programme", "programme %q is the GEN label's: its catalogue is ingested as kind catalogue", id)
+	case !ValidProgrammeID(id):
+		return p, ParamError("programme", "programme %q: use lower-case letters, digits and single hyphens, at most 64 characters, not %q", id, ProgrammeAll)
+	}
+	if p.TitleFR == "" {
+		p.TitleFR = id
+	}
+	if p.TitleEN == "" {
+		p.TitleEN = p.TitleFR
+	}
+	if p.Licence == "" {
+		p.Licence = "not stated"
+	}
+	if d := strings.TrimSpace(date); d != "" {
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+			return p, ParamError("date", "date %q must be the date of the list, YYYY-MM-DD between 2000 and 2100", d)
+		}
+		p.Date = &t
+	}
+	return p, nil
+}

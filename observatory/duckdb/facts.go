@@ -84,7 +84,7 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	query := `WITH f AS (SELECT * FROM formations` + where + `)
 SELECT t.code, t.name, ` + famCol + `, t.population, count(f.id), count(DISTINCT f.structure),
 	coalesce(sum(f.learners), 0), count(f.learners), ` + part("women") + `, ` + part("low_qualified") + `, ` + part("qpv") + `,
-	count(f.id) FILTER (WHERE f.label_end IS NULL)
+	count(f.id) FILTER (WHERE f.label_end IS NULL AND f.listed_on IS NULL)
 FROM ` + table + ` t` + famFrom + ` LEFT JOIN f ON f.` + key + ` = t.code` + famJoin + `
 GROUP BY ALL ORDER BY t.code, 3`
 	rows, err := d.db.QueryContext(ctx, query, args...)
