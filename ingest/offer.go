@@ -39,6 +39,22 @@ func loadOffer(ctx context.Context, b observatory.Batch, files []File, opt Optio
 		return nil, err
 	}
 	prog.Kind = observatory.KindOffer
+	if prog.TitleFR == "" {
+		prog.TitleFR = prog.ID
+	}
+	if prog.TitleEN == "" {
+		prog.TitleEN = prog.TitleFR
+	}
+	if prog.Licence == "" {
+		prog.Licence = "not stated"
+	}
+	if prog.Source == "" {
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = f.Name
+		}
+		prog.Source = "as ingested from " + strings.Join(names, ", ")
+	}
 	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}, SetAside: []observatory.SetAside{}}
 	seen := map[string]string{}
 	var cols []observatory.ColumnUse
