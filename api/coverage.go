@@ -24,7 +24,8 @@ func (s *Server) coverage(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "coverage is served as GeoJSON: /api/v1/coverage/%s.geojson", lv)
 	}
-	p := s.params(c, append([]string{"indicator", "family", "explain"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{"indicator", "family", "explain", programmeParam}, offerTimeParams...)...)
+	sel := s.programmes(c, p)
 	level := observatory.Level(lv)
 	if level != observatory.LevelRegion && level != observatory.LevelDepartement {
 		return observatory.ParamError("level", "no coverage map at level %q; use region or departement", lv)
@@ -48,6 +49,10 @@ func (s *Server) coverage(c echo.Context) error {
 	props := map[string]map[string]any{}
 	for _, t := range s.geo.Territories(level) {
 		props[t.Code] = map[string]any{"level": string(level), "population": t.Population, "synthetic": svc.Synthetic}
+		if !sel.IsDefault() {
+			props[t.Code]["programmes"] = strings.Join(sel.IDs, "|")
+			props[t.Code]["mixed_synthetic"] = sel.Mixed
+		}
 	}
 	for _, id := range append(coverageProps, extra) {
 		if id == "" {
@@ -83,9 +88,7 @@ func (s *Server) coverage(c echo.Context) error {
 		}
 	}
 	fc := observatory.CoverageFeatures(s.geo.Territories(level), func(code string) map[string]any { return props[code] })
-	if svc.Synthetic {
-		c.Response().Header().Set(headerSynthetic, "true")
-	}
+	markSelection(c, sel)
 	return sendGeoJSON(c, fc, "coverage-"+lv)
 }
 

@@ -92,7 +92,7 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 	}
 	pv.Total, pv.More = page.Total, more
 	for _, fm := range page.Items {
-		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID})
+		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID, fm.Programme})
 	}
 	return pv, nil
 }
