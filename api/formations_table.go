@@ -23,6 +23,7 @@ var formationColumns = []export.Column{
 	{Name: "commune", Type: "string", Title: "Commune", Description: "commune name"},
 	{Name: "departement", Type: "string", Title: "Département", Description: "INSEE département code"},
 	{Name: "region", Type: "string", Title: "Région", Description: "INSEE région code"},
+	{Name: "bassin", Type: "string", Title: "Bassin d'emploi", Description: "code of the bassin d'emploi (BMO) of the commune"},
 	{Name: "lat", Type: "number", Title: "Latitude", Description: "WGS84 latitude"},
 	{Name: "lon", Type: "number", Title: "Longitude", Description: "WGS84 longitude"},
 	{Name: "rome", Type: "string", Title: "Codes ROME", Description: "ROME 4.0 codes, separated by | in CSV and XLSX (an array in JSON and Parquet)"},
@@ -37,10 +38,10 @@ var formationColumns = []export.Column{
 	{Name: "women", Type: "integer", Title: "dont femmes", Description: "of whom women"},
 	{Name: "low_qualified", Type: "integer", Title: "dont peu ou pas qualifiés", Description: "of whom low-qualified"},
 	{Name: "qpv_residents", Type: "integer", Title: "dont résidents QPV", Description: "of whom residents of priority neighbourhoods (QPV)"},
+	{Name: "programme", Type: "string", Title: "Programme", Description: "programme of the training offer: gen (the GEN label) or another (/api/v1/programmes)"},
 	{Name: "synthetic", Type: "boolean", Title: "Synthétique", Description: "true when the row comes from a synthetic input: not real"},
 	{Name: "source", Type: "string", Title: "Fichier source", Description: "input file the row was read from"},
 	{Name: "source_row", Type: "integer", Title: "Ligne source", Description: "row in the input file, as a spreadsheet numbers it"},
-	{Name: "programme", Type: "string", Title: "Programme", Description: "programme of the training offer: gen (the GEN label) or another (/api/v1/programmes)"},
 	{Name: "structure_id", Type: "string", Title: "UAI", Description: "identifier of the establishment (UAI), for other programmes' formations"},
 	{Name: "diploma", Type: "string", Title: "Diplôme", Description: "diploma type, for other programmes' formations"},
 	{Name: "listed_on", Type: "date", Title: "Date de la liste", Description: "date of the list another programme's formation comes from: it counts from then"},
@@ -48,10 +49,10 @@ var formationColumns = []export.Column{
 }
 
 func formationRow(f *observatory.Formation) []any {
-	return []any{f.ID, f.Title, f.Structure, f.Postcode, f.CommuneCode, f.Commune, f.Departement, f.Region,
+	return []any{f.ID, f.Title, f.Structure, f.Postcode, f.CommuneCode, f.Commune, f.Departement, f.Region, f.Bassin,
 		f.Lat, f.Lon, f.ROME, f.Family, f.DurationMonths, f.LabelledOn, f.Wave, f.LabelEnd,
-		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Synthetic, f.Source, f.SourceRow,
-		f.Programme, f.StructureID, f.Diploma, f.ListedOn, f.PointRule}
+		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Programme, f.Synthetic, f.Source, f.SourceRow,
+		f.StructureID, f.Diploma, f.ListedOn, f.PointRule}
 }
 
 // formationsTable is every formation matching f as a Table. The filter is

@@ -68,6 +68,7 @@ type FormationFilter struct {
 	Region      string
 	Departement string
 	Bassin      string
+	Commune     string // INSEE code
 	// Programmes keeps the formations of these programmes; none: every
 	// programme (the API defaults to ProgrammeGEN before it gets here).
 	Programmes []string

@@ -92,12 +92,11 @@ func (d *DB) eachFormation(ctx context.Context, q string, args []any, fn func(*o
 var formationExportCols = []struct{ name, expr string }{
 	{"id", "id"}, {"title", "title"}, {"structure", "structure"}, {"postcode", "postcode"},
 	{"commune_code", "commune_code"}, {"commune", "commune"}, {"departement", "departement"},
-	{"region", "region"}, {"lat", "lat"}, {"lon", "lon"}, {"rome", "rome"}, {"family", "family"},
+	{"region", "region"}, {"bassin", "bassin"}, {"lat", "lat"}, {"lon", "lon"}, {"rome", "rome"}, {"family", "family"},
 	{"duration_months", "duration_months"}, {"labelled_on", "labelled_on"}, {"wave", "wave"},
 	{"label_end", "label_end"}, {"seats_per_session", "seats"}, {"sessions", "sessions"},
 	{"learners", "learners"}, {"women", "women"}, {"low_qualified", "low_qualified"},
-	{"qpv_residents", "qpv"}, {"synthetic", "synthetic"}, {"source", "source"}, {"source_row", "source_row"},
-	{"bassin", "bassin"}, {"programme", "programme"},
+	{"qpv_residents", "qpv"}, {"programme", "programme"}, {"synthetic", "synthetic"}, {"source", "source"}, {"source_row", "source_row"},
 	{"structure_id", "structure_id"}, {"diploma", "diploma"}, {"listed_on", "listed_on"}, {"point_rule", "point_rule"},
 }
 
@@ -248,6 +247,9 @@ func formationWhere(f observatory.FormationFilter) (string, []any) {
 	}
 	if f.Bassin != "" {
 		add(`bassin = ?`, f.Bassin)
+	}
+	if f.Commune != "" {
+		add(`commune_code = ?`, f.Commune)
 	}
 	if len(f.Programmes) > 0 {
 		add(`list_contains(?, programme)`, f.Programmes)
