@@ -33,11 +33,11 @@ type metierList struct {
 	MixedSynthetic bool                       `json:"mixed_synthetic,omitempty"`
 	Notice         string                     `json:"notice,omitempty"`
 	Programmes     []string                   `json:"programmes,omitempty"` // counted, when not the GEN label alone
-	Total      int                        `json:"total"`
-	Formations metierTotals               `json:"formations"`
-	Items      []metierItem               `json:"items"`
-	Sources    []observatory.MetierSource `json:"sources"`
-	TitleRules []observatory.TitleRule    `json:"title_rules"`
+	Total          int                        `json:"total"`
+	Formations     metierTotals               `json:"formations"`
+	Items          []metierItem               `json:"items"`
+	Sources        []observatory.MetierSource `json:"sources"`
+	TitleRules     []observatory.TitleRule    `json:"title_rules"`
 }
 
 type metierOne struct {
