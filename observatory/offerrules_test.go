@@ -1,6 +1,10 @@
 package observatory_test
 
 import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
@@ -102,6 +106,39 @@ func TestOfferRulesFamilies(t *testing.T) {
 		}
 		if r.Reason == "" || len(r.Title) == 0 {
 			t.Errorf("rule %s: no reason or no keyword", r.ID)
+		}
+	}
+}
+
+// TestOfferRulesDoc keeps docs/programmes.md's table equal to OfferRules:
+// each rule in order, with its keywords, diploma keywords and reason.
+func TestOfferRulesDoc(t *testing.T) {
+	b, err := os.ReadFile("../docs/programmes.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "| ") && strings.Contains(l, "| `") && (strings.Contains(l, "| set aside |") || strings.Contains(l, "| digital |")) {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != len(observatory.OfferRules) {
+		t.Fatalf("docs/programmes.md has %d rules, OfferRules %d", len(rows), len(observatory.OfferRules))
+	}
+	for i, r := range observatory.OfferRules {
+		row := rows[i]
+		want := []string{fmt.Sprintf("| %d | `%s` |", i+1, r.ID), r.Reason}
+		if r.Digital {
+			want = append(want, "`"+r.Family+"`")
+		}
+		for _, kw := range append(slices.Clone(r.Title), r.Diploma...) {
+			want = append(want, "`"+kw+"`")
+		}
+		for _, w := range want {
+			if !strings.Contains(row, w) {
+				t.Errorf("docs/programmes.md rule %d: %q lacks %q", i+1, row, w)
+			}
 		}
 	}
 }

@@ -112,7 +112,7 @@ func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
 	}
 	read, loaded, quarantined, _ := rep.Totals()
 	m.log.Info("default snapshot built", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
-		"quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
+		"set_aside", len(rep.SetAside), "quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
 	return nil
 }
 
