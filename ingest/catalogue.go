@@ -39,7 +39,7 @@ func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt O
 	waveNotes, waveWarnings := applyWaves(cfs, prev.Waves)
 	for _, cf := range cfs {
 		cf.settle()
-		cf.notes = familyNotes(cf.in.Name, cf.forms)
+		cf.notes = append(cf.encoding, familyNotes(cf.in.Name, cf.forms)...)
 		if len(cf.forms) == 0 {
 			return nil, noRowLoaded(cf.in, cf.rejects)
 		}
@@ -75,6 +75,17 @@ func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt O
 	if err := b.RecordColumns(ctx, cols); err != nil {
 		return nil, fmt.Errorf("record columns: %w", err)
 	}
+	// The catalogue is the GEN label's programme: recorded with its files,
+	// synthetic when one of them is.
+	gen := observatory.GENProgramme()
+	gen.Files, gen.SHA256 = []string{}, []string{}
+	for _, in := range rep.Inputs {
+		gen.Files, gen.SHA256 = append(gen.Files, in.Name), append(gen.SHA256, in.SHA256)
+		gen.Synthetic = gen.Synthetic || in.Synthetic
+	}
+	if err := b.RecordProgramme(ctx, gen); err != nil {
+		return nil, fmt.Errorf("record programme: %w", err)
+	}
 	rep.Notes = append(rep.Notes, waveNotes...)
 	rep.Columns = cols
 	return rep, nil
@@ -82,15 +93,16 @@ func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt O
 
 // catalogueFile is one catalogue file read but not yet loaded.
 type catalogueFile struct {
-	in      observatory.Input
-	sheet   string            // the sheet read, "" for CSV
-	cols    map[string]string // concept key -> header text found
-	unused  []string          // header cells no concept matched
-	forms   []observatory.Formation
-	rejects []observatory.Reject
-	repairs []observatory.Repair
-	notes   []string
-	notData int // rows read that are no data: footnotes, repeated headers
+	in       observatory.Input
+	sheet    string            // the sheet read, "" for CSV
+	cols     map[string]string // concept key -> header text found
+	unused   []string          // header cells no concept matched
+	forms    []observatory.Formation
+	rejects  []observatory.Reject
+	repairs  []observatory.Repair
+	notes    []string
+	encoding []string // how the file was decoded, when there was a choice
+	notData  int      // rows read that are no data: footnotes, repeated headers
 }
 
 // settle counts what became of the file's rows once the run has decided
@@ -127,6 +139,7 @@ func readCatalogue(ctx context.Context, f File, seen *seenRows, opt Options) (*c
 	}
 	defer t.Close()
 	cf.sheet, cf.cols, cf.unused = t.Sheet(), t.Columns(), t.Unmapped()
+	cf.encoding = encodingNotes(f.Name, t)
 	if !hasAny(cf.cols, locationKeys) {
 		return nil, observatory.Errorf(observatory.EINVALID,
 			"%s: no column locates the formations; expected one of: code commune INSEE, code postal, département, commune", f.Name)

@@ -8,9 +8,16 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
+// formationLoadCols are the columns AppendFormations fills, in its order.
+var formationLoadCols = []string{"id", "title", "structure", "postcode", "commune_code", "commune", "departement", "region",
+	"lat", "lon", "rome", "family", "duration_months", "labelled_on", "wave", "label_end",
+	"seats", "sessions", "learners", "women", "low_qualified", "qpv", "synthetic", "source", "source_row",
+	"family_rule", "family_given", "family_note", "wave_rule", "bassin", "programme",
+	"structure_id", "diploma", "listed_on", "point_rule"}
+
 // AppendFormations loads catalogue rows into the snapshot being built.
 func (b *Builder) AppendFormations(ctx context.Context, fs []observatory.Formation) error {
-	return b.Append(ctx, "formations", len(fs), func(i int) []driver.Value {
+	return b.AppendColumns(ctx, "formations", formationLoadCols, len(fs), func(i int) []driver.Value {
 		f := &fs[i]
 		rome := f.ROME
 		if rome == nil {
@@ -25,6 +32,7 @@ func (b *Builder) AppendFormations(ctx context.Context, fs []observatory.Formati
 			nullString(f.FamilyRule), nullString(f.FamilyGiven), nullString(f.FamilyNote), // 007_metiers_more.sql
 			nullString(f.WaveRule),                       // 008_catalogue_concepts.sql
 			nullString(f.Bassin), programme(f.Programme), // 009_places.sql (commit sets the bassin of older rows)
+			nullString(f.StructureID), nullString(f.Diploma), date(f.ListedOn), nullString(f.PointRule), // 010_programmes.sql
 		}
 	})
 }
