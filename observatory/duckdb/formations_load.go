@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql/driver"
+	"iter"
 	"time"
 
 	"github.com/gen-numerique/observatory/observatory"
@@ -10,22 +11,42 @@ import (
 
 // AppendFormations loads catalogue rows into the snapshot being built.
 func (b *Builder) AppendFormations(ctx context.Context, fs []observatory.Formation) error {
-	return b.Append(ctx, "formations", len(fs), func(i int) []driver.Value {
-		f := &fs[i]
-		rome := f.ROME
-		if rome == nil {
-			rome = []string{}
-		}
-		return []driver.Value{
-			f.ID, f.Title, f.Structure, nullString(f.Postcode), nullString(f.CommuneCode), nullString(f.Commune),
-			f.Departement, f.Region, ptr(f.Lat), ptr(f.Lon), rome, nullString(f.Family),
-			ptr(f.DurationMonths), date(f.LabelledOn), ptr32(f.Wave), date(f.LabelEnd),
-			ptr32(f.Seats), ptr32(f.Sessions), ptr32(f.Learners), ptr32(f.Women), ptr32(f.LowQualified), ptr32(f.QPV),
-			f.Synthetic, f.Source, int32(f.SourceRow),
-			nullString(f.FamilyRule), nullString(f.FamilyGiven), nullString(f.FamilyNote), // 007_metiers_more.sql
-			nullString(f.WaveRule), // 008_catalogue_concepts.sql
+	return b.Append(ctx, "formations", len(fs), func(i int) []driver.Value { return formationValues(&fs[i]) })
+}
+
+// StreamFormations streams catalogue rows into formations through one
+// Appender, which flushes every data chunk itself: neither side holds the
+// whole catalogue.
+func (b *Builder) StreamFormations(ctx context.Context, rows iter.Seq2[*observatory.Formation, error]) (int, error) {
+	return b.appendStream(ctx, "formations", func(yield func([]driver.Value, error) bool) {
+		for f, err := range rows {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(formationValues(f), nil) {
+				return
+			}
 		}
 	})
+}
+
+// formationValues are a formation's values in the column order of table
+// formations.
+func formationValues(f *observatory.Formation) []driver.Value {
+	rome := f.ROME
+	if rome == nil {
+		rome = []string{}
+	}
+	return []driver.Value{
+		f.ID, f.Title, f.Structure, nullString(f.Postcode), nullString(f.CommuneCode), nullString(f.Commune),
+		f.Departement, f.Region, ptr(f.Lat), ptr(f.Lon), rome, nullString(f.Family),
+		ptr(f.DurationMonths), date(f.LabelledOn), ptr32(f.Wave), date(f.LabelEnd),
+		ptr32(f.Seats), ptr32(f.Sessions), ptr32(f.Learners), ptr32(f.Women), ptr32(f.LowQualified), ptr32(f.QPV),
+		f.Synthetic, f.Source, int32(f.SourceRow),
+		nullString(f.FamilyRule), nullString(f.FamilyGiven), nullString(f.FamilyNote), // 007_metiers_more.sql
+		nullString(f.WaveRule), // 008_catalogue_concepts.sql
+	}
 }
 
 func ptr(p *float64) driver.Value {
