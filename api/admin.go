@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -130,7 +131,8 @@ func (s *Server) adminIngest(c echo.Context) error {
 	if !s.ingestMu.TryLock() {
 		return observatory.Errorf(observatory.ECONFLICT, "another ingest is running; retry when it has finished")
 	}
-	defer s.ingestMu.Unlock()
+	unlock := sync.OnceFunc(s.ingestMu.Unlock)
+	defer unlock()
 
 	r := c.Request()
 	if r.ContentLength > s.cfg.MaxBodyBytes {
@@ -146,6 +148,9 @@ func (s *Server) adminIngest(c echo.Context) error {
 	log := s.log.With("remote", c.RealIP(), "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 		"kind", kind, "files", uploadSummary(files))
 	rep, err := s.cfg.Ingest(r.Context(), kind, files, opt)
+	// The run is over: a client that reads the answer may start the next
+	// one at once, and must not get a 409 for this one.
+	unlock()
 	if err != nil {
 		log.Warn("admin ingest failed", "err", err, "allow_shrink", opt.AllowShrink, "duration", time.Since(start).Round(time.Millisecond))
 		return err

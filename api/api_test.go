@@ -137,6 +137,7 @@ type list struct {
 		ID          string `json:"id"`
 		Region      string `json:"region"`
 		Departement string `json:"departement"`
+		Bassin      string `json:"bassin"`
 		Synthetic   bool   `json:"synthetic"`
 	} `json:"items"`
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +15,14 @@ var coverageProps = []string{
 	observatory.IndSupplyDemand, observatory.IndDistance, observatory.IndCoverage,
 }
 
+// communeProps are those of the commune layer: the access indicators,
+// which are computed per commune; the offer's counts are not published
+// below the bassin, where they would be mostly zeros and ones.
+var communeProps = []string{observatory.IndDistance, observatory.IndAccess}
+
+// coverageLevels are the levels with a coverage layer.
+var coverageLevels = []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin, observatory.LevelCommune}
+
 // coverage serves GET /coverage/{level}.geojson: one feature per territory
 // with the main indicators, the coverage class and, with indicator=, that
 // indicator as "value". Each figure comes with its flags (<id>_flags, "|"
@@ -26,8 +35,8 @@ func (s *Server) coverage(c echo.Context) error {
 	}
 	p := s.params(c, append([]string{"indicator", "family", "explain"}, offerTimeParams...)...)
 	level := observatory.Level(lv)
-	if level != observatory.LevelRegion && level != observatory.LevelDepartement {
-		return observatory.ParamError("level", "no coverage map at level %q; use region or departement", lv)
+	if !slices.Contains(coverageLevels, level) {
+		return observatory.ParamError("level", "no coverage map at level %q; use region, departement, bassin or commune", lv)
 	}
 	q := p.offerTime().query(observatory.IndicatorQuery{Level: level})
 	q.Family = s.family(c, p)
@@ -45,11 +54,28 @@ func (s *Server) coverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	props := map[string]map[string]any{}
-	for _, t := range s.geo.Territories(level) {
-		props[t.Code] = map[string]any{"level": string(level), "population": t.Population, "synthetic": svc.Synthetic}
+	ts := s.geo.Territories(level)
+	if len(ts) == 0 {
+		return observatory.Errorf(observatory.EUNAVAILABLE, "the %s outlines are not available on this server", level)
 	}
-	for _, id := range append(coverageProps, extra) {
+	props := make(map[string]map[string]any, len(ts))
+	for _, t := range ts {
+		pr := map[string]any{"level": string(level), "population": t.Population, "synthetic": svc.Synthetic}
+		if level == observatory.LevelCommune || level == observatory.LevelBassin {
+			pr["departement"] = t.Parent
+		}
+		props[t.Code] = pr
+	}
+	ids := coverageProps
+	if level == observatory.LevelCommune {
+		ids = communeProps
+		for _, c := range s.geo.Communes() {
+			if pr := props[c.Code]; pr != nil {
+				pr["bassin"] = c.Bassin
+			}
+		}
+	}
+	for _, id := range append(slices.Clone(ids), extra) {
 		if id == "" {
 			continue
 		}
@@ -82,7 +108,7 @@ func (s *Server) coverage(c echo.Context) error {
 			setProp(pr, key, v)
 		}
 	}
-	fc := observatory.CoverageFeatures(s.geo.Territories(level), func(code string) map[string]any { return props[code] })
+	fc := observatory.CoverageFeatures(ts, func(code string) map[string]any { return props[code] })
 	if svc.Synthetic {
 		c.Response().Header().Set(headerSynthetic, "true")
 	}

@@ -28,12 +28,14 @@ type formationList struct {
 // formations lists formations with filters, sort and cursor pagination,
 // as JSON pages or whole files (.csv .xlsx .geojson .parquet).
 func (s *Server) formations(c echo.Context) error {
-	p := s.params(c, listParams(append([]string{"region", "departement", "rome", "family", "q"}, offerTimeParams...)...)...)
+	p := s.params(c, listParams(append([]string{"region", "departement", "bassin", "commune", "rome", "family", "q"}, offerTimeParams...)...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
 	p.dialect(fm)
 	f := observatory.FormationFilter{
 		Region:      p.region("region"),
 		Departement: p.departement("departement"),
+		Bassin:      p.territoryCode("bassin", observatory.LevelBassin, p.str("bassin")),
+		Commune:     p.territoryCode("commune", observatory.LevelCommune, p.str("commune")),
 		ROME:        p.rome("rome"),
 		Family:      s.family(c, p),
 		Q:           p.str("q"),

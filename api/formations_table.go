@@ -23,6 +23,7 @@ var formationColumns = []export.Column{
 	{Name: "commune", Type: "string", Title: "Commune", Description: "commune name"},
 	{Name: "departement", Type: "string", Title: "Département", Description: "INSEE département code"},
 	{Name: "region", Type: "string", Title: "Région", Description: "INSEE région code"},
+	{Name: "bassin", Type: "string", Title: "Bassin d'emploi", Description: "code of the bassin d'emploi (BMO) of the commune"},
 	{Name: "lat", Type: "number", Title: "Latitude", Description: "WGS84 latitude"},
 	{Name: "lon", Type: "number", Title: "Longitude", Description: "WGS84 longitude"},
 	{Name: "rome", Type: "string", Title: "Codes ROME", Description: "ROME 4.0 codes, separated by | in CSV and XLSX (an array in JSON and Parquet)"},
@@ -37,15 +38,16 @@ var formationColumns = []export.Column{
 	{Name: "women", Type: "integer", Title: "dont femmes", Description: "of whom women"},
 	{Name: "low_qualified", Type: "integer", Title: "dont peu ou pas qualifiés", Description: "of whom low-qualified"},
 	{Name: "qpv_residents", Type: "integer", Title: "dont résidents QPV", Description: "of whom residents of priority neighbourhoods (QPV)"},
+	{Name: "programme", Type: "string", Title: "Programme", Description: "training programme: gen for the GEN label, else the programme's name"},
 	{Name: "synthetic", Type: "boolean", Title: "Synthétique", Description: "true when the row comes from a synthetic input: not real"},
 	{Name: "source", Type: "string", Title: "Fichier source", Description: "input file the row was read from"},
 	{Name: "source_row", Type: "integer", Title: "Ligne source", Description: "row in the input file, as a spreadsheet numbers it"},
 }
 
 func formationRow(f *observatory.Formation) []any {
-	return []any{f.ID, f.Title, f.Structure, f.Postcode, f.CommuneCode, f.Commune, f.Departement, f.Region,
+	return []any{f.ID, f.Title, f.Structure, f.Postcode, f.CommuneCode, f.Commune, f.Departement, f.Region, f.Bassin,
 		f.Lat, f.Lon, f.ROME, f.Family, f.DurationMonths, f.LabelledOn, f.Wave, f.LabelEnd,
-		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Synthetic, f.Source, f.SourceRow}
+		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Programme, f.Synthetic, f.Source, f.SourceRow}
 }
 
 // formationsTable is every formation matching f as a Table. The filter is

@@ -55,10 +55,18 @@ type gapRule struct {
 	time      offerTime
 }
 
-// gapRule reads the gap parameters. Default: départements with no formation.
+// BassinGapKm is the default gap rule at bassin level: a population-weighted
+// mean distance to the nearest formation of 40 km or more, about half an
+// hour's drive. With the stand-in's first wave it draws the empty diagonal
+// as 81 bassins on a NE–SW axis 852 km long.
+const BassinGapKm = 40
+
+// gapRule reads the gap parameters. Default: territories with no formation;
+// at bassin level, bassins BassinGapKm or more from one.
 func (s *Server) gapRule(c echo.Context, p *params) gapRule {
-	r := gapRule{Level: p.level("level", observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelDepartement)}
+	r := gapRule{Level: p.level("level", observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin)}
 	r.Indicator = p.str("indicator")
+	byDefault := r.Indicator == "" && p.str("max") == "" && p.str("min") == "" && p.str("class") == ""
 	if r.Indicator == "" {
 		r.Indicator = observatory.IndFormations
 	}
@@ -67,6 +75,14 @@ func (s *Server) gapRule(c echo.Context, p *params) gapRule {
 		p.fail("indicator", "indicator %q cannot define gaps at level %s; use one of /api/v1/indicators with that level (not family_share or targets)", r.Indicator, r.Level)
 	}
 	r.Max, r.Min = p.float("max"), p.float("min")
+	if byDefault && r.Level == observatory.LevelBassin {
+		// A bassin is smaller than a formation's reach: most have none of
+		// their own, which makes one zone of nearly all France. What GEN
+		// staff look for there is distance: bassins whose people are on
+		// average BassinGapKm or more from the nearest formation.
+		r.Indicator, r.Min = observatory.IndDistance, new(float64)
+		*r.Min = BassinGapKm
+	}
 	r.Class = p.str("class")
 	switch {
 	case r.Class != "" && r.Class != observatory.ClassNone && r.Class != observatory.ClassLow:

@@ -147,9 +147,9 @@ func TestGapAndCoverageErrors(t *testing.T) {
 		"/api/v1/gaps?max=abc":                             {400, "max"},
 		"/api/v1/gaps?indicator=family_share":              {400, "indicator"},
 		"/api/v1/gaps?indicator=targets":                   {400, "indicator"},
-		"/api/v1/gaps?level=bassin":                        {400, "level"},
+		"/api/v1/gaps?level=commune":                       {400, "level"},
 		"/api/v1/gaps.pdf":                                 {400, "format"},
-		"/api/v1/coverage/commune.geojson":                 {400, "level"},
+		"/api/v1/coverage/canton.geojson":                  {400, "level"},
 		"/api/v1/coverage/departement.geojson?year=1":      {400, "year"},
 		"/api/v1/coverage/departement.geojson?indicator=x": {400, "indicator"},
 		"/api/v1/coverage/departement.json":                {404, ""},
@@ -192,7 +192,7 @@ func TestTerritories(t *testing.T) {
 	if res.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufefflevel;code;name") || strings.Count(string(body), "\n") != 19 {
 		t.Errorf("régions CSV: %d %q", res.StatusCode, body)
 	}
-	for path, want := range map[string]int{"/api/v1/territories/commune": 400, "/api/v1/territories/region.pdf": 400, "/api/v1/territories/region?x=1": 400} {
+	for path, want := range map[string]int{"/api/v1/territories/canton": 400, "/api/v1/territories/region.pdf": 400, "/api/v1/territories/region?x=1": 400} {
 		if res := e.get(t, path, nil); res.StatusCode != want {
 			t.Errorf("%s: %d, want %d", path, res.StatusCode, want)
 		}

@@ -138,7 +138,6 @@ func TestIndicatorErrors(t *testing.T) {
 	}{
 		"/api/v1/indicators/nope":                                  {404, ""},
 		"/api/v1/indicators/formations?level=commune":              {400, "level"},
-		"/api/v1/indicators/formations?level=bassin":               {400, "level"},
 		"/api/v1/indicators/formations?level=region&code=99":       {400, "code"},
 		"/api/v1/indicators/formations?level=departement&code=20":  {400, "code"},
 		"/api/v1/indicators/formations?year=1850":                  {400, "year"},
@@ -147,7 +146,7 @@ func TestIndicatorErrors(t *testing.T) {
 		"/api/v1/indicators/formations?family=astrologie":          {400, "family"},
 		"/api/v1/indicators/formations?colour=blue":                {400, "colour"},
 		"/api/v1/indicators/targets?level=region":                  {400, "level"},
-		"/api/v1/territories/commune/69123/profile":                {400, "level"},
+		"/api/v1/territories/canton/69123/profile":                 {400, "level"},
 		"/api/v1/territories/departement/99/profile":               {404, ""},
 		"/api/v1/territories/departement/69/profile?family=x":      {400, "family"},
 		"/api/v1/indicators/hiring_projects?level=bassin&code=abc": {400, "code"},

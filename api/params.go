@@ -151,8 +151,10 @@ func (p *params) territoryCode(name string, l observatory.Level, v string) strin
 			p.fail(name, "%s %q is not an INSEE département code (01…95, 2A, 2B, 971…976)", name, v)
 		}
 	case observatory.LevelBassin:
+		// The survey's bassins outside the reference (104, 304, 7549 in
+		// BMO 2024) keep their demand figures: only the shape is checked.
 		if !observatory.IsBassin(v) {
-			p.fail(name, "%s %q is not a BMO bassin code (3 or 4 digits, e.g. 9411)", name, v)
+			p.fail(name, "%s %q is not a BMO bassin code (3 or 4 digits, e.g. 9411); see /api/v1/territories/bassin", name, v)
 		}
 	case observatory.LevelCommune:
 		v = strings.ToUpper(v)

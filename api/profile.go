@@ -24,7 +24,10 @@ type profileBody struct {
 	Neighbours []neighbour                  `json:"neighbours"`
 	// Gaps are the zones without formation (same filters) that hold the
 	// territory or touch it.
-	Gaps       []observatory.Gap `json:"gaps"`
+	Gaps []observatory.Gap `json:"gaps"`
+	// Needs is the skill-needs view (jobs in demand, offer per family),
+	// where BMO measures demand: régions, départements and bassins.
+	Needs      *observatory.Needs `json:"needs,omitempty"`
 	Formations struct {
 		Total int            `json:"total"`
 		Items []formationRef `json:"items"`
@@ -58,12 +61,16 @@ type formationRef struct {
 // one link away.
 const profileFormations = 200
 
+// profileLevels have profiles. A commune's holds the access figures, its
+// formations and its bassin's link; neighbours and gaps start at the bassin.
+var profileLevels = []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin, observatory.LevelCommune}
+
 // profile serves GET /territories/{level}/{code}/profile.
 func (s *Server) profile(c echo.Context) error {
 	p := s.params(c, append([]string{"family", "explain"}, offerTimeParams...)...)
 	lv := observatory.Level(c.Param("level"))
-	if lv != observatory.LevelRegion && lv != observatory.LevelDepartement {
-		return observatory.ParamError("level", "level %q has no profile; use region or departement", lv)
+	if !slices.Contains(profileLevels, lv) {
+		return observatory.ParamError("level", "level %q has no profile; use region, departement, bassin or commune", lv)
 	}
 	code := strings.ToUpper(c.Param("code"))
 	t, ok := s.geo.Territory(lv, code)
@@ -102,11 +109,24 @@ func (s *Server) profile(c echo.Context) error {
 		out.Indicators[id] = v
 	}
 	slices.SortFunc(out.Families, func(a, b familyShare) int { return strings.Compare(a.Family, b.Family) })
-	if err := s.profileSurroundings(c, svc, &out, q, ot); err != nil {
-		return err
+	// Communes have no neighbours or gap zones here: gaps start at the
+	// bassin, which the commune's territory names.
+	if lv != observatory.LevelCommune {
+		if err := s.profileSurroundings(c, svc, &out, q, ot); err != nil {
+			return err
+		}
 	}
 	if err := s.profileFormations(c, &out, q, ot); err != nil {
 		return err
+	}
+	if slices.Contains(needsLevels, lv) {
+		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: lv, Territory: code, At: ot.At, View: ot.View, Year: ot.Year, Wave: ot.Wave})
+		if err != nil {
+			return err
+		}
+		if len(ns) == 1 {
+			out.Needs = &ns[0]
+		}
 	}
 	if svc.Synthetic {
 		out.Synthetic, out.Notice = true, syntheticNotice
@@ -148,9 +168,14 @@ func (s *Server) territoryFormations(c echo.Context, level observatory.Level, co
 	}
 	f := observatory.FormationFilter{Family: family, Limit: profileFormations, At: at, View: view}
 	params := map[string]string{string(level): code, "at": at.Format(time.DateOnly), "view": view, "family": family}
-	if level == observatory.LevelRegion {
+	switch level {
+	case observatory.LevelRegion:
 		f.Region = code
-	} else {
+	case observatory.LevelBassin:
+		f.Bassin = code
+	case observatory.LevelCommune:
+		f.Commune = code
+	default:
 		f.Departement = code
 	}
 	page, err := store(c).Formations(ctx, f)

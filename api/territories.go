@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,10 +19,13 @@ func (s *Server) territories(c echo.Context) error {
 	if p.err != nil {
 		return p.err
 	}
-	if lv != observatory.LevelRegion && lv != observatory.LevelDepartement {
-		return observatory.ParamError("level", "level %q has no reference territories here; use region or departement (bassins: /api/v1/job-demand?level=bassin)", lv)
+	if !slices.Contains(profileLevels, lv) {
+		return observatory.ParamError("level", "level %q has no reference territories; use region, departement, bassin or commune", lv)
 	}
 	ts := s.geo.Territories(lv)
+	if len(ts) == 0 {
+		return observatory.Errorf(observatory.EUNAVAILABLE, "the %s outlines are not available on this server", lv)
+	}
 	switch fm {
 	case FormatJSON:
 		return c.JSON(http.StatusOK, struct {

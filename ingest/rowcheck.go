@@ -61,6 +61,7 @@ func (c *rowCheck) formation() observatory.Formation {
 	}
 	c.place(&f)
 	c.coordinates(&f)
+	c.communeFromPoint(&f)
 	f.ROME = c.romeCodes()
 	// The family comes from the ROME codes, else the title; the source's
 	// own family is kept but cross-checked (observatory.Referential.Classify).
@@ -293,6 +294,30 @@ func (c *rowCheck) coordinates(f *observatory.Formation) {
 		c.fail("lon", lonS, "longitude %q is not a number", lonS)
 	case okLat && okLon:
 		c.fail("lat", latS+", "+lonS, "the point (%s, %s) is not in département %s", latS, lonS, f.Departement)
+	}
+}
+
+// communeFromPoint attaches a row placed only by postcode or département
+// to the commune whose outline holds its point, so that it counts in its
+// bassin and commune too; every placed row gets its bassin.
+func (c *rowCheck) communeFromPoint(f *observatory.Formation) {
+	if c.reject != nil {
+		return
+	}
+	if f.CommuneCode == "" && f.Lat != nil && f.Lon != nil {
+		com, ok, err := c.geo.CommuneAt(*f.Lon, *f.Lat)
+		// A point in another département than the row's is not trusted:
+		// coordinates() already kept it only inside its département.
+		if err == nil && ok && com.Departement == f.Departement && (f.Postcode == "" || contains(com.Postcodes, f.Postcode)) {
+			c.repair("commune_code", "", com.Code, "no commune given; commune %s %s is where the coordinates fall", com.Code, com.Name)
+			f.CommuneCode = com.Code
+			if f.Commune == "" {
+				f.Commune = com.Name
+			}
+		}
+	}
+	if com, ok := c.geo.Commune(f.CommuneCode); ok {
+		f.Bassin = com.Bassin
 	}
 }
 

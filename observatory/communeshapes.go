@@ -83,7 +83,7 @@ func (g *Gazetteer) communeTerritory(code string) (Territory, bool) {
 }
 
 func (g *Gazetteer) asTerritory(c Commune, s *CommuneShapes) Territory {
-	t := Territory{Level: LevelCommune, Code: c.Code, Name: c.Name, Parent: c.Departement, Population: c.Population}
+	t := Territory{Level: LevelCommune, Code: c.Code, Name: c.Name, Parent: c.Departement, Population: c.Population, Bassin: c.Bassin}
 	if d, ok := g.Departement(c.Departement); ok {
 		t.Zone = d.Zone
 	}

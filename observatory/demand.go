@@ -18,6 +18,13 @@ func (s Indicators) demand(ctx context.Context, ind Indicator, q FactQuery) ([]V
 		v := Value{Code: f.Code, Name: f.Name, Survey: q.Year}
 		ex := &Explain{Formula: ind.Formula, Rows: f.Published + f.Secret, RowsOf: "BMO cells", DrillDown: demandDrill(q, f.Code)}
 		secret(&v, f)
+		if f.Unsurveyed {
+			v.null(ReasonNoSource, fmt.Sprintf("BMO %d has no cell for this bassin: the survey draws its bassins its own way", q.Year),
+				fmt.Sprintf("la BMO %d n'a aucune cellule pour ce bassin : l'enquête découpe ses bassins à sa façon", q.Year))
+			v.Explain = ex
+			out[i] = v
+			continue
+		}
 		switch ind.ID {
 		case IndHiring:
 			p := float64(f.Projects)
@@ -54,6 +61,27 @@ func (s Indicators) demand(ctx context.Context, ind Indicator, q FactQuery) ([]V
 		out[i] = v
 	}
 	return out, nil
+}
+
+// surveyOnly lists the bassins the survey has and the reference geography
+// lacks (no commune is in them, so no formation can be): their ratio is
+// null with that reason rather than left out.
+func surveyOnly(offer []OfferFacts, demand []DemandFacts, year int) []Value {
+	known := make(map[string]bool, len(offer))
+	for _, f := range offer {
+		known[f.Code] = true
+	}
+	var out []Value
+	for _, d := range demand {
+		if known[d.Code] {
+			continue
+		}
+		v := Value{Code: d.Code, Name: d.Name, Survey: year}
+		v.null(ReasonNoSource, fmt.Sprintf("bassin of BMO %d that the commune → bassin table lacks: no formation can be placed in it", year),
+			fmt.Sprintf("bassin de la BMO %d absent de la table communes → bassins : aucune formation ne peut y être située", year))
+		out = append(out, v)
+	}
+	return out
 }
 
 // secret flags the cells under statistical secrecy behind a figure.
@@ -110,15 +138,7 @@ func (s Indicators) noDemand(q FactQuery, miss *missing, err error) ([]Value, er
 	if err != nil {
 		return nil, err
 	}
-	if q.Level == LevelBassin && miss.reason == ReasonNoSource {
-		return []Value{}, nil // bassins exist only through a survey
-	}
-	var ts []Territory
-	if q.Level == LevelBassin {
-		ts = s.Geo.Territories(LevelBassin)
-	} else {
-		ts = s.Geo.Territories(q.Level)
-	}
+	ts := s.Geo.Territories(q.Level)
 	out := make([]Value, len(ts))
 	for i, t := range ts {
 		out[i] = Value{Code: t.Code, Name: t.Name}
@@ -152,6 +172,9 @@ func (s Indicators) ratio(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 		case miss != nil:
 			v.Survey = 0
 			v.null(miss.reason, miss.en, miss.fr)
+		case d.Unsurveyed:
+			v.null(ReasonNoSource, fmt.Sprintf("BMO %d has no cell for this bassin: the survey draws its bassins its own way", dq.Year),
+				fmt.Sprintf("la BMO %d n'a aucune cellule pour ce bassin : l'enquête découpe ses bassins à sa façon", dq.Year))
 		case d.Published == 0 && d.Secret > 0:
 			secret(&v, d)
 			v.null(ReasonSecret, "the digital hiring projects here are all under statistical secrecy", "les projets de recrutement numériques sont tous sous secret statistique")
@@ -178,5 +201,5 @@ func (s Indicators) ratio(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 		v.Explain = ex
 		out[i] = v
 	}
-	return out, nil
+	return append(out, surveyOnly(offer, demand, dq.Year)...), nil
 }

@@ -35,7 +35,22 @@ type OfferFacts struct {
 	Women        Part  // women / learners, over formations reporting both
 	LowQualified Part
 	QPV          Part
-	EndUnknown   int // formations counted that have no label end date
+	EndUnknown   int   // formations counted that have no label end date
+	Seats        int64 // seats per session, over formations that give them
+}
+
+// JobFacts are one digital job's (FAP code's) figures of one survey in one
+// territory: the rows of the skill-needs view.
+type JobFacts struct {
+	Code      string // territory
+	FAP       string
+	Label     string
+	Families  []string // GEN job families the code is mapped to, sorted
+	Projects  int64    // published projects
+	Published int      // cells with a published figure
+	Secret    int      // cells under statistical secrecy, left out
+	Difficult Part     // over cells where both figures are published
+	Seasonal  Part
 }
 
 // DemandFacts are the BMO survey's raw figures for one territory and year,
@@ -47,6 +62,9 @@ type DemandFacts struct {
 	Published  int   // rows with a published figure
 	Secret     int   // rows under statistical secrecy, left out of Projects
 	Difficult  Part  // difficult / projects over rows where both are published
+	// Unsurveyed: the survey has no cell at all for this bassin (bassins
+	// are redrawn between surveys), so its zero would be a guess.
+	Unsurveyed bool
 }
 
 // FactQuery selects the rows facts are summed over. Territories come from
@@ -103,6 +121,9 @@ type FormationPoint struct {
 type FactStore interface {
 	OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error)
 	DemandFacts(ctx context.Context, q FactQuery) ([]DemandFacts, error)
+	// JobFacts lists, per territory of q.Level, the digital jobs of survey
+	// q.Year with their figures (territories with none are absent).
+	JobFacts(ctx context.Context, q FactQuery) ([]JobFacts, error)
 	FormationPoints(ctx context.Context, q FactQuery) ([]FormationPoint, error)
 	// Calendar gives the reference date, the labelling waves and the
 	// years the catalogue and the surveys cover.

@@ -15,6 +15,7 @@ type Formation struct {
 	Postcode       string     `json:"postcode,omitempty"`
 	CommuneCode    string     `json:"commune_code,omitempty"`
 	Commune        string     `json:"commune,omitempty"`
+	Bassin         string     `json:"bassin,omitempty"` // bassin d'emploi, from the commune
 	Departement    string     `json:"departement"`
 	Region         string     `json:"region"`
 	Lat            *float64   `json:"lat"`
@@ -35,10 +36,16 @@ type Formation struct {
 	Women          *int       `json:"women"`
 	LowQualified   *int       `json:"low_qualified"`
 	QPV            *int       `json:"qpv_residents"`
+	Programme      string     `json:"programme"` // ProgrammeGEN, or another programme of the digital training offer
 	Synthetic      bool       `json:"synthetic"`
 	Source         string     `json:"source"`
 	SourceRow      int        `json:"source_row"`
 }
+
+// ProgrammeGEN is the programme of the GEN label: the catalogue the
+// observatory was made for. Other programmes (apprenticeships listed on
+// Parcoursup, …) are ingested beside it.
+const ProgrammeGEN = "gen"
 
 // FormationFilter selects formations. Empty fields do not filter.
 type FormationFilter struct {
@@ -48,12 +55,17 @@ type FormationFilter struct {
 	View        string
 	Region      string
 	Departement string
-	ROME        string
-	Family      string
-	Q           string // free text over title, structure and commune
-	Cursor      string // opaque, from a previous page's Next
-	Limit       int
-	Sort        []SortKey // empty: by id; fields from FormationSortFields
+	Bassin      string
+	Commune     string // INSEE code
+	// Programmes keeps the formations of these programmes; none: every
+	// programme (the API defaults to ProgrammeGEN before it gets here).
+	Programmes []string
+	ROME       string
+	Family     string
+	Q          string // free text over title, structure and commune
+	Cursor     string // opaque, from a previous page's Next
+	Limit      int
+	Sort       []SortKey // empty: by id; fields from FormationSortFields
 }
 
 // SortKey orders a list by one field, ascending unless Desc. Missing
@@ -68,7 +80,7 @@ type SortKey struct {
 var FormationSortFields = []string{
 	"id", "title", "structure", "postcode", "commune_code", "commune", "departement", "region",
 	"family", "duration_months", "labelled_on", "wave", "label_end", "seats_per_session",
-	"sessions", "learners", "women", "low_qualified", "qpv_residents",
+	"sessions", "learners", "women", "low_qualified", "qpv_residents", "bassin", "programme",
 }
 
 // FormationPage is one page of formations.

@@ -167,6 +167,11 @@ func (g *Gazetteer) Bassins() []Territory { return slices.Clone(g.bassins) }
 // municipaux.
 func (g *Gazetteer) Communes() []Commune { return slices.Clone(g.communes) }
 
+// AllCommunes returns the communes and the arrondissements municipaux of
+// Paris, Lyon and Marseille (which sources use as commune codes), by code.
+// Their populations overlap: add up Communes, not these.
+func (g *Gazetteer) AllCommunes() []Commune { return slices.Clone(g.all) }
+
 // Territories returns the territories of a level, nil for levels the
 // gazetteer does not hold. At LevelCommune they are the communes with their
 // outlines, nil when the outlines are missing or fail to parse (which

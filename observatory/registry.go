@@ -38,7 +38,7 @@ const (
 )
 
 var (
-	terr   = []Level{LevelRegion, LevelDepartement}
+	terr   = []Level{LevelRegion, LevelDepartement, LevelBassin}
 	access = []Level{LevelRegion, LevelDepartement, LevelBassin, LevelCommune}
 )
 

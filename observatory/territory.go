@@ -12,7 +12,8 @@ type Territory struct {
 	Name       string `json:"name"`
 	Parent     string `json:"parent,omitempty"`
 	Population int64  `json:"population"`
-	Zone       string `json:"zone"` // "metro" or "drom"
+	Zone       string `json:"zone"`             // "metro" or "drom"
+	Bassin     string `json:"bassin,omitempty"` // a commune's bassin d'emploi
 	// Departements and Regions are, for a bassin d'emploi, every
 	// département and région its communes are in, by population share:
 	// a bassin may cross their borders. The first département is Parent,

@@ -93,7 +93,16 @@ func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
 		return err
 	}
 	cur, err := w.Dir.Current()
-	if err != nil || cur != "" {
+	if err != nil {
+		return err
+	}
+	if cur != "" {
+		// A snapshot built by an older version lacks columns this one
+		// reads: serve a copy in today's schema (the old one is kept).
+		id, applied, err := w.Upgrade(ctx)
+		if id != "" {
+			m.log.Info("snapshot upgraded to this version's schema", "from", cur, "snapshot", id, "migrations", applied)
+		}
 		return err
 	}
 	m.log.Info("no snapshot yet: building one from the embedded default data", "data", m.DataDir)

@@ -233,6 +233,12 @@ func (b *Builder) Commit(ctx context.Context) (string, error) {
 			return "", err
 		}
 	}
+	// Every formation in its bassin, carried-over ones included (an older
+	// snapshot's formations may have none yet).
+	if _, err := b.db.ExecContext(ctx, `UPDATE formations SET bassin = c.bassin FROM communes c WHERE c.code = formations.commune_code`); err != nil {
+		b.Abort()
+		return "", err
+	}
 	if _, err := b.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
 		b.Abort()
 		return "", err

@@ -15,12 +15,13 @@ import (
 var levelTable = map[observatory.Level]struct{ table, key string }{
 	observatory.LevelRegion:      {"regions", "region"},
 	observatory.LevelDepartement: {"departements", "departement"},
+	observatory.LevelBassin:      {"bassins", "bassin"},
 }
 
 func levelOf(l observatory.Level) (string, string, error) {
 	t, ok := levelTable[l]
 	if !ok {
-		return "", "", observatory.ParamError("level", "level %q has no catalogue figures; use region or departement", l)
+		return "", "", observatory.ParamError("level", "level %q has no catalogue figures; use region, departement or bassin", l)
 	}
 	return t.table, t.key, nil
 }
@@ -81,7 +82,7 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	query := `WITH f AS (SELECT * FROM formations` + where + `)
 SELECT t.code, t.name, ` + famCol + `, t.population, count(f.id), count(DISTINCT f.structure),
 	coalesce(sum(f.learners), 0), count(f.learners), ` + part("women") + `, ` + part("low_qualified") + `, ` + part("qpv") + `,
-	count(f.id) FILTER (WHERE f.label_end IS NULL)
+	count(f.id) FILTER (WHERE f.label_end IS NULL), coalesce(sum(f.seats), 0)
 FROM ` + table + ` t` + famFrom + ` LEFT JOIN f ON f.` + key + ` = t.code` + famJoin + `
 GROUP BY ALL ORDER BY t.code, 3`
 	rows, err := d.db.QueryContext(ctx, query, args...)
@@ -93,7 +94,7 @@ GROUP BY ALL ORDER BY t.code, 3`
 	for rows.Next() {
 		var f observatory.OfferFacts
 		if err := rows.Scan(&f.Code, &f.Name, &f.Family, &f.Population, &f.Formations, &f.Structures, &f.Learners, &f.Reporting,
-			&f.Women.Num, &f.Women.Den, &f.LowQualified.Num, &f.LowQualified.Den, &f.QPV.Num, &f.QPV.Den, &f.EndUnknown); err != nil {
+			&f.Women.Num, &f.Women.Den, &f.LowQualified.Num, &f.LowQualified.Den, &f.QPV.Num, &f.QPV.Den, &f.EndUnknown, &f.Seats); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -127,18 +128,18 @@ func (d *DB) DemandFacts(ctx context.Context, q observatory.FactQuery) ([]observ
 	agg := `coalesce(sum(d.projects), 0), count(d.projects), count(d.year) - count(d.projects),
 	coalesce(sum(d.difficult) FILTER (WHERE d.difficult IS NOT NULL AND d.projects IS NOT NULL), 0),
 	coalesce(sum(d.projects) FILTER (WHERE d.difficult IS NOT NULL AND d.projects IS NOT NULL), 0)`
-	var query string
+	table, _, _ := levelOf(q.Level)
+	terr, surveyed := table, `false`
 	if q.Level == observatory.LevelBassin {
-		// Bassins exist through the survey: list every bassin of that year,
-		// digital jobs or not, so a bassin with none shows at zero.
-		query = digital + `, t AS (SELECT bassin AS code, any_value(bassin_name) AS name FROM job_demand WHERE year = ? GROUP BY bassin)
-SELECT t.code, coalesce(t.name, t.code), ` + agg + ` FROM t LEFT JOIN d ON d.bassin = t.code GROUP BY ALL ORDER BY t.code`
-		args = append(args, q.Year)
-	} else {
-		table, _, _ := levelOf(q.Level)
-		query = digital + `
-SELECT t.code, t.name, ` + agg + ` FROM ` + table + ` t LEFT JOIN d ON d.` + col + ` = t.code GROUP BY ALL ORDER BY t.code`
+		surveyed = `t.code NOT IN (SELECT bassin FROM job_demand WHERE year = ?)`
+		// The survey's bassins that the commune table lacks (BMO 2024 has
+		// three) are listed too: their demand is known, their offer is not.
+		terr = `(SELECT code, name FROM bassins UNION ALL
+	SELECT bassin, any_value(bassin_name) FROM job_demand WHERE year = ? AND bassin NOT IN (SELECT code FROM bassins) GROUP BY bassin)`
+		args = append(args, q.Year, q.Year)
 	}
+	query := digital + `
+SELECT t.code, t.name, ` + agg + `, ` + surveyed + ` FROM ` + terr + ` t LEFT JOIN d ON d.` + col + ` = t.code GROUP BY ALL ORDER BY t.code`
 	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -147,7 +148,7 @@ SELECT t.code, t.name, ` + agg + ` FROM ` + table + ` t LEFT JOIN d ON d.` + col
 	out := []observatory.DemandFacts{}
 	for rows.Next() {
 		f := observatory.DemandFacts{Year: q.Year}
-		if err := rows.Scan(&f.Code, &f.Name, &f.Projects, &f.Published, &f.Secret, &f.Difficult.Num, &f.Difficult.Den); err != nil {
+		if err := rows.Scan(&f.Code, &f.Name, &f.Projects, &f.Published, &f.Secret, &f.Difficult.Num, &f.Difficult.Den, &f.Unsurveyed); err != nil {
 			return nil, err
 		}
 		out = append(out, f)
@@ -245,6 +246,43 @@ func (d *DB) Families(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		out = append(out, s.String)
+	}
+	return out, rows.Err()
+}
+
+// JobFacts sums one survey's digital jobs per territory and FAP code. The
+// families of a code are those of the referential in the survey's own FAP
+// edition.
+func (d *DB) JobFacts(ctx context.Context, q observatory.FactQuery) ([]observatory.JobFacts, error) {
+	col, ok := demandLevel[q.Level]
+	if !ok {
+		return nil, observatory.ParamError("level", "unknown level %q", q.Level)
+	}
+	part := func(col string) string {
+		both := `d.` + col + ` IS NOT NULL AND d.projects IS NOT NULL`
+		return `coalesce(sum(d.` + col + `) FILTER (WHERE ` + both + `), 0), coalesce(sum(d.projects) FILTER (WHERE ` + both + `), 0)`
+	}
+	rows, err := d.db.QueryContext(ctx, `WITH m AS (
+	SELECT scheme, code, list(DISTINCT family ORDER BY family) AS fams FROM metier_codes GROUP BY scheme, code)
+SELECT d.`+col+`, d.fap_code, coalesce(any_value(d.fap_label), ''), m.fams,
+	coalesce(sum(d.projects), 0), count(d.projects), count(*) - count(d.projects), `+part("difficult")+`, `+part("seasonal")+`
+FROM job_demand d JOIN m ON m.scheme = d.fap_edition AND m.code = d.fap_code
+WHERE d.year = ?
+GROUP BY d.`+col+`, d.fap_code, m.fams ORDER BY 1, 2`, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []observatory.JobFacts
+	for rows.Next() {
+		var f observatory.JobFacts
+		var fams any
+		if err := rows.Scan(&f.Code, &f.FAP, &f.Label, &fams, &f.Projects, &f.Published, &f.Secret,
+			&f.Difficult.Num, &f.Difficult.Den, &f.Seasonal.Num, &f.Seasonal.Den); err != nil {
+			return nil, err
+		}
+		f.Families = stringList(fams)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

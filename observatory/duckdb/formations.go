@@ -16,7 +16,8 @@ import (
 
 const formationCols = `id, title, structure, postcode, commune_code, commune, departement, region,
 	lat, lon, rome, family, duration_months, labelled_on, wave, label_end,
-	seats, sessions, learners, women, low_qualified, qpv, synthetic, source, source_row`
+	seats, sessions, learners, women, low_qualified, qpv, synthetic, source, source_row,
+	bassin, programme`
 
 // cursorTag marks our cursors, so a made-up one is refused, not queried.
 const cursorTag = "f1:"
@@ -91,11 +92,11 @@ func (d *DB) eachFormation(ctx context.Context, q string, args []any, fn func(*o
 var formationExportCols = []struct{ name, expr string }{
 	{"id", "id"}, {"title", "title"}, {"structure", "structure"}, {"postcode", "postcode"},
 	{"commune_code", "commune_code"}, {"commune", "commune"}, {"departement", "departement"},
-	{"region", "region"}, {"lat", "lat"}, {"lon", "lon"}, {"rome", "rome"}, {"family", "family"},
+	{"region", "region"}, {"bassin", "bassin"}, {"lat", "lat"}, {"lon", "lon"}, {"rome", "rome"}, {"family", "family"},
 	{"duration_months", "duration_months"}, {"labelled_on", "labelled_on"}, {"wave", "wave"},
 	{"label_end", "label_end"}, {"seats_per_session", "seats"}, {"sessions", "sessions"},
 	{"learners", "learners"}, {"women", "women"}, {"low_qualified", "low_qualified"},
-	{"qpv_residents", "qpv"}, {"synthetic", "synthetic"}, {"source", "source"}, {"source_row", "source_row"},
+	{"qpv_residents", "qpv"}, {"programme", "programme"}, {"synthetic", "synthetic"}, {"source", "source"}, {"source_row", "source_row"},
 }
 
 // FormationsParquet writes the formations matching f to a Parquet file with
@@ -157,6 +158,7 @@ var formationSortCols = map[string]string{
 	"family": "family", "duration_months": "duration_months", "labelled_on": "labelled_on", "wave": "wave",
 	"label_end": "label_end", "seats_per_session": "seats", "sessions": "sessions", "learners": "learners",
 	"women": "women", "low_qualified": "low_qualified", "qpv_residents": "qpv",
+	"bassin": "bassin", "programme": "programme",
 }
 
 // offsetCursorTag marks cursors of sorted lists, which page by offset: a
@@ -242,6 +244,15 @@ func formationWhere(f observatory.FormationFilter) (string, []any) {
 	if f.Departement != "" {
 		add(`departement = ?`, f.Departement)
 	}
+	if f.Bassin != "" {
+		add(`bassin = ?`, f.Bassin)
+	}
+	if f.Commune != "" {
+		add(`commune_code = ?`, f.Commune)
+	}
+	if len(f.Programmes) > 0 {
+		add(`list_contains(?, programme)`, f.Programmes)
+	}
 	if f.ROME != "" {
 		add(`list_contains(rome, ?)`, f.ROME)
 	}
@@ -274,7 +285,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanFormation(s scanner) (*observatory.Formation, error) {
 	var (
 		f                                                observatory.Formation
-		postcode, communeCode, commune, family           sql.NullString
+		postcode, communeCode, commune, family, bassin   sql.NullString
 		lat, lon, duration                               sql.NullFloat64
 		labelled, labelEnd                               sql.NullTime
 		wave, seats, sessions, learners, women, low, qpv sql.NullInt32
@@ -282,11 +293,13 @@ func scanFormation(s scanner) (*observatory.Formation, error) {
 	)
 	err := s.Scan(&f.ID, &f.Title, &f.Structure, &postcode, &communeCode, &commune, &f.Departement, &f.Region,
 		&lat, &lon, &rome, &family, &duration, &labelled, &wave, &labelEnd,
-		&seats, &sessions, &learners, &women, &low, &qpv, &f.Synthetic, &f.Source, &f.SourceRow)
+		&seats, &sessions, &learners, &women, &low, &qpv, &f.Synthetic, &f.Source, &f.SourceRow,
+		&bassin, &f.Programme)
 	if err != nil {
 		return nil, err
 	}
 	f.Postcode, f.CommuneCode, f.Commune, f.Family = postcode.String, communeCode.String, commune.String, family.String
+	f.Bassin = bassin.String
 	f.Lat, f.Lon, f.DurationMonths = floatPtr(lat), floatPtr(lon), floatPtr(duration)
 	f.LabelledOn, f.LabelEnd = timePtr(labelled), timePtr(labelEnd)
 	f.Wave, f.Seats, f.Sessions = intPtr(wave), intPtr(seats), intPtr(sessions)

@@ -45,7 +45,8 @@ func formationValues(f *observatory.Formation) []driver.Value {
 		ptr32(f.Seats), ptr32(f.Sessions), ptr32(f.Learners), ptr32(f.Women), ptr32(f.LowQualified), ptr32(f.QPV),
 		f.Synthetic, f.Source, int32(f.SourceRow),
 		nullString(f.FamilyRule), nullString(f.FamilyGiven), nullString(f.FamilyNote), // 007_metiers_more.sql
-		nullString(f.WaveRule), // 008_catalogue_concepts.sql
+		nullString(f.WaveRule),                       // 008_catalogue_concepts.sql
+		nullString(f.Bassin), programme(f.Programme), // 009_places.sql (commit sets the bassin of older rows)
 	}
 }
 
@@ -68,4 +69,13 @@ func date(t *time.Time) driver.Value {
 		return nil
 	}
 	return *t
+}
+
+// programme is the programme a formation is stored under: the GEN label
+// unless the ingest says otherwise.
+func programme(p string) string {
+	if p == "" {
+		return observatory.ProgrammeGEN
+	}
+	return p
 }

@@ -26,13 +26,31 @@ func loadGeography(ctx context.Context, b *Builder, geo *observatory.Gazetteer) 
 	if err != nil {
 		return err
 	}
-	coms := geo.Communes()
+	bassins := geo.Bassins()
+	err = b.Append(ctx, "bassins", len(bassins), func(i int) []driver.Value {
+		t := bassins[i]
+		deps := t.Departements
+		if deps == nil {
+			deps = []string{}
+		}
+		region := ""
+		if len(t.Regions) > 0 {
+			region = t.Regions[0]
+		}
+		return []driver.Value{t.Code, t.Name, t.Parent, deps, region, t.Zone, t.Population}
+	})
+	if err != nil {
+		return err
+	}
+	// The communes table holds arrondissements too (found by code and
+	// postcode); they carry their commune's bassin.
+	coms := geo.AllCommunes()
 	return b.Append(ctx, "communes", len(coms), func(i int) []driver.Value {
 		c := coms[i]
 		var lat, lon driver.Value
 		if c.Lat != 0 || c.Lon != 0 {
 			lat, lon = c.Lat, c.Lon
 		}
-		return []driver.Value{c.Code, c.Name, c.Departement, c.Region, c.Population, c.Postcodes, lat, lon}
+		return []driver.Value{c.Code, c.Name, c.Departement, c.Region, c.Population, c.Postcodes, lat, lon, nullString(c.Bassin)}
 	})
 }
