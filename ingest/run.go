@@ -106,6 +106,7 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		}
 		kinds = append(kinds, j.Kind)
 	}
+	defer boundMemory()()
 	b, err := snap.Begin(ctx)
 	if err != nil {
 		return nil, err
