@@ -69,7 +69,7 @@ type pageQuery struct {
 	Sort      string // table order (page only): code, name, value, with "-" for descending
 }
 
-var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion}
+var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelBassin, observatory.LevelCommune}
 
 // readPageQuery reads and checks the page's parameters; page adds the
 // ones only the page uses.

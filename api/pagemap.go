@@ -38,6 +38,8 @@ type mapData struct {
 	Classes   carto.Classing
 	Gaps      []gapZone
 	GapsOK    bool                // gap detection exists on this server
+	GapsIntro string              // the rule that made the zones
+	GapsNote  string              // why there are no zones, when GapsOK is false
 	Near      map[string][]string // territory -> zones it is in or borders
 	Synthetic bool
 	Families  []string
@@ -100,6 +102,14 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 	}
 	if d.Gaps, err = s.pageGaps(ctx, svc, *q); err != nil {
 		return nil, err
+	}
+	switch q.Level {
+	case observatory.LevelCommune:
+		d.GapsOK, d.GapsNote = false, t["gapsCommune"]
+	case observatory.LevelBassin:
+		d.GapsIntro = fmt.Sprintf(t["gapsIntroBassin"], BassinGapKm)
+	default:
+		d.GapsIntro = t["gapsIntro"]
 	}
 	d.Near = s.nearZones(q.Level, d.Gaps)
 	d.Synthetic = svc.Synthetic
@@ -168,7 +178,11 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 	g := s.atlases.Level(q.Level)
 	title, sub := d.title()
 	sc := &carto.Scene{Geom: g, Standalone: standalone, Lang: q.Lang, Title: title, Subtitle: sub, Selected: q.Code}
-	sc.Desc = fmt.Sprintf("%s, %s. %s", title, sub, t["insetNote"])
+	inset := t["insetNote"]
+	if q.Level != observatory.LevelRegion {
+		inset = t["insetNoteZoom"] // the Paris inset, below the région
+	}
+	sc.Desc = fmt.Sprintf("%s, %s. %s", title, sub, inset)
 	byCode := make(map[string]observatory.Value, len(d.Values))
 	for _, v := range d.Values {
 		byCode[v.Code] = v
@@ -206,7 +220,7 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 	if d.Ind.ID == observatory.IndCoverage {
 		sc.Legend.Title = indicatorTitle(d.Ind, q.Lang)
 	}
-	sc.Footer = []string{d.sources() + " " + t["insetNote"]}
+	sc.Footer = []string{d.sources() + " " + inset}
 	if d.Synthetic {
 		sc.Synthetic = t["syntheticShort"]
 	}

@@ -30,7 +30,18 @@ type profileView struct {
 	Formations                                  []formationRef
 	Total                                       int
 	More                                        string
+	Needs                                       *needsView
 }
+
+// needsView is the skill-needs part of a profile: the sentence, the jobs
+// most in demand and where to get the whole table.
+type needsView struct {
+	Sentence, CSVHref string
+	Jobs              []profileFigure
+}
+
+// needsTopJobs is how many jobs a profile lists; the table has them all.
+const needsTopJobs = 5
 
 type profileGroup struct {
 	Title   string
@@ -86,6 +97,16 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 		}
 	}
 
+	if slices.Contains(needsLevels, q.Level) {
+		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: q.Level, Territory: q.Code, At: q.time().At, View: q.View, Year: q.Year, Wave: q.Wave})
+		if err != nil {
+			return nil, err
+		}
+		if len(ns) == 1 {
+			pv.Needs = needsOf(ns[0], q)
+		}
+	}
+
 	page, more, err := s.territoryFormations(c, q.Level, terr.Code, q.Family, q.time())
 	if err != nil {
 		return nil, err
@@ -115,4 +136,25 @@ func shortDisplay(ind observatory.Indicator, v observatory.Value, lang string) s
 		s += " — " + t[v.Class]
 	}
 	return s
+}
+
+// needsOf is the page's short form of a territory's needs.
+func needsOf(n observatory.Needs, q pageQuery) *needsView {
+	t := pageText[q.Lang]
+	nv := &needsView{Sentence: n.SentenceFR,
+		CSVHref: "/api/v1/territories/" + string(n.Level) + "/" + n.Code + "/needs.csv" + q.apiQuery(false)}
+	if q.Lang == "en" {
+		nv.Sentence = n.SentenceEN
+	}
+	for _, j := range n.Jobs {
+		if len(nv.Jobs) == needsTopJobs || j.Projects == nil {
+			break
+		}
+		v := observatory.FormatNumber(float64(*j.Projects), q.Lang) + " " + t["projects"]
+		if j.Difficult != nil {
+			v += ", " + observatory.FormatNumber(*j.Difficult, q.Lang) + "\u00a0% " + t["difficult"]
+		}
+		nv.Jobs = append(nv.Jobs, profileFigure{Label: j.Label, Value: v})
+	}
+	return nv
 }

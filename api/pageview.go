@@ -31,6 +31,7 @@ type pageView struct {
 	Legend                                                    []carto.Class
 	Zones                                                     []zoneView
 	GapsOK                                                    bool
+	GapsIntro, GapsNote                                       string
 	Table                                                     tableView
 	Downloads                                                 []link
 	Profile                                                   *profileView
@@ -54,7 +55,12 @@ type tableView struct {
 	Caption string
 	Heads   []tableHead
 	Rows    []tableRow
+	More    string // the rows left out, when the table is cut
 }
+
+// maxTableRows cuts the commune table: 34,875 rows would weigh 18 MB of
+// HTML, and a reader looks at the top of an order; the downloads list all.
+const maxTableRows = 500
 
 type tableHead struct {
 	Key, Label, Href, Sort string // Sort: aria-sort value
@@ -70,7 +76,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	q, t := d.Q, pageText[d.Q.Lang]
 	ctx := c.Request().Context()
 	v := &pageView{Lang: q.Lang, T: t, Q: q, Synthetic: d.Synthetic, Snapshot: store(c).Snapshot(), Notices: d.Notices,
-		GapsOK: d.GapsOK, Unit: unitLabel(d.Ind.Unit, q.Lang), Definition: indicatorDefinition(d.Ind, q.Lang),
+		GapsOK: d.GapsOK, GapsIntro: d.GapsIntro, GapsNote: cmp.Or(d.GapsNote, t["gapsUnavail"]), Unit: unitLabel(d.Ind.Unit, q.Lang), Definition: indicatorDefinition(d.Ind, q.Lang),
 		Formula: d.Ind.Formula, Sources: d.sources()}
 	v.Title, v.Subtitle = d.title()
 	v.SwitchHref = q.href("/", "lang", t["switchLang"])
@@ -246,6 +252,10 @@ func (d *mapData) table() tableView {
 		}
 		return c
 	})
+	if n := len(tv.Rows); n > maxTableRows {
+		tv.Rows = tv.Rows[:maxTableRows]
+		tv.More = fmt.Sprintf(t["tableMore"], observatory.FormatNumber(maxTableRows, q.Lang), observatory.FormatNumber(float64(n), q.Lang))
+	}
 	for _, h := range []struct {
 		key, label string
 		num        bool

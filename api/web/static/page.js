@@ -123,6 +123,28 @@
       sec.appendChild(fdl);
     }
 
+    var nd = data.needs;
+    if (nd) {
+      sec.appendChild(el('h3', null, t('needs')));
+      sec.appendChild(el('p', null, cfg.lang === 'en' ? nd.sentence_en : nd.sentence_fr));
+      var jobs = (nd.jobs || []).filter(function (j) { return j.projects !== null; }).slice(0, 5);
+      if (jobs.length) {
+        var jdl = el('dl');
+        jobs.forEach(function (j) {
+          var row = el('div');
+          row.appendChild(el('dt', null, j.label));
+          var v = fmt(j.projects) + ' ' + t('projects');
+          if (j.difficult_pct !== null) v += ', ' + fmt(j.difficult_pct) + '\u00a0% ' + t('difficult');
+          row.appendChild(el('dd', null, v));
+          jdl.appendChild(row);
+        });
+        sec.appendChild(jdl);
+      }
+      var np = el('p');
+      np.appendChild(el('a', { href: '/api/v1/territories/' + cfg.level + '/' + encodeURIComponent(data.territory.code) + '/needs.csv' + cfg.api }, t('needsAll')));
+      sec.appendChild(np);
+    }
+
     sec.appendChild(el('h3', null, t('nearGaps')));
     if (!document.querySelector('#gaps ol') && document.querySelector('#gaps .notice')) {
       sec.appendChild(el('p', { 'class': 'muted' }, t('gapsUnavail')));
@@ -260,11 +282,20 @@
   document.addEventListener('click', function (e) {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     var a = e.target.closest && e.target.closest('a');
+    // Communes are drawn without a link each (the page would triple): a
+    // click on one opens its profile all the same.
+    var bare = !a && e.target.closest && e.target.closest('svg.map path[data-code]');
+    if (bare) {
+      var u = currentURL(); u.searchParams.set('code', bare.getAttribute('data-code')); u.hash = 'profile';
+      openProfile(bare.getAttribute('data-code'), u.pathname + u.search + u.hash);
+      return;
+    }
     if (!a) return;
     if (a.matches('svg.map a.territory')) {
       var path = a.querySelector('path');
       e.preventDefault();
-      openProfile(path.getAttribute('data-code'), a.getAttribute('href'));
+      // The Paris inset draws the same territories again, as data-zoom.
+      openProfile(path.getAttribute('data-code') || path.getAttribute('data-zoom'), a.getAttribute('href'));
     } else if (a.classList.contains('territory-link')) {
       e.preventDefault();
       openProfile(a.getAttribute('data-code'), a.getAttribute('href'));
@@ -309,7 +340,7 @@
   function bindTips() {
     // The script's tooltip replaces the browser's, which would show the same
     // text a second later; the link's aria-label still names the territory.
-    document.querySelectorAll('#map-figure svg.map path[data-code] > title').forEach(function (ti) {
+    document.querySelectorAll('#map-figure svg.map path[data-code] > title, #map-figure svg.map path[data-zoom] > title').forEach(function (ti) {
       ti.parentNode.setAttribute('data-tip', ti.textContent);
       ti.remove();
     });
