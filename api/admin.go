@@ -43,6 +43,9 @@ type IngestOptions struct {
 	// one even when it has far fewer formations in force or quarantines
 	// much of a file, which the ingest otherwise refuses (409).
 	AllowShrink bool
+	// Programme: for kind offer, the programme the files are a list of
+	// (programme=, title=, title_en=, source=, source_url=, licence=, date=).
+	Programme observatory.Programme
 }
 
 const (
@@ -55,7 +58,10 @@ const (
 
 // ingestKinds are the kinds the upload route accepts, checked before the
 // body is read; TestAdminKinds keeps it equal to ingest.Kinds().
-var ingestKinds = []string{"bmo", "catalogue"}
+var ingestKinds = []string{"bmo", "catalogue", observatory.KindOffer}
+
+// offerParams describe an offer's programme in an upload.
+var offerParams = []string{programmeParam, "title", "title_en", "source", "source_url", "licence", "date"}
 
 // IngestKinds lists the kinds POST /api/v1/admin/ingest accepts.
 func IngestKinds() []string { return slices.Clone(ingestKinds) }
@@ -105,12 +111,12 @@ func bearerToken(header string) (string, bool) {
 	return tok, tok != ""
 }
 
-// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo
-// [&allow_shrink=true]: the multipart `file` parts are spooled to temporary
+// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo|offer
+// [&allow_shrink=true] (offer: &programme=NAME[&title=…&date=…]): the multipart `file` parts are spooled to temporary
 // files, ingested into a new snapshot that is served at once, and the run's
 // report, with its warnings, is returned.
 func (s *Server) adminIngest(c echo.Context) error {
-	p := s.params(c, "kind", "allow_shrink")
+	p := s.params(c, append([]string{"kind", "allow_shrink"}, offerParams...)...)
 	kind := p.str("kind")
 	if p.err != nil {
 		return p.err
@@ -125,6 +131,20 @@ func (s *Server) adminIngest(c echo.Context) error {
 	}
 	if !slices.Contains(ingestKinds, kind) {
 		return observatory.ParamError("kind", "kind must be one of %s", strings.Join(ingestKinds, ", "))
+	}
+	if kind == observatory.KindOffer {
+		prog, err := observatory.OfferProgramme(p.str(programmeParam), p.str("title"), p.str("title_en"), p.str("source"),
+			p.str("source_url"), p.str("licence"), p.str("date"))
+		if err != nil {
+			return err
+		}
+		opt.Programme = prog
+	} else {
+		for _, k := range offerParams {
+			if p.str(k) != "" {
+				return observatory.ParamError(k, "%s describes an offer's programme: it goes with kind=offer only", k)
+			}
+		}
 	}
 	// One run at a time: two would race to publish, and the second would
 	// silently drop the first one's data.

@@ -42,6 +42,8 @@ type mapData struct {
 	GapsNote  string              // why there are no zones, when GapsOK is false
 	Near      map[string][]string // territory -> zones it is in or borders
 	Synthetic bool
+	Mixed     bool                    // the synthetic GEN stand-in and a real programme added up
+	Shown     []observatory.Programme // the programmes the map counts
 	Families  []string
 	Notices   []string
 	Time      *observatory.Result      // the date and view the values describe
@@ -112,7 +114,16 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 		d.GapsIntro = t["gapsIntro"]
 	}
 	d.Near = s.nearZones(q.Level, d.Gaps)
-	d.Synthetic = svc.Synthetic
+	d.Synthetic, d.Mixed = svc.Synthetic, svc.Mixed
+	known, err := programmeList(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range known {
+		if slices.Contains(svc.Programmes, p.ID) {
+			d.Shown = append(d.Shown, p)
+		}
+	}
 	return d, nil
 }
 
@@ -221,8 +232,14 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 		sc.Legend.Title = indicatorTitle(d.Ind, q.Lang)
 	}
 	sc.Footer = []string{d.sources() + " " + inset}
+	if slices.Contains(d.Ind.Sources, "catalogue") && len(d.Shown) > 0 {
+		sc.Footer = append([]string{d.programmesLine()}, sc.Footer...)
+	}
 	if d.Synthetic {
 		sc.Synthetic = t["syntheticShort"]
+	}
+	if d.Mixed {
+		sc.Synthetic = t["mixedShort"]
 	}
 	return sc
 }
@@ -247,13 +264,37 @@ func (d *mapData) legend() []carto.Class {
 	return out
 }
 
+// programmesLine names the programmes whose formations the map counts,
+// each said real or synthetic: the legend's and the map files' line.
+func (d *mapData) programmesLine() string {
+	t := pageText[d.Q.Lang]
+	names := make([]string, len(d.Shown))
+	for i, p := range d.Shown {
+		kind := t["realData"]
+		if p.Synthetic {
+			kind = t["syntheticData"]
+		}
+		names[i] = p.Title(d.Q.Lang) + " (" + kind + ")"
+	}
+	return t["programmesShown"] + t["colon"] + " " + strings.Join(names, " ; ")
+}
+
 func (d *mapData) sources() string {
 	t := pageText[d.Q.Lang]
 	var src []string
 	for _, s := range d.Ind.Sources {
 		switch s {
 		case "catalogue":
-			src = append(src, t["catSource"])
+			if len(d.Shown) == 0 {
+				src = append(src, t["catSource"])
+			}
+			for _, p := range d.Shown {
+				if p.ID == observatory.ProgrammeGEN {
+					src = append(src, t["catSource"])
+				} else {
+					src = append(src, p.Title(d.Q.Lang))
+				}
+			}
 		case "bmo":
 			src = append(src, t["bmoSource"])
 		}

@@ -28,6 +28,7 @@ type profileView struct {
 	Families                                    []profileFigure
 	NearGaps                                    []zoneView
 	Formations                                  []formationRef
+	ByProgramme                                 []programmeFormations // when the map reads other programmes than the GEN label alone
 	Total                                       int
 	More                                        string
 	Needs                                       *needsView
@@ -112,8 +113,29 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 		return nil, err
 	}
 	pv.Total, pv.More = page.Total, more
+	sel, err := selection(c)
+	if err != nil {
+		return nil, err
+	}
 	for _, fm := range page.Items {
-		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID})
+		ref := formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, "/api/v1/formations/" + fm.ID, fm.Programme}
+		if sel.IsDefault() {
+			ref.Programme = ""
+		}
+		pv.Formations = append(pv.Formations, ref)
+	}
+	if !sel.IsDefault() {
+		var body profileBody
+		body.Territory = terr
+		if err := s.profileProgrammes(c, &body, observatory.IndicatorQuery{Level: q.Level, Family: q.Family}, q.time(), sel); err != nil {
+			return nil, err
+		}
+		pv.ByProgramme = body.Formations.ByProgramme
+		for i := range pv.ByProgramme {
+			if q.Lang == "en" {
+				pv.ByProgramme[i].Title = pv.ByProgramme[i].TitleEN
+			}
+		}
 	}
 	return pv, nil
 }

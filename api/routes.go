@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	// OpenAPI document and its docs page (ETag, cache, gzip).
 	static := func(path string, h echo.HandlerFunc) { e.GET(path, h, fromBinary, s.cached) }
 	static("/static/*", s.static)
+	static("/api/v1", s.landingPage)
 	static("/api/v1/openapi.json", s.openAPI)
 	static("/api/v1/docs", s.docs)
 
@@ -50,6 +51,9 @@ func (s *Server) routes() {
 	data(v1+"/metiers/:family", s.metier)
 	data(v1+"/snapshots/current/quarantine", s.quarantine)
 	data(v1+"/snapshots/current/quarantine.:format", s.quarantine)
+	data(v1+"/snapshots/current/set-aside", s.setAside)
+	data(v1+"/snapshots/current/set-aside.:format", s.setAside)
+	data(v1+"/programmes", s.programmesList)
 	data(v1+"/datasets", s.datasetsList)
 	data(v1+"/datasets.:format", s.datasetsList)
 	data(v1+"/datasets/:file", s.datasetFile)

@@ -76,6 +76,10 @@ var (
 	}
 )
 
+// GeoSourceLicence is the reference geography as a source, for datasets
+// the API builds per snapshot (a programme's formations).
+func GeoSourceLicence() SourceLicence { return sourceGeo }
+
 // Catalogue lists the datasets, in the order the API shows them.
 var Catalogue = []Dataset{
 	{

@@ -146,6 +146,7 @@ func (run *bmoRun) file(ctx context.Context, b observatory.Batch, f File) (*bmoR
 	}
 	defer t.Close()
 	fr := &bmoFile{run: run, res: res, t: t, cols: t.Columns(), crossBorder: map[string]int{}}
+	res.notes = append(res.notes, encodingNotes(f.Name, t)...)
 	fr.fileYear, fr.yearFrom = fileYear(f.Name, t)
 	if _, ok := fr.cols["year"]; !ok {
 		if fr.fileYear == 0 {

@@ -87,6 +87,17 @@ func loadCatalogue(ctx context.Context, b observatory.Batch, files []File, opt O
 	if err := b.RecordColumns(ctx, cols); err != nil {
 		return nil, fmt.Errorf("record columns: %w", err)
 	}
+	// The catalogue is the GEN label's programme: recorded with its files,
+	// synthetic when one of them is.
+	gen := observatory.GENProgramme()
+	gen.Files, gen.SHA256 = []string{}, []string{}
+	for _, in := range rep.Inputs {
+		gen.Files, gen.SHA256 = append(gen.Files, in.Name), append(gen.SHA256, in.SHA256)
+		gen.Synthetic = gen.Synthetic || in.Synthetic
+	}
+	if err := b.RecordProgramme(ctx, gen); err != nil {
+		return nil, fmt.Errorf("record programme: %w", err)
+	}
 	waveNotes, waveWarnings := run.waves.notes()
 	rep.Warnings = append(rep.Warnings, waveWarnings...)
 	rep.Notes = append(rep.Notes, waveNotes...)

@@ -116,7 +116,7 @@ func (run *catalogueRun) load(ctx context.Context, b observatory.Batch, cf *cata
 		return observatory.Errorf(observatory.EINVALID, "%s: the file changed while it was being read (%d rows, then %d); nothing changed", cf.in.Name, cf.in.RowsRead, read)
 	}
 	cf.in.Loaded, cf.in.Quarantined, cf.in.Repaired = loaded, cf.in.RowsRead-loaded, repairedRows
-	cf.notes = append(fam.notes(), cf.log.notes(cf.in.Name)...)
+	cf.notes = append(append(cf.encoding, fam.notes()...), cf.log.notes(cf.in.Name)...)
 	if b == nil {
 		return nil
 	}

@@ -74,6 +74,8 @@ type catalogueFile struct {
 	loaded  int               // rows to load, once duplicates and waves are decided
 	log     *rowLog           // set by the second pass
 	notes   []string
+	// encoding says how the file was decoded, when there was a choice
+	encoding []string
 }
 
 // scan is the first pass over one file.
@@ -89,6 +91,7 @@ func (run *catalogueRun) scan(ctx context.Context, f File) (*catalogueFile, erro
 	}
 	defer r.close()
 	cf.sheet, cf.cols, cf.unused = r.t.Sheet(), r.t.Columns(), r.t.Unmapped()
+	cf.encoding = encodingNotes(f.Name, r.t)
 	structs, synth := 0, 0
 	for {
 		cr, err := r.next()

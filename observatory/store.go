@@ -11,6 +11,10 @@ type Store interface {
 	Info(ctx context.Context) (*Snapshot, error)
 	// Quarantine lists the rows of this snapshot's inputs that were not loaded.
 	Quarantine(ctx context.Context) ([]Reject, error)
+	// Programmes lists the programmes whose formations the snapshot holds.
+	Programmes(ctx context.Context) ([]Programme, error)
+	// SetAside lists the rows of offer inputs left out as not digital.
+	SetAside(ctx context.Context) ([]SetAside, error)
 	FormationService
 	FactStore
 	JobDemandService

@@ -73,7 +73,7 @@ func uploadIngester(w duckdb.Writer, hub *duckdb.Hub, log *slog.Logger) api.Inge
 		for i, u := range uploads {
 			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 		}
-		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink})
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink, Programme: opt.Programme})
 		if err != nil {
 			return nil, err
 		}
@@ -112,7 +112,7 @@ func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
 	}
 	read, loaded, quarantined, _ := rep.Totals()
 	m.log.Info("default snapshot built", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
-		"quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
+		"set_aside", len(rep.SetAside), "quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
 	return nil
 }
 

@@ -9,16 +9,23 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
+// formationLoadCols are the columns AppendFormations fills, in its order.
+var formationLoadCols = []string{"id", "title", "structure", "postcode", "commune_code", "commune", "departement", "region",
+	"lat", "lon", "rome", "family", "duration_months", "labelled_on", "wave", "label_end",
+	"seats", "sessions", "learners", "women", "low_qualified", "qpv", "synthetic", "source", "source_row",
+	"family_rule", "family_given", "family_note", "wave_rule", "bassin", "programme",
+	"structure_id", "diploma", "listed_on", "point_rule"}
+
 // AppendFormations loads catalogue rows into the snapshot being built.
 func (b *Builder) AppendFormations(ctx context.Context, fs []observatory.Formation) error {
-	return b.Append(ctx, "formations", len(fs), func(i int) []driver.Value { return formationValues(&fs[i]) })
+	return b.AppendColumns(ctx, "formations", formationLoadCols, len(fs), func(i int) []driver.Value { return formationValues(&fs[i]) })
 }
 
 // StreamFormations streams catalogue rows into formations through one
 // Appender, which flushes every data chunk itself: neither side holds the
 // whole catalogue.
 func (b *Builder) StreamFormations(ctx context.Context, rows iter.Seq2[*observatory.Formation, error]) (int, error) {
-	return b.appendStream(ctx, "formations", func(yield func([]driver.Value, error) bool) {
+	return b.appendStream(ctx, "formations", formationLoadCols, func(yield func([]driver.Value, error) bool) {
 		for f, err := range rows {
 			if err != nil {
 				yield(nil, err)
@@ -31,8 +38,8 @@ func (b *Builder) StreamFormations(ctx context.Context, rows iter.Seq2[*observat
 	})
 }
 
-// formationValues are a formation's values in the column order of table
-// formations.
+// formationValues are a formation's values in the order of
+// formationLoadCols.
 func formationValues(f *observatory.Formation) []driver.Value {
 	rome := f.ROME
 	if rome == nil {
@@ -47,6 +54,7 @@ func formationValues(f *observatory.Formation) []driver.Value {
 		nullString(f.FamilyRule), nullString(f.FamilyGiven), nullString(f.FamilyNote), // 007_metiers_more.sql
 		nullString(f.WaveRule),                       // 008_catalogue_concepts.sql
 		nullString(f.Bassin), programme(f.Programme), // 009_places.sql (commit sets the bassin of older rows)
+		nullString(f.StructureID), nullString(f.Diploma), date(f.ListedOn), nullString(f.PointRule), // 010_programmes.sql
 	}
 }
 

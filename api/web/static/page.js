@@ -161,18 +161,32 @@
     sec.appendChild(el('h3', null, t('formations') + ' (' + fm.total + ')'));
     var q = currentURL().searchParams;
     if (q.get('year') || q.get('wave')) sec.appendChild(el('p', { 'class': 'muted small' }, t('listUnfiltered')));
+    if (fm.by_programme && fm.by_programme.length) {
+      sec.appendChild(el('h4', null, t('byProgramme')));
+      var bp = el('ul', { 'class': 'by-programme' });
+      fm.by_programme.forEach(function (p) {
+        var li = el('li');
+        li.appendChild(el('a', { href: p.href }, cfg.lang === 'en' ? p.title_en : p.title));
+        li.appendChild(document.createTextNode(t('colon') + ' ' + p.total));
+        if (p.synthetic) { li.appendChild(document.createTextNode(' ')); li.appendChild(el('small', null, '(' + t('syntheticData') + ')')); }
+        bp.appendChild(li);
+      });
+      sec.appendChild(bp);
+    }
     if (fm.items && fm.items.length) {
       var list = el('ul', { 'class': 'formations' });
       fm.items.forEach(function (f) {
         var li = el('li');
         li.appendChild(el('a', { href: f.href }, f.title));
-        li.appendChild(el('span', { 'class': 'muted' }, ' — ' + f.structure + (f.commune ? ', ' + f.commune : '')));
+        li.appendChild(el('span', { 'class': 'muted' }, ' — ' + f.structure + (f.commune ? ', ' + f.commune : '') + (f.programme ? ' · ' + f.programme : '')));
         list.appendChild(li);
       });
       sec.appendChild(list);
       var more = '/api/v1/formations?' + (cfg.level === 'region' ? 'region=' : 'departement=') + encodeURIComponent(code);
       var fam = currentURL().searchParams.get('family');
       if (fam) more += '&family=' + encodeURIComponent(fam);
+      var prog = currentURL().searchParams.get('programme');
+      if (prog) more += '&programme=' + encodeURIComponent(prog);
       var pm = el('p'); pm.appendChild(el('a', { href: fm.more || more }, t('allFormations'))); sec.appendChild(pm);
     } else sec.appendChild(el('p', { 'class': 'muted' }, t('noFormations')));
     var pj = el('p'); pj.appendChild(el('a', { href: profileURL(code) }, 'JSON')); sec.appendChild(pj);
