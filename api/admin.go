@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +77,12 @@ func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
 				"admin routes are disabled on this server; start it with --admin-token or OBSERVATORY_ADMIN_TOKEN")
 		}
 		h := c.Response().Header()
+		addr := peerAddr(c.Request().RemoteAddr)
+		if wait, blocked := s.throttle.blocked(addr); blocked {
+			h.Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+			return observatory.Errorf(observatory.ETOOMANY,
+				"too many wrong admin tokens from this address; try again in %d s", retryAfter(wait))
+		}
 		tok, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
 		if !ok {
 			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="observatory admin"`)
@@ -86,7 +93,9 @@ func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		got := sha256.Sum256([]byte(tok))
 		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="observatory admin", error="invalid_token"`)
-			s.log.Warn("admin: wrong token", "remote", c.RealIP(), "path", c.Request().URL.Path)
+			if s.throttle.failed(addr, c.Request().URL.Path) {
+				s.log.Warn("admin: wrong token", "remote", addr, "real_ip", c.RealIP(), "path", c.Request().URL.Path)
+			}
 			return observatory.Errorf(observatory.EUNAUTHORIZED, "the admin token is wrong")
 		}
 		return next(c)

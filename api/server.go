@@ -46,6 +46,13 @@ type Config struct {
 	PublicURL      string // e.g. https://observatoire.example.fr; empty: taken from each request
 	CacheBytes     int64  // response cache budget; 0: 64 MiB, <0: no cache
 	TempDir        string // for Parquet exports; empty: the system's
+
+	// AdminMaxFailures wrong admin tokens from one address within
+	// AdminFailWindow get its admin requests a 429 for a window; defaults
+	// 10 and 1 min (throttle.go). Clock is the throttle's, for tests.
+	AdminMaxFailures int
+	AdminFailWindow  time.Duration
+	Clock            func() time.Time
 }
 
 func (c *Config) defaults() {
@@ -102,6 +109,7 @@ type Server struct {
 	geoInputs []observatory.Input
 
 	ingestMu sync.Mutex // one admin ingest at a time
+	throttle *throttle  // wrong admin tokens per address
 }
 
 // New builds the server and its routes over the reference data ref.
@@ -110,6 +118,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
 		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
 		exports: make(chan struct{}, cfg.MaxExports)}
+	s.throttle = newThrottle(cfg.AdminMaxFailures, cfg.AdminFailWindow, cfg.Clock, log)
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
 		return nil, err

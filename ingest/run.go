@@ -125,6 +125,7 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		}
 		kinds = append(kinds, token)
 	}
+	defer boundMemory()()
 	b, err := snap.Begin(ctx)
 	if err != nil {
 		return nil, err

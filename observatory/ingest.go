@@ -20,6 +20,14 @@ type Batch interface {
 	// RecordProgramme stores a programme's description and provenance.
 	RecordProgramme(ctx context.Context, p Programme) error
 	AppendFormations(ctx context.Context, fs []Formation) error
+	// StreamFormations streams catalogue rows into the snapshot through
+	// one appender, as AppendJobDemand does; the yielded formation may be
+	// reused. It returns the number of rows appended.
+	StreamFormations(ctx context.Context, rows iter.Seq2[*Formation, error]) (int, error)
+	// Quarantine stores quarantined and repaired rows of an input of kind
+	// ahead of its Record, so that a run need not hold them all: a file of
+	// two million bad rows goes to the snapshot a chunk at a time.
+	Quarantine(ctx context.Context, kind string, rejects []Reject, repairs []Repair) error
 	// AppendJobDemand streams BMO rows into the snapshot through one
 	// appender, so memory stays flat; a non-nil error from the sequence
 	// stops it. It returns the number of rows appended.

@@ -39,6 +39,14 @@ var programmeTables = []struct{ table, col string }{
 // replaces it.
 var provenanceTables = []string{"inputs", "quarantine", "repairs", "input_columns"}
 
+// builderConfig bounds what DuckDB may hold while a snapshot is built. By
+// default it takes up to 80 % of the machine's memory for its buffers, and
+// rows appended before the CHECKPOINT stay there: two million formations
+// cost it gigabytes. Under the limit it writes them out to the database
+// file (and its temporary directory) instead; an ingest is a sequential
+// load, which gains nothing from a larger pool.
+const builderConfig = "?memory_limit=128MB&threads=2"
+
 // Builder writes a new snapshot. Nothing is visible to readers until Commit
 // renames the finished file and publishes it; Abort leaves no trace.
 type Builder struct {
@@ -76,7 +84,7 @@ func Build(ctx context.Context, dir Dir, ref observatory.Reference, version stri
 	}
 	b := &Builder{dir: dir, id: id, prev: prev, created: now, unlock: unlock}
 	b.path = dir.Path(b.id) + ".building"
-	b.db, err = sql.Open("duckdb", b.path)
+	b.db, err = sql.Open("duckdb", b.path+builderConfig)
 	if err != nil {
 		b.release()
 		return nil, err
@@ -232,11 +240,22 @@ func (b *Builder) Record(ctx context.Context, in observatory.Input, rejects []ob
 	if err != nil {
 		return err
 	}
-	prog := nullString(in.Programme)
-	err = b.AppendColumns(ctx, "quarantine", []string{"kind", "file", "sheet", "row", "column", "value", "reason", "programme"}, len(rejects),
+	return b.quarantine(ctx, in.Kind, in.Programme, rejects, repairs)
+}
+
+// Quarantine stores rejected and repaired rows of an input of kind (not an
+// offer: no programme); Record stores the input itself, with the last of
+// them.
+func (b *Builder) Quarantine(ctx context.Context, kind string, rejects []observatory.Reject, repairs []observatory.Repair) error {
+	return b.quarantine(ctx, kind, "", rejects, repairs)
+}
+
+func (b *Builder) quarantine(ctx context.Context, kind, programme string, rejects []observatory.Reject, repairs []observatory.Repair) error {
+	prog := nullString(programme)
+	err := b.AppendColumns(ctx, "quarantine", []string{"kind", "file", "sheet", "row", "column", "value", "reason", "programme"}, len(rejects),
 		func(i int) []driver.Value {
 			r := rejects[i]
-			return []driver.Value{in.Kind, r.File, nullString(r.Sheet), int32(r.Row), nullString(r.Column), nullString(r.Value), r.Reason, prog}
+			return []driver.Value{kind, r.File, nullString(r.Sheet), int32(r.Row), nullString(r.Column), nullString(r.Value), r.Reason, prog}
 		})
 	if err != nil {
 		return err
@@ -244,7 +263,7 @@ func (b *Builder) Record(ctx context.Context, in observatory.Input, rejects []ob
 	return b.AppendColumns(ctx, "repairs", []string{"kind", "file", "sheet", "row", "column", "was", "now", "reason", "programme"}, len(repairs),
 		func(i int) []driver.Value {
 			r := repairs[i]
-			return []driver.Value{in.Kind, r.File, nullString(r.Sheet), int32(r.Row), r.Column, r.Was, r.Now, r.Reason, prog}
+			return []driver.Value{kind, r.File, nullString(r.Sheet), int32(r.Row), r.Column, r.Was, r.Now, r.Reason, prog}
 		})
 }
 
