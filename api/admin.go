@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ type IngestOptions struct {
 	// Progress, set by the server, is to be told the run's phase, file and
 	// rows read (ingest.Options.Step).
 	Progress func(observatory.Progress)
+	// Programme: for kind offer, the programme the files are a list of
+	// (programme=, title=, title_en=, source=, source_url=, licence=, date=).
+	Programme observatory.Programme
 }
 
 const (
@@ -56,7 +60,10 @@ const (
 
 // ingestKinds are the kinds the upload route accepts, checked before the
 // body is read; TestAdminKinds keeps it equal to ingest.Kinds().
-var ingestKinds = []string{"bmo", "catalogue"}
+var ingestKinds = []string{"bmo", "catalogue", observatory.KindOffer}
+
+// offerParams describe an offer's programme in an upload.
+var offerParams = []string{programmeParam, "title", "title_en", "source", "source_url", "licence", "date"}
 
 // IngestKinds lists the kinds POST /api/v1/admin/ingest accepts.
 func IngestKinds() []string { return slices.Clone(ingestKinds) }
@@ -72,6 +79,12 @@ func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
 				"admin routes are disabled on this server; start it with --admin-token or OBSERVATORY_ADMIN_TOKEN")
 		}
 		h := c.Response().Header()
+		addr := peerAddr(c.Request().RemoteAddr)
+		if wait, blocked := s.throttle.blocked(addr); blocked {
+			h.Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+			return observatory.Errorf(observatory.ETOOMANY,
+				"too many wrong admin tokens from this address; try again in %d s", retryAfter(wait))
+		}
 		tok, ok := bearerToken(c.Request().Header.Get(echo.HeaderAuthorization))
 		if !ok {
 			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="observatory admin"`)
@@ -82,7 +95,9 @@ func (s *Server) adminAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		got := sha256.Sum256([]byte(tok))
 		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 			h.Set(echo.HeaderWWWAuthenticate, `Bearer realm="observatory admin", error="invalid_token"`)
-			s.log.Warn("admin: wrong token", "remote", c.RealIP(), "path", c.Request().URL.Path)
+			if s.throttle.failed(addr, c.Request().URL.Path) {
+				s.log.Warn("admin: wrong token", "remote", addr, "real_ip", c.RealIP(), "path", c.Request().URL.Path)
+			}
 			return observatory.Errorf(observatory.EUNAUTHORIZED, "the admin token is wrong")
 		}
 		return next(c)
@@ -98,14 +113,15 @@ func bearerToken(header string) (string, bool) {
 	return tok, tok != ""
 }
 
-// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo
-// [&allow_shrink=true]: the multipart `file` parts are spooled to temporary
-// files, then ingested in the background into a new snapshot, served at
-// once when done. It answers 202 with the run's status and its Location;
-// what the query or the body gets wrong is answered at once (400, 413),
-// and so is a second upload while a run is under way (409).
+// adminIngest serves POST /api/v1/admin/ingest?kind=catalogue|bmo|offer
+// [&allow_shrink=true] (offer: &programme=NAME[&title=…&date=…]): the
+// multipart `file` parts are spooled to temporary files, then ingested in
+// the background into a new snapshot, served at once when done. It
+// answers 202 with the run's status and its Location; what the query or
+// the body gets wrong is answered at once (400, 413), and so is a second
+// upload while a run is under way (409).
 func (s *Server) adminIngest(c echo.Context) error {
-	p := s.params(c, "kind", "allow_shrink")
+	p := s.params(c, append([]string{"kind", "allow_shrink"}, offerParams...)...)
 	kind := p.str("kind")
 	if p.err != nil {
 		return p.err
@@ -120,6 +136,20 @@ func (s *Server) adminIngest(c echo.Context) error {
 	}
 	if !slices.Contains(ingestKinds, kind) {
 		return observatory.ParamError("kind", "kind must be one of %s", strings.Join(ingestKinds, ", "))
+	}
+	if kind == observatory.KindOffer {
+		prog, err := observatory.OfferProgramme(p.str(programmeParam), p.str("title"), p.str("title_en"), p.str("source"),
+			p.str("source_url"), p.str("licence"), p.str("date"))
+		if err != nil {
+			return err
+		}
+		opt.Programme = prog
+	} else {
+		for _, k := range offerParams {
+			if p.str(k) != "" {
+				return observatory.ParamError(k, "%s describes an offer's programme: it goes with kind=offer only", k)
+			}
+		}
 	}
 	// One run at a time: two would race to publish, and the second would
 	// silently drop the first one's data. The run unlocks when it ends.

@@ -257,6 +257,8 @@ func TestFormationAndSnapshots(t *testing.T) {
 				Read      int    `json:"rows_read"`
 				Loaded    int    `json:"rows_loaded"`
 				Quar      int    `json:"rows_quarantined"`
+				SetAside  int    `json:"rows_set_aside"`
+				Programme string `json:"programme"`
 			} `json:"inputs"`
 		} `json:"items"`
 	}
@@ -264,10 +266,17 @@ func TestFormationAndSnapshots(t *testing.T) {
 	if len(s.Items) != 1 || !s.Items[0].Current || len(s.Items[0].Inputs) == 0 {
 		t.Fatalf("snapshots: %+v", s)
 	}
-	quarantined, catalogue := 0, 0
+	quarantined, catalogue, offers := 0, 0, 0
 	for _, in := range s.Items[0].Inputs {
-		if len(in.SHA256) != 64 || in.Read != in.Loaded+in.Quar {
+		// An offer's rows of other trades are set aside, not quarantined.
+		if len(in.SHA256) != 64 || in.Read != in.Loaded+in.SetAside+in.Quar {
 			t.Fatalf("input: %+v", in)
+		}
+		if in.Kind == "offer" {
+			offers++
+			if in.Synthetic || in.Programme != "parcoursup-apprentissage-2020" || in.SetAside == 0 {
+				t.Errorf("the embedded Parcoursup list: %+v", in)
+			}
 		}
 		if in.Kind == "catalogue" {
 			catalogue++
@@ -277,8 +286,8 @@ func TestFormationAndSnapshots(t *testing.T) {
 		}
 		quarantined += in.Quar
 	}
-	if catalogue != 1 {
-		t.Fatalf("%d catalogue inputs", catalogue)
+	if catalogue != 1 || offers != 1 {
+		t.Fatalf("%d catalogue inputs, %d offers", catalogue, offers)
 	}
 	var q struct {
 		Total int `json:"total"`

@@ -33,7 +33,8 @@ func (s *Server) coverage(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "coverage is served as GeoJSON: /api/v1/coverage/%s.geojson", lv)
 	}
-	p := s.params(c, append([]string{"indicator", "family", "explain"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{"indicator", "family", "explain", programmeParam}, offerTimeParams...)...)
+	sel := s.programmes(c, p)
 	level := observatory.Level(lv)
 	if !slices.Contains(coverageLevels, level) {
 		return observatory.ParamError("level", "no coverage map at level %q; use region, departement, bassin or commune", lv)
@@ -63,6 +64,10 @@ func (s *Server) coverage(c echo.Context) error {
 		pr := map[string]any{"level": string(level), "population": t.Population, "synthetic": svc.Synthetic}
 		if level == observatory.LevelCommune || level == observatory.LevelBassin {
 			pr["departement"] = t.Parent
+		}
+		if !sel.IsDefault() {
+			pr["programmes"] = strings.Join(sel.IDs, "|")
+			pr["mixed_synthetic"] = sel.Mixed
 		}
 		props[t.Code] = pr
 	}
@@ -109,9 +114,7 @@ func (s *Server) coverage(c echo.Context) error {
 		}
 	}
 	fc := observatory.CoverageFeatures(ts, func(code string) map[string]any { return props[code] })
-	if svc.Synthetic {
-		c.Response().Header().Set(headerSynthetic, "true")
-	}
+	markSelection(c, sel)
 	return sendGeoJSON(c, fc, "coverage-"+lv)
 }
 

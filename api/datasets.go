@@ -25,6 +25,9 @@ type datasetSpec struct {
 	Formats []Format        // download formats; the table's when nil
 	// Table returns the whole dataset as a table of the request's snapshot.
 	Table func(s *Server, c echo.Context) (export.Table, error)
+	// programme: the formations of one programme other than the GEN
+	// label, a dataset of each snapshot that has it (programmeDatasets).
+	programme string
 }
 
 // registered returns the published datasets in catalogue order, then the
@@ -108,6 +111,11 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 	if !ok {
 		return datasetEntry{}, observatory.Errorf(observatory.EINTERNAL, "dataset %s has no catalogue entry", spec.Name)
 	}
+	return s.entryOf(c, spec, d, info), nil
+}
+
+// entryOf describes dataset d, built as spec says, for the snapshot of info.
+func (s *Server) entryOf(c echo.Context, spec datasetSpec, d datasets.Dataset, info *observatory.Snapshot) datasetEntry {
 	e := datasetEntry{
 		Name: d.Name, Title: langText{d.TitleFR, d.TitleEN}, Description: langText{d.DescriptionFR, d.DescriptionEN},
 		Keywords: d.Keywords, Publisher: datasets.Publisher, Licence: d.Licence, Sources: d.Sources,
@@ -119,6 +127,14 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 	}
 	if len(d.InputKinds) == 0 {
 		e.Provenance.Inputs = s.geoInputs
+	}
+	if spec.programme != "" {
+		e.Provenance.Inputs = []observatory.Input{}
+		for _, in := range info.Inputs {
+			if in.Programme == spec.programme {
+				e.Provenance.Inputs = append(e.Provenance.Inputs, in)
+			}
+		}
 	}
 	for _, in := range e.Provenance.Inputs {
 		e.Synthetic = e.Synthetic || in.Synthetic
@@ -142,7 +158,7 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 				Note: "French spreadsheet dialect: semicolons, UTF-8 BOM, decimal commas"})
 		}
 	}
-	return e, nil
+	return e
 }
 
 // datasetsList serves the catalogue as JSON, or as DCAT-AP JSON-LD for
@@ -184,6 +200,13 @@ func (s *Server) catalogue(c echo.Context) ([]datasetEntry, *observatory.Snapsho
 		}
 		entries = append(entries, e)
 	}
+	progs, err := programmeDatasets(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, pd := range progs {
+		entries = append(entries, s.entryOf(c, pd.spec, pd.dataset, info))
+	}
 	return entries, info, nil
 }
 
@@ -193,10 +216,27 @@ func (s *Server) datasetFile(c echo.Context) error {
 	p := s.params(c, "dialect")
 	name, ext, hasExt := strings.Cut(c.Param("file"), ".")
 	spec, ok := lookupSpec(name)
+	var dynamic *datasets.Dataset
+	if !ok {
+		progs, err := programmeDatasets(c)
+		if err != nil {
+			return err
+		}
+		for _, pd := range progs {
+			if pd.spec.Name == name {
+				spec, dynamic, ok = pd.spec, &pd.dataset, true
+			}
+		}
+	}
 	if !ok {
 		names := []string{}
 		for _, d := range registered() {
 			names = append(names, d.Name)
+		}
+		if progs, err := programmeDatasets(c); err == nil {
+			for _, pd := range progs {
+				names = append(names, pd.spec.Name)
+			}
 		}
 		return observatory.Errorf(observatory.ENOTFOUND, "no dataset %q; the datasets are %s", name, strings.Join(names, ", "))
 	}
@@ -210,6 +250,9 @@ func (s *Server) datasetFile(c echo.Context) error {
 		info, err := s.snapshotInfo(c.Request().Context(), store(c))
 		if err != nil {
 			return err
+		}
+		if dynamic != nil {
+			return c.JSON(http.StatusOK, s.entryOf(c, spec, *dynamic, info))
 		}
 		e, err := s.entry(c, spec, info)
 		if err != nil {

@@ -8,7 +8,8 @@ import (
 )
 
 // The datasets the observatory computes: job demand as published, every
-// indicator of every territory, and the gap zones.
+// indicator of every territory, the skill needs by bassin and the gap
+// zones.
 func derivedSpecs() []datasetSpec {
 	return []datasetSpec{
 		{
@@ -23,6 +24,18 @@ func derivedSpecs() []datasetSpec {
 			Name: "indicators", List: "/api/v1/indicators", Columns: valueColumns,
 			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
 			Table:   indicatorsDataset,
+		},
+		{
+			Name: "needs", List: "/api/v1/needs?level=bassin", Columns: needsColumns,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Table: func(s *Server, c echo.Context) (export.Table, error) {
+				svc, err := s.indicatorsOf(c)
+				if err != nil {
+					return export.Table{}, err
+				}
+				ns, err := svc.Needs(c.Request().Context(), observatory.NeedsQuery{Level: observatory.LevelBassin})
+				return needsTable("needs", ns, svc.Synthetic), err
+			},
 		},
 		{
 			Name: "gaps", List: "/api/v1/gaps", Columns: gapColumns,

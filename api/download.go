@@ -123,12 +123,18 @@ func (s *Server) abortOn(c echo.Context, err error) error {
 func (s *Server) fileMeta(c echo.Context, t export.Table, info *observatory.Snapshot) export.Meta {
 	d, ok := datasets.Lookup(t.Name)
 	if !ok {
+		d, ok = programmeDatasetOf(c, t.Name)
+	}
+	if !ok {
 		d = datasets.Dataset{Name: t.Name, TitleFR: t.Name, TitleEN: t.Name, Licence: datasets.LicenceOuverte}
 	}
 	m := export.Meta{Dataset: d, Snapshot: info.ID, Date: info.Created.UTC(), Synthetic: t.Synthetic,
-		Inputs: inputsOf(info, d.InputKinds), Columns: t.Cols(), URL: s.baseURL(c) + c.Request().URL.RequestURI()}
+		Inputs: selectionInputs(c, info, d.InputKinds), Columns: t.Cols(), URL: s.baseURL(c) + c.Request().URL.RequestURI()}
 	if t.Synthetic {
 		m.Notice = syntheticNotice
+		if sel, ok := c.Get(programmesKey).(observatory.ProgrammeSelection); ok && sel.Mixed {
+			m.Notice = mixedNotice
+		}
 	}
 	return m
 }

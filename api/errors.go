@@ -19,6 +19,7 @@ var statusOf = map[string]int{
 	observatory.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	observatory.ENOTACCEPTABLE: http.StatusNotAcceptable,
 	observatory.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	observatory.ETOOMANY:       http.StatusTooManyRequests,
 	observatory.EINTERNAL:      http.StatusInternalServerError,
 }
 

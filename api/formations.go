@@ -17,20 +17,23 @@ const syntheticNotice = "SYNTHETIC DATA: the formation catalogue served here is 
 	"Données synthétiques : ne pas citer comme réelles."
 
 type formationList struct {
-	Snapshot  string `json:"snapshot"`
-	Synthetic bool   `json:"synthetic"`
-	Notice    string `json:"notice,omitempty"`
-	Total     int    `json:"total"`
-	Items     any    `json:"items"` // []observatory.Formation, or fields= projections
-	Next      string `json:"next,omitempty"`
+	Snapshot       string   `json:"snapshot"`
+	Synthetic      bool     `json:"synthetic"`
+	MixedSynthetic bool     `json:"mixed_synthetic,omitempty"`
+	Notice         string   `json:"notice,omitempty"`
+	Programmes     []string `json:"programmes,omitempty"` // read, when not the GEN label alone
+	Total          int      `json:"total"`
+	Items          any      `json:"items"` // []observatory.Formation, or fields= projections
+	Next           string   `json:"next,omitempty"`
 }
 
 // formations lists formations with filters, sort and cursor pagination,
 // as JSON pages or whole files (.csv .xlsx .geojson .parquet).
 func (s *Server) formations(c echo.Context) error {
-	p := s.params(c, listParams(append([]string{"region", "departement", "bassin", "commune", "rome", "family", "q"}, offerTimeParams...)...)...)
+	p := s.params(c, listParams(append([]string{"region", "departement", "bassin", "commune", "rome", "family", "q", programmeParam}, offerTimeParams...)...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
 	p.dialect(fm)
+	sel := s.programmes(c, p)
 	f := observatory.FormationFilter{
 		Region:      p.region("region"),
 		Departement: p.departement("departement"),
@@ -42,6 +45,7 @@ func (s *Server) formations(c echo.Context) error {
 		Cursor:      p.str("cursor"),
 		Limit:       p.limit(fm),
 		Sort:        p.sort("sort", observatory.FormationSortFields),
+		Programmes:  sel.IDs,
 	}
 	ot := p.offerTime()
 	fields := p.fields("fields", export.ColumnNames(formationColumns))
@@ -68,13 +72,16 @@ func (s *Server) formations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := formationList{Snapshot: st.Snapshot(), Total: page.Total, Items: items}
+	out := formationList{Snapshot: st.Snapshot(), Total: page.Total, Items: items, Programmes: programmesOut(sel)}
 	for _, it := range page.Items {
 		out.Synthetic = out.Synthetic || it.Synthetic
 	}
 	if out.Synthetic {
 		out.Notice = syntheticNotice
 		c.Response().Header().Set("X-Observatory-Synthetic", "true")
+	}
+	if sel.Mixed {
+		out.Synthetic, out.MixedSynthetic, out.Notice = markSelection(c, sel)
 	}
 	if page.Next != "" {
 		q := c.QueryParams()

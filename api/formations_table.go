@@ -38,16 +38,21 @@ var formationColumns = []export.Column{
 	{Name: "women", Type: "integer", Title: "dont femmes", Description: "of whom women"},
 	{Name: "low_qualified", Type: "integer", Title: "dont peu ou pas qualifiés", Description: "of whom low-qualified"},
 	{Name: "qpv_residents", Type: "integer", Title: "dont résidents QPV", Description: "of whom residents of priority neighbourhoods (QPV)"},
-	{Name: "programme", Type: "string", Title: "Programme", Description: "training programme: gen for the GEN label, else the programme's name"},
+	{Name: "programme", Type: "string", Title: "Programme", Description: "programme of the training offer: gen (the GEN label) or another (/api/v1/programmes)"},
 	{Name: "synthetic", Type: "boolean", Title: "Synthétique", Description: "true when the row comes from a synthetic input: not real"},
 	{Name: "source", Type: "string", Title: "Fichier source", Description: "input file the row was read from"},
 	{Name: "source_row", Type: "integer", Title: "Ligne source", Description: "row in the input file, as a spreadsheet numbers it"},
+	{Name: "structure_id", Type: "string", Title: "UAI", Description: "identifier of the establishment (UAI), for other programmes' formations"},
+	{Name: "diploma", Type: "string", Title: "Diplôme", Description: "diploma type, for other programmes' formations"},
+	{Name: "listed_on", Type: "date", Title: "Date de la liste", Description: "date of the list another programme's formation comes from: it counts from then"},
+	{Name: "point_rule", Type: "string", Title: "Position", Description: "commune-centroid when the source gives no coordinates (other programmes)"},
 }
 
 func formationRow(f *observatory.Formation) []any {
 	return []any{f.ID, f.Title, f.Structure, f.Postcode, f.CommuneCode, f.Commune, f.Departement, f.Region, f.Bassin,
 		f.Lat, f.Lon, f.ROME, f.Family, f.DurationMonths, f.LabelledOn, f.Wave, f.LabelEnd,
-		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Programme, f.Synthetic, f.Source, f.SourceRow}
+		f.Seats, f.Sessions, f.Learners, f.Women, f.LowQualified, f.QPV, f.Programme, f.Synthetic, f.Source, f.SourceRow,
+		f.StructureID, f.Diploma, f.ListedOn, f.PointRule}
 }
 
 // formationsTable is every formation matching f as a Table. The filter is
@@ -62,15 +67,18 @@ func (s *Server) formationsTable(c echo.Context, f observatory.FormationFilter) 
 	if err != nil {
 		return export.Table{}, err
 	}
-	info, err := s.snapshotInfo(ctx, st)
+	sel, err := selection(c)
 	if err != nil {
 		return export.Table{}, err
 	}
 	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
+	if sel.Mixed {
+		c.Response().Header().Set(headerMixedSynthetic, "true")
+	}
 	return export.Table{
 		Name:      "formations",
 		Columns:   formationColumns,
-		Synthetic: catalogueSynthetic(info),
+		Synthetic: sel.Synthetic || sel.Mixed,
 		Point:     &export.Point{Lon: "lon", Lat: "lat"},
 		Each: func(yield func(row []any) error) error {
 			return st.EachFormation(ctx, f, func(fm *observatory.Formation) error { return yield(formationRow(fm)) })
@@ -100,7 +108,8 @@ func formationsSpecs() []datasetSpec {
 			Columns: formationColumns,
 			Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
-				return s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows})
+				// The GEN label's catalogue; other programmes are datasets of their own.
+				return s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows, Programmes: []string{observatory.ProgrammeGEN}})
 			},
 		},
 	}

@@ -51,8 +51,12 @@ type gapRule struct {
 	Year      int               `json:"year,omitempty"`
 	Wave      int               `json:"wave,omitempty"`
 	Family    string            `json:"family,omitempty"`
-	Text      string            `json:"text"`
-	time      offerTime
+	// Programmes whose formations count, when not the GEN label alone:
+	// programme=all makes the rule "no digital formation of any
+	// programme" rather than "no GEN formation".
+	Programmes []string `json:"programmes,omitempty"`
+	Text       string   `json:"text"`
+	time       offerTime
 }
 
 // BassinGapKm is the default gap rule at bassin level: a population-weighted
@@ -101,6 +105,8 @@ func (s *Server) gapRule(c echo.Context, p *params) gapRule {
 		r.At = r.time.At.Format(time.DateOnly)
 	}
 	r.Family = s.family(c, p)
+	sel := s.programmes(c, p)
+	r.Programmes = programmesOut(sel)
 	switch {
 	case r.Class != "":
 		r.Text = "coverage class " + r.Class
@@ -115,7 +121,20 @@ func (s *Server) gapRule(c echo.Context, p *params) gapRule {
 		}
 		r.Text = fmt.Sprintf("%s ≤ %s", r.Indicator, fmtNum(*r.Max))
 	}
+	r.Text += programmesText(sel)
 	return r
+}
+
+// programmesText says whose formations a gap rule counts, "" for the GEN
+// label alone (the default, whose text stays as it was).
+func programmesText(sel observatory.ProgrammeSelection) string {
+	switch {
+	case sel.IsDefault():
+		return ""
+	case sel.All:
+		return ", formations of every programme (no digital formation of any programme)"
+	}
+	return ", formations of " + strings.Join(sel.IDs, ", ")
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -165,16 +184,17 @@ func (s *Server) findGaps(ctx context.Context, svc observatory.Indicators, r gap
 }
 
 type gapList struct {
-	Snapshot  string            `json:"snapshot"`
-	Synthetic bool              `json:"synthetic"`
-	Notice    string            `json:"notice,omitempty"`
-	Rule      gapRule           `json:"rule"`
-	Total     int               `json:"total"`
-	Diagonal  bool              `json:"diagonal"` // some zone is an NE–SW diagonal
-	Items     []observatory.Gap `json:"items"`
+	Snapshot       string            `json:"snapshot"`
+	Synthetic      bool              `json:"synthetic"`
+	MixedSynthetic bool              `json:"mixed_synthetic,omitempty"`
+	Notice         string            `json:"notice,omitempty"`
+	Rule           gapRule           `json:"rule"`
+	Total          int               `json:"total"`
+	Diagonal       bool              `json:"diagonal"` // some zone is an NE–SW diagonal
+	Items          []observatory.Gap `json:"items"`
 }
 
-var gapParams = append([]string{"level", "indicator", "max", "min", "class", "family"}, offerTimeParams...)
+var gapParams = append([]string{"level", "indicator", "max", "min", "class", "family", programmeParam}, offerTimeParams...)
 
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
@@ -202,6 +222,7 @@ func (s *Server) gaps(c echo.Context) error {
 	if err := s.flagSynthetic(c, ind.Sources, &out.Synthetic, &out.Notice); err != nil {
 		return err
 	}
+	out.MixedSynthetic = out.Synthetic && svc.Mixed
 	switch fm {
 	case FormatGeoJSON:
 		return sendGeoJSON(c, observatory.GapFeatures(gaps, s.geo.Territories(r.Level)), "gaps")

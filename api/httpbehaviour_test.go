@@ -375,7 +375,7 @@ func TestDatasets(t *testing.T) {
 		}
 		// Built from the synthetic catalogue: flagged; from real inputs only
 		// (BMO, geography): not.
-		builtFromCatalogue := map[string]bool{"formations": true, "indicators": true, "gaps": true}
+		builtFromCatalogue := map[string]bool{"formations": true, "indicators": true, "gaps": true, "needs": true}
 		if builtFromCatalogue[d.Name] != d.Synthetic && d.Name != "quarantine" {
 			t.Errorf("%s: synthetic = %v", d.Name, d.Synthetic)
 		}

@@ -11,11 +11,13 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// indicatorsOf is the indicator service over the request's snapshot.
+// indicatorsOf is the indicator service over the request's snapshot and
+// programmes (programme=, the GEN label by default).
 func (s *Server) indicatorsOf(c echo.Context) (observatory.Indicators, error) {
 	st := store(c)
-	syn, err := mapSynthetic(c.Request().Context(), st)
-	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot(), Memo: s.memo}, err
+	sel, err := selection(c)
+	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: sel.Synthetic || sel.Mixed, Mixed: sel.Mixed,
+		Programmes: sel.IDs, Snapshot: st.Snapshot(), Memo: s.memo}, err
 }
 
 // indicatorList serves the registry: definitions, units, levels, sources.
@@ -39,14 +41,15 @@ func (s *Server) indicatorList(c echo.Context) error {
 
 // valueList is the body of an indicator's values.
 type valueList struct {
-	Snapshot  string                `json:"snapshot"`
-	Synthetic bool                  `json:"synthetic"`
-	Notice    string                `json:"notice,omitempty"`
-	Indicator observatory.Indicator `json:"indicator"`
-	Query     indicatorQuery        `json:"query"`
-	Time      resultTime            `json:"time"`
-	Total     int                   `json:"total"`
-	Items     []observatory.Value   `json:"items"`
+	Snapshot       string                `json:"snapshot"`
+	Synthetic      bool                  `json:"synthetic"`
+	MixedSynthetic bool                  `json:"mixed_synthetic,omitempty"`
+	Notice         string                `json:"notice,omitempty"`
+	Indicator      observatory.Indicator `json:"indicator"`
+	Query          indicatorQuery        `json:"query"`
+	Time           resultTime            `json:"time"`
+	Total          int                   `json:"total"`
+	Items          []observatory.Value   `json:"items"`
 }
 
 type indicatorQuery struct {
@@ -59,6 +62,8 @@ type indicatorQuery struct {
 	Code    string            `json:"code,omitempty"`
 	Series  bool              `json:"series"`
 	Explain bool              `json:"explain,omitempty"`
+	// Programmes read, when not the GEN label alone (programme=).
+	Programmes []string `json:"programmes,omitempty"`
 }
 
 // resultTime states what time the values describe: the date the offer is
@@ -103,9 +108,10 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
-	p := s.params(c, append([]string{"level", "family", "code", "within", "explain", formatParam, "dialect"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{"level", "family", "code", "within", "explain", formatParam, "dialect", programmeParam}, offerTimeParams...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
+	sel := s.programmes(c, p)
 	def := observatory.LevelDepartement
 	if ind.ID == observatory.IndTargets {
 		def = observatory.LevelNational
@@ -129,13 +135,14 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	explained(res.Values)
 	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(res.Values), Items: res.Values, Time: timeOf(res),
 		Query: indicatorQuery{Level: q.Level, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: q.Territory,
-			Series: q.Series(), Explain: q.Explain}}
+			Series: q.Series(), Explain: q.Explain, Programmes: programmesOut(sel)}}
 	if !q.At.IsZero() {
 		out.Query.At = q.At.Format(time.DateOnly)
 	}
 	if err := s.flagSynthetic(c, ind.Sources, &out.Synthetic, &out.Notice); err != nil {
 		return err
 	}
+	out.MixedSynthetic = out.Synthetic && sel.Mixed
 	if fm != FormatJSON {
 		return s.download(c, fm, valuesTable("indicator-"+ind.ID+"-"+string(q.Level), res.Values, out.Synthetic))
 	}
@@ -143,17 +150,17 @@ func (s *Server) indicatorValues(c echo.Context) error {
 }
 
 // flagSynthetic marks a response built from the catalogue when the
-// snapshot's catalogue is synthetic.
+// programmes it reads are synthetic, or mix the synthetic stand-in with
+// real data.
 func (s *Server) flagSynthetic(c echo.Context, sources []string, synthetic *bool, notice *string) error {
 	if !slices.Contains(sources, "catalogue") {
 		return nil
 	}
-	syn, err := mapSynthetic(c.Request().Context(), store(c))
-	if err != nil || !syn {
+	sel, err := selection(c)
+	if err != nil {
 		return err
 	}
-	*synthetic, *notice = true, syntheticNotice
-	c.Response().Header().Set(headerSynthetic, "true")
+	*synthetic, _, *notice = markSelection(c, sel)
 	return nil
 }
 

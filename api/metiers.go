@@ -28,38 +28,63 @@ type metierTotals struct {
 }
 
 type metierList struct {
-	Snapshot   string                     `json:"snapshot"`
-	Synthetic  bool                       `json:"synthetic"`
-	Notice     string                     `json:"notice,omitempty"`
-	Total      int                        `json:"total"`
-	Formations metierTotals               `json:"formations"`
-	Items      []metierItem               `json:"items"`
-	Sources    []observatory.MetierSource `json:"sources"`
-	TitleRules []observatory.TitleRule    `json:"title_rules"`
+	Snapshot       string                     `json:"snapshot"`
+	Synthetic      bool                       `json:"synthetic"`
+	MixedSynthetic bool                       `json:"mixed_synthetic,omitempty"`
+	Notice         string                     `json:"notice,omitempty"`
+	Programmes     []string                   `json:"programmes,omitempty"` // counted, when not the GEN label alone
+	Total          int                        `json:"total"`
+	Formations     metierTotals               `json:"formations"`
+	Items          []metierItem               `json:"items"`
+	Sources        []observatory.MetierSource `json:"sources"`
+	TitleRules     []observatory.TitleRule    `json:"title_rules"`
 }
 
 type metierOne struct {
-	Snapshot  string `json:"snapshot"`
-	Synthetic bool   `json:"synthetic"`
-	Notice    string `json:"notice,omitempty"`
+	Snapshot       string   `json:"snapshot"`
+	Synthetic      bool     `json:"synthetic"`
+	MixedSynthetic bool     `json:"mixed_synthetic,omitempty"`
+	Notice         string   `json:"notice,omitempty"`
+	Programmes     []string `json:"programmes,omitempty"` // counted, when not the GEN label alone
 	metierItem
 	SourceDocs []observatory.MetierSource `json:"source_documents"`
 	TitleRules []observatory.TitleRule    `json:"title_rules"`
 }
 
+// metierRef is the snapshot's referential with the counts of the
+// programmes programme= selects (the GEN label by default).
+func (s *Server) metierRef(c echo.Context) (*observatory.MetierSnapshot, observatory.ProgrammeSelection, error) {
+	p := s.params(c, programmeParam)
+	sel := s.programmes(c, p)
+	if p.err != nil {
+		return nil, sel, p.err
+	}
+	ref, err := store(c).Referential(c.Request().Context())
+	if err != nil {
+		return nil, sel, err
+	}
+	return ref.Select(sel.IDs), sel, nil
+}
+
+// markMetiers flags counts of synthetic or mixed programmes.
+func markMetiers(c echo.Context, ref *observatory.MetierSnapshot, sel observatory.ProgrammeSelection) (bool, bool, string) {
+	if !ref.Synthetic {
+		return false, false, ""
+	}
+	return markSelection(c, sel)
+}
+
 // metiers lists the digital-jobs referential of the current snapshot: the
 // families with their ROME and FAP codes and sources, and how many of the
-// snapshot's formations each holds, by attach rule.
+// snapshot's formations each holds, by attach rule (programme=: whose
+// formations, the GEN label by default).
 func (s *Server) metiers(c echo.Context) error {
-	if p := s.params(c); p.err != nil {
-		return p.err
-	}
-	st := store(c)
-	ref, err := st.Referential(c.Request().Context())
+	ref, sel, err := s.metierRef(c)
 	if err != nil {
 		return err
 	}
-	out := metierList{Snapshot: st.Snapshot(), Synthetic: ref.Synthetic, Total: len(ref.Metiers),
+	st := store(c)
+	out := metierList{Snapshot: st.Snapshot(), Total: len(ref.Metiers), Programmes: programmesOut(sel),
 		Items: make([]metierItem, len(ref.Metiers)), Sources: ref.Sources, TitleRules: ref.TitleRules}
 	out.Formations = metierTotals{Total: ref.Formations, Unattached: ref.Unattached}
 	known := map[string]bool{}
@@ -74,23 +99,17 @@ func (s *Server) metiers(c echo.Context) error {
 			out.Formations.OtherFamilies += n.Attached
 		}
 	}
-	if out.Synthetic {
-		out.Notice = syntheticNotice
-		c.Response().Header().Set("X-Observatory-Synthetic", "true")
-	}
+	out.Synthetic, out.MixedSynthetic, out.Notice = markMetiers(c, ref, sel)
 	return c.JSON(http.StatusOK, out)
 }
 
 // metier returns one family of the referential.
 func (s *Server) metier(c echo.Context) error {
-	if p := s.params(c); p.err != nil {
-		return p.err
-	}
-	st := store(c)
-	ref, err := st.Referential(c.Request().Context())
+	ref, sel, err := s.metierRef(c)
 	if err != nil {
 		return err
 	}
+	st := store(c)
 	fam := c.Param("family")
 	ids := make([]string, len(ref.Metiers))
 	for i, m := range ref.Metiers {
@@ -98,7 +117,7 @@ func (s *Server) metier(c echo.Context) error {
 		if m.Family != fam {
 			continue
 		}
-		out := metierOne{Snapshot: st.Snapshot(), Synthetic: ref.Synthetic,
+		out := metierOne{Snapshot: st.Snapshot(), Programmes: programmesOut(sel),
 			metierItem: metierItem{Metier: m, Formations: ref.Counts[m.Family]},
 			SourceDocs: []observatory.MetierSource{}, TitleRules: []observatory.TitleRule{}}
 		for _, src := range ref.Sources {
@@ -111,10 +130,7 @@ func (s *Server) metier(c echo.Context) error {
 				out.TitleRules = append(out.TitleRules, r)
 			}
 		}
-		if out.Synthetic {
-			out.Notice = syntheticNotice
-			c.Response().Header().Set("X-Observatory-Synthetic", "true")
-		}
+		out.Synthetic, out.MixedSynthetic, out.Notice = markMetiers(c, ref, sel)
 		return c.JSON(http.StatusOK, out)
 	}
 	return &observatory.Error{Code: observatory.ENOTFOUND, Param: "family",

@@ -16,18 +16,22 @@ import (
 var needsLevels = []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin}
 
 type needsList struct {
-	Snapshot  string              `json:"snapshot"`
-	Synthetic bool                `json:"synthetic"`
-	Notice    string              `json:"notice,omitempty"`
-	Level     observatory.Level   `json:"level"`
-	Total     int                 `json:"total"`
-	Items     []observatory.Needs `json:"items"`
+	Snapshot       string              `json:"snapshot"`
+	Synthetic      bool                `json:"synthetic"`
+	MixedSynthetic bool                `json:"mixed_synthetic,omitempty"`
+	Notice         string              `json:"notice,omitempty"`
+	Programmes     []string            `json:"programmes,omitempty"` // read, when not the GEN label alone
+	Level          observatory.Level   `json:"level"`
+	Total          int                 `json:"total"`
+	Items          []observatory.Needs `json:"items"`
 }
 
 type needsOne struct {
-	Snapshot  string `json:"snapshot"`
-	Synthetic bool   `json:"synthetic"`
-	Notice    string `json:"notice,omitempty"`
+	Snapshot       string   `json:"snapshot"`
+	Synthetic      bool     `json:"synthetic"`
+	MixedSynthetic bool     `json:"mixed_synthetic,omitempty"`
+	Notice         string   `json:"notice,omitempty"`
+	Programmes     []string `json:"programmes,omitempty"` // read, when not the GEN label alone
 	observatory.Needs
 }
 
@@ -40,9 +44,10 @@ func (s *Server) needsQuery(p *params, level observatory.Level) observatory.Need
 // needs serves GET /needs[.format]?level=: the needs view of every
 // territory of a level, one row each, so a journalist gets one table.
 func (s *Server) needs(c echo.Context) error {
-	p := s.params(c, append([]string{"level", formatParam, "dialect"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{"level", formatParam, "dialect", programmeParam}, offerTimeParams...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
+	sel := s.programmes(c, p)
 	q := s.needsQuery(p, p.level("level", observatory.LevelBassin, needsLevels...))
 	if p.err != nil {
 		return p.err
@@ -55,10 +60,11 @@ func (s *Server) needs(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := needsList{Snapshot: store(c).Snapshot(), Level: q.Level, Total: len(ns), Items: ns}
+	out := needsList{Snapshot: store(c).Snapshot(), Level: q.Level, Total: len(ns), Items: ns, Programmes: programmesOut(sel)}
 	if err := s.flagSynthetic(c, []string{"catalogue"}, &out.Synthetic, &out.Notice); err != nil {
 		return err
 	}
+	out.MixedSynthetic = sel.Mixed
 	if fm != FormatJSON {
 		return s.download(c, fm, needsTable("needs-"+string(q.Level), ns, out.Synthetic))
 	}
@@ -68,9 +74,10 @@ func (s *Server) needs(c echo.Context) error {
 // territoryNeeds serves GET /territories/{level}/{code}/needs[.format]: one
 // territory's view as JSON, or its jobs as a file.
 func (s *Server) territoryNeeds(c echo.Context) error {
-	p := s.params(c, append([]string{formatParam, "dialect"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{formatParam, "dialect", programmeParam}, offerTimeParams...)...)
 	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
+	sel := s.programmes(c, p)
 	lv := observatory.Level(c.Param("level"))
 	if !slices.Contains(needsLevels, lv) {
 		return observatory.ParamError("level", "skill needs are measured by région, département and bassin (BMO), not %q; "+
@@ -98,10 +105,11 @@ func (s *Server) territoryNeeds(c echo.Context) error {
 	if len(ns) != 1 {
 		return observatory.Errorf(observatory.ENOTFOUND, "no needs for %s %s", lv, code)
 	}
-	out := needsOne{Snapshot: store(c).Snapshot(), Needs: ns[0]}
+	out := needsOne{Snapshot: store(c).Snapshot(), Needs: ns[0], Programmes: programmesOut(sel)}
 	if err := s.flagSynthetic(c, []string{"catalogue"}, &out.Synthetic, &out.Notice); err != nil {
 		return err
 	}
+	out.MixedSynthetic = sel.Mixed
 	if fm != FormatJSON {
 		return s.download(c, fm, jobsTable("needs-"+string(lv)+"-"+t.Code, ns, out.Synthetic))
 	}

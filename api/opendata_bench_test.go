@@ -64,3 +64,32 @@ func BenchmarkEndpoints(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMapPage measures the map page and the PNG map at each level, on
+// a warm server (indicator values memoized; the page is drawn each time).
+//
+//	go test -run '^$' -bench MapPage -benchmem ./api/
+func BenchmarkMapPage(b *testing.B) {
+	e := newEnv(b)
+	for _, l := range []string{"departement", "bassin", "commune"} {
+		for _, path := range []string{"/", "/map.png"} {
+			b.Run(l+path, func(b *testing.B) {
+				url := e.srv.URL + path + "?indicator=distance_nearest_km&level=" + l
+				n := 0
+				for b.Loop() {
+					res, err := http.Get(url)
+					if err != nil {
+						b.Fatal(err)
+					}
+					body, _ := io.ReadAll(res.Body)
+					res.Body.Close()
+					if res.StatusCode != 200 {
+						b.Fatalf("%s: %d %.200s", url, res.StatusCode, body)
+					}
+					n = len(body)
+				}
+				b.ReportMetric(float64(n), "bytes/resp")
+			})
+		}
+	}
+}

@@ -64,18 +64,19 @@ type pageQuery struct {
 	Year      int
 	Wave      int
 	Family    string
+	Programme string // programme= as the API takes it: "" (the GEN label), ids, or "all"
 	Code      string // territory whose profile is open (page only)
 	Lang      string
 	Sort      string // table order (page only): code, name, value, with "-" for descending
 	Snapshot  string // the snapshot replayed, kept in every link; "" for the current one
 }
 
-var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion}
+var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelBassin, observatory.LevelCommune}
 
 // readPageQuery reads and checks the page's parameters; page adds the
 // ones only the page uses.
 func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
-	allowed := append([]string{"indicator", "level", "family", "lang"}, offerTimeParams...)
+	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam}, offerTimeParams...)
 	if page {
 		allowed = append(allowed, "code", "sort")
 	}
@@ -96,6 +97,7 @@ func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
 		q.At = t.At.Format(time.DateOnly)
 	}
 	q.Family = s.family(c, p)
+	q.Programme = s.programmes(c, p).Param()
 	switch q.Lang {
 	case "":
 		q.Lang = "fr"
@@ -141,6 +143,7 @@ func (q pageQuery) values(set ...string) url.Values {
 	add("year", strconv.Itoa(q.Year))
 	add("wave", strconv.Itoa(q.Wave))
 	add("family", q.Family)
+	add(programmeParam, q.Programme)
 	add("code", q.Code)
 	add("sort", q.Sort)
 	add(snapshotParam, q.Snapshot)
@@ -184,6 +187,9 @@ func (q pageQuery) apiQuery(withLevel bool) string {
 	}
 	if q.Family != "" {
 		v.Set("family", q.Family)
+	}
+	if q.Programme != "" {
+		v.Set(programmeParam, q.Programme)
 	}
 	if q.Snapshot != "" {
 		v.Set(snapshotParam, q.Snapshot)

@@ -302,7 +302,7 @@ func TestPageErrors(t *testing.T) {
 	e := newEnv(t)
 	for _, c := range []struct{ path, text string }{
 		{"/?indicator=nope", "indicator"},
-		{"/?level=bassin", "level"},
+		{"/?level=canton", "level"},
 		{"/?code=99", "code"},
 		{"/?year=abc", "year"},
 		{"/?family=cuisine", "family"},

@@ -38,8 +38,12 @@ type mapData struct {
 	Classes   carto.Classing
 	Gaps      []gapZone
 	GapsOK    bool                // gap detection exists on this server
+	GapsIntro string              // the rule that made the zones
+	GapsNote  string              // why there are no zones, when GapsOK is false
 	Near      map[string][]string // territory -> zones it is in or borders
 	Synthetic bool
+	Mixed     bool                    // the synthetic GEN stand-in and a real programme added up
+	Shown     []observatory.Programme // the programmes the map counts
 	Families  []string
 	Notices   []string
 	Time      *observatory.Result      // the date and view the values describe
@@ -101,8 +105,25 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 	if d.Gaps, err = s.pageGaps(ctx, svc, *q); err != nil {
 		return nil, err
 	}
+	switch q.Level {
+	case observatory.LevelCommune:
+		d.GapsOK, d.GapsNote = false, t["gapsCommune"]
+	case observatory.LevelBassin:
+		d.GapsIntro = fmt.Sprintf(t["gapsIntroBassin"], BassinGapKm)
+	default:
+		d.GapsIntro = t["gapsIntro"]
+	}
 	d.Near = s.nearZones(q.Level, d.Gaps)
-	d.Synthetic = svc.Synthetic
+	d.Synthetic, d.Mixed = svc.Synthetic, svc.Mixed
+	known, err := programmeList(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range known {
+		if slices.Contains(svc.Programmes, p.ID) {
+			d.Shown = append(d.Shown, p)
+		}
+	}
 	return d, nil
 }
 
@@ -168,7 +189,11 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 	g := s.atlases.Level(q.Level)
 	title, sub := d.title()
 	sc := &carto.Scene{Geom: g, Standalone: standalone, Lang: q.Lang, Title: title, Subtitle: sub, Selected: q.Code}
-	sc.Desc = fmt.Sprintf("%s, %s. %s", title, sub, t["insetNote"])
+	inset := t["insetNote"]
+	if q.Level != observatory.LevelRegion {
+		inset = t["insetNoteZoom"] // the Paris inset, below the région
+	}
+	sc.Desc = fmt.Sprintf("%s, %s. %s", title, sub, inset)
 	byCode := make(map[string]observatory.Value, len(d.Values))
 	for _, v := range d.Values {
 		byCode[v.Code] = v
@@ -206,9 +231,15 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 	if d.Ind.ID == observatory.IndCoverage {
 		sc.Legend.Title = indicatorTitle(d.Ind, q.Lang)
 	}
-	sc.Footer = []string{d.sources() + " " + t["insetNote"]}
+	sc.Footer = []string{d.sources() + " " + inset}
+	if slices.Contains(d.Ind.Sources, "catalogue") && len(d.Shown) > 0 {
+		sc.Footer = append([]string{d.programmesLine()}, sc.Footer...)
+	}
 	if d.Synthetic {
 		sc.Synthetic = t["syntheticShort"]
+	}
+	if d.Mixed {
+		sc.Synthetic = t["mixedShort"]
 	}
 	return sc
 }
@@ -233,13 +264,37 @@ func (d *mapData) legend() []carto.Class {
 	return out
 }
 
+// programmesLine names the programmes whose formations the map counts,
+// each said real or synthetic: the legend's and the map files' line.
+func (d *mapData) programmesLine() string {
+	t := pageText[d.Q.Lang]
+	names := make([]string, len(d.Shown))
+	for i, p := range d.Shown {
+		kind := t["realData"]
+		if p.Synthetic {
+			kind = t["syntheticData"]
+		}
+		names[i] = p.Title(d.Q.Lang) + " (" + kind + ")"
+	}
+	return t["programmesShown"] + t["colon"] + " " + strings.Join(names, " ; ")
+}
+
 func (d *mapData) sources() string {
 	t := pageText[d.Q.Lang]
 	var src []string
 	for _, s := range d.Ind.Sources {
 		switch s {
 		case "catalogue":
-			src = append(src, t["catSource"])
+			if len(d.Shown) == 0 {
+				src = append(src, t["catSource"])
+			}
+			for _, p := range d.Shown {
+				if p.ID == observatory.ProgrammeGEN {
+					src = append(src, t["catSource"])
+				} else {
+					src = append(src, p.Title(d.Q.Lang))
+				}
+			}
 		case "bmo":
 			src = append(src, t["bmoSource"])
 		}

@@ -28,9 +28,21 @@ type profileView struct {
 	Families                                    []profileFigure
 	NearGaps                                    []zoneView
 	Formations                                  []formationRef
+	ByProgramme                                 []programmeFormations // when the map reads other programmes than the GEN label alone
 	Total                                       int
 	More                                        string
+	Needs                                       *needsView
 }
+
+// needsView is the skill-needs part of a profile: the sentence, the jobs
+// most in demand and where to get the whole table.
+type needsView struct {
+	Sentence, CSVHref string
+	Jobs              []profileFigure
+}
+
+// needsTopJobs is how many jobs a profile lists; the table has them all.
+const needsTopJobs = 5
 
 type profileGroup struct {
 	Title   string
@@ -86,13 +98,44 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 		}
 	}
 
+	if slices.Contains(needsLevels, q.Level) {
+		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: q.Level, Territory: q.Code, At: q.time().At, View: q.View, Year: q.Year, Wave: q.Wave})
+		if err != nil {
+			return nil, err
+		}
+		if len(ns) == 1 {
+			pv.Needs = needsOf(ns[0], q)
+		}
+	}
+
 	page, more, err := s.territoryFormations(c, q.Level, terr.Code, q.Family, q.time())
 	if err != nil {
 		return nil, err
 	}
 	pv.Total, pv.More = page.Total, pinLink(more, q.Snapshot)
+	sel, err := selection(c)
+	if err != nil {
+		return nil, err
+	}
 	for _, fm := range page.Items {
-		pv.Formations = append(pv.Formations, formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, pinLink("/api/v1/formations/"+fm.ID, q.Snapshot)})
+		ref := formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, pinLink("/api/v1/formations/"+fm.ID, q.Snapshot), fm.Programme}
+		if sel.IsDefault() {
+			ref.Programme = ""
+		}
+		pv.Formations = append(pv.Formations, ref)
+	}
+	if !sel.IsDefault() {
+		var body profileBody
+		body.Territory = terr
+		if err := s.profileProgrammes(c, &body, observatory.IndicatorQuery{Level: q.Level, Family: q.Family}, q.time(), sel); err != nil {
+			return nil, err
+		}
+		pv.ByProgramme = body.Formations.ByProgramme
+		for i := range pv.ByProgramme {
+			if q.Lang == "en" {
+				pv.ByProgramme[i].Title = pv.ByProgramme[i].TitleEN
+			}
+		}
 	}
 	return pv, nil
 }
@@ -115,4 +158,25 @@ func shortDisplay(ind observatory.Indicator, v observatory.Value, lang string) s
 		s += " — " + t[v.Class]
 	}
 	return s
+}
+
+// needsOf is the page's short form of a territory's needs.
+func needsOf(n observatory.Needs, q pageQuery) *needsView {
+	t := pageText[q.Lang]
+	nv := &needsView{Sentence: n.SentenceFR,
+		CSVHref: "/api/v1/territories/" + string(n.Level) + "/" + n.Code + "/needs.csv" + q.apiQuery(false)}
+	if q.Lang == "en" {
+		nv.Sentence = n.SentenceEN
+	}
+	for _, j := range n.Jobs {
+		if len(nv.Jobs) == needsTopJobs || j.Projects == nil {
+			break
+		}
+		v := observatory.FormatNumber(float64(*j.Projects), q.Lang) + " " + t["projects"]
+		if j.Difficult != nil {
+			v += ", " + observatory.FormatNumber(*j.Difficult, q.Lang) + "\u00a0% " + t["difficult"]
+		}
+		nv.Jobs = append(nv.Jobs, profileFigure{Label: j.Label, Value: v})
+	}
+	return nv
 }

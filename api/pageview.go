@@ -22,15 +22,18 @@ type pageView struct {
 	Lang, Title, Subtitle, Unit, Definition, Formula, Sources string
 	T                                                         map[string]string
 	Q                                                         pageQuery
-	Synthetic                                                 bool
+	Synthetic, Mixed                                          bool
+	ProgrammesLine                                            string // the programmes counted, said real or synthetic
 	Snapshot                                                  string
 	Notices                                                   []string
 	Indicators, Levels, Years, Waves, Families, Views         []option
+	Programmes                                                []option
 	At, Reference                                             string // the date asked, the reference date (YYYY-MM-DD)
 	Map                                                       template.HTML
 	Legend                                                    []carto.Class
 	Zones                                                     []zoneView
 	GapsOK                                                    bool
+	GapsIntro, GapsNote                                       string
 	Table                                                     tableView
 	Downloads                                                 []link
 	Profile                                                   *profileView
@@ -55,7 +58,12 @@ type tableView struct {
 	Caption string
 	Heads   []tableHead
 	Rows    []tableRow
+	More    string // the rows left out, when the table is cut
 }
+
+// maxTableRows cuts the commune table: 34,875 rows would weigh 18 MB of
+// HTML, and a reader looks at the top of an order; the downloads list all.
+const maxTableRows = 500
 
 type tableHead struct {
 	Key, Label, Href, Sort string // Sort: aria-sort value
@@ -70,8 +78,8 @@ type tableRow struct {
 func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	q, t := d.Q, pageText[d.Q.Lang]
 	ctx := c.Request().Context()
-	v := &pageView{Lang: q.Lang, T: t, Q: q, Synthetic: d.Synthetic, Snapshot: store(c).Snapshot(), Notices: d.Notices,
-		GapsOK: d.GapsOK, Unit: unitLabel(d.Ind.Unit, q.Lang), Definition: indicatorDefinition(d.Ind, q.Lang),
+	v := &pageView{Lang: q.Lang, T: t, Q: q, Synthetic: d.Synthetic, Mixed: d.Mixed, Snapshot: store(c).Snapshot(), Notices: d.Notices,
+		GapsOK: d.GapsOK, GapsIntro: d.GapsIntro, GapsNote: cmp.Or(d.GapsNote, t["gapsUnavail"]), Unit: unitLabel(d.Ind.Unit, q.Lang), Definition: indicatorDefinition(d.Ind, q.Lang),
 		Formula: d.Ind.Formula, Sources: d.sources()}
 	v.Title, v.Subtitle = d.title()
 	v.SwitchHref = q.href("/", "lang", t["switchLang"])
@@ -125,6 +133,12 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	for _, f := range d.Families {
 		v.Families = append(v.Families, option{f, s.ref.Label(f, q.Lang), f == q.Family})
 	}
+	if err := s.programmeOptions(c, v); err != nil {
+		return nil, err
+	}
+	if len(d.Shown) > 0 && slices.Contains(d.Ind.Sources, "catalogue") {
+		v.ProgrammesLine = d.programmesLine()
+	}
 
 	// Map and legend.
 	var svg bytes.Buffer
@@ -165,6 +179,43 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	v.Changes = s.pageChanges(c, q.Lang)
 	v.Config = d.scriptConfig(v)
 	return v, nil
+}
+
+// programmeOptions are the programme selector's choices: the GEN label
+// (the default), each other programme of the snapshot alone, every
+// programme; and the selection asked for, when it is none of these.
+func (s *Server) programmeOptions(c echo.Context, v *pageView) error {
+	known, err := programmeList(c)
+	if err != nil {
+		return err
+	}
+	t, q := v.T, v.Q
+	label := func(p observatory.Programme) string {
+		kind := t["realData"]
+		if p.Synthetic {
+			kind = t["syntheticData"]
+		}
+		return p.Title(q.Lang) + " (" + kind + ")"
+	}
+	found := q.Programme == "" || q.Programme == observatory.ProgrammeAll
+	for _, p := range known {
+		val := p.ID
+		if p.ID == observatory.ProgrammeGEN {
+			val = ""
+		}
+		v.Programmes = append(v.Programmes, option{val, label(p), val == q.Programme})
+		found = found || val == q.Programme
+	}
+	if len(known) == 0 {
+		v.Programmes = append(v.Programmes, option{"", t["catSource"], true})
+	}
+	if len(known) > 1 {
+		v.Programmes = append(v.Programmes, option{observatory.ProgrammeAll, t["allProgrammes"], q.Programme == observatory.ProgrammeAll})
+	}
+	if !found {
+		v.Programmes = append(v.Programmes, option{q.Programme, q.Programme, true})
+	}
+	return nil
 }
 
 func (d *mapData) zoneView(i int, z gapZone, geo *observatory.Gazetteer) zoneView {
@@ -248,6 +299,10 @@ func (d *mapData) table() tableView {
 		}
 		return c
 	})
+	if n := len(tv.Rows); n > maxTableRows {
+		tv.Rows = tv.Rows[:maxTableRows]
+		tv.More = fmt.Sprintf(t["tableMore"], observatory.FormatNumber(maxTableRows, q.Lang), observatory.FormatNumber(float64(n), q.Lang))
+	}
 	for _, h := range []struct {
 		key, label string
 		num        bool

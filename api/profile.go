@@ -14,14 +14,15 @@ import (
 // profileBody is the synthetic view of one territory: its offer, the demand
 // for digital jobs, how they compare, and its formations.
 type profileBody struct {
-	Snapshot   string                       `json:"snapshot"`
-	Synthetic  bool                         `json:"synthetic"`
-	Notice     string                       `json:"notice,omitempty"`
-	Territory  observatory.Territory        `json:"territory"`
-	Query      indicatorQuery               `json:"query"`
-	Indicators map[string]observatory.Value `json:"indicators"`
-	Families   []familyShare                `json:"families"`
-	Neighbours []neighbour                  `json:"neighbours"`
+	Snapshot       string                       `json:"snapshot"`
+	Synthetic      bool                         `json:"synthetic"`
+	MixedSynthetic bool                         `json:"mixed_synthetic,omitempty"`
+	Notice         string                       `json:"notice,omitempty"`
+	Territory      observatory.Territory        `json:"territory"`
+	Query          indicatorQuery               `json:"query"`
+	Indicators     map[string]observatory.Value `json:"indicators"`
+	Families       []familyShare                `json:"families"`
+	Neighbours     []neighbour                  `json:"neighbours"`
 	// Gaps are the zones without formation (same filters) that hold the
 	// territory or touch it.
 	Gaps []observatory.Gap `json:"gaps"`
@@ -32,6 +33,9 @@ type profileBody struct {
 		Total int            `json:"total"`
 		Items []formationRef `json:"items"`
 		More  string         `json:"more,omitempty"` // the list endpoint with the same filters
+		// ByProgramme: the territory's formations of each programme read,
+		// when programme= asks for others than the GEN label alone.
+		ByProgramme []programmeFormations `json:"by_programme,omitempty"`
 	} `json:"formations"`
 }
 
@@ -55,6 +59,8 @@ type formationRef struct {
 	Commune   string `json:"commune,omitempty"`
 	Family    string `json:"family,omitempty"`
 	Href      string `json:"href"`
+	// Programme, when the profile reads others than the GEN label alone.
+	Programme string `json:"programme,omitempty"`
 }
 
 // profileFormations caps the formations listed in a profile; the rest are
@@ -67,7 +73,8 @@ var profileLevels = []observatory.Level{observatory.LevelRegion, observatory.Lev
 
 // profile serves GET /territories/{level}/{code}/profile.
 func (s *Server) profile(c echo.Context) error {
-	p := s.params(c, append([]string{"family", "explain"}, offerTimeParams...)...)
+	p := s.params(c, append([]string{"family", "explain", programmeParam}, offerTimeParams...)...)
+	sel := s.programmes(c, p)
 	lv := observatory.Level(c.Param("level"))
 	if !slices.Contains(profileLevels, lv) {
 		return observatory.ParamError("level", "level %q has no profile; use region, departement, bassin or commune", lv)
@@ -94,7 +101,8 @@ func (s *Server) profile(c echo.Context) error {
 		return err
 	}
 	out := profileBody{Snapshot: store(c).Snapshot(), Territory: t, Indicators: map[string]observatory.Value{},
-		Query: indicatorQuery{Level: lv, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: code, Explain: q.Explain}}
+		Query: indicatorQuery{Level: lv, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: code, Explain: q.Explain,
+			Programmes: programmesOut(sel)}}
 	if !q.At.IsZero() {
 		out.Query.At = q.At.Format(time.DateOnly)
 	}
@@ -119,6 +127,9 @@ func (s *Server) profile(c echo.Context) error {
 	if err := s.profileFormations(c, &out, q, ot); err != nil {
 		return err
 	}
+	if err := s.profileProgrammes(c, &out, q, ot, sel); err != nil {
+		return err
+	}
 	if slices.Contains(needsLevels, lv) {
 		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: lv, Territory: code, At: ot.At, View: ot.View, Year: ot.Year, Wave: ot.Wave})
 		if err != nil {
@@ -128,10 +139,7 @@ func (s *Server) profile(c echo.Context) error {
 			out.Needs = &ns[0]
 		}
 	}
-	if svc.Synthetic {
-		out.Synthetic, out.Notice = true, syntheticNotice
-		c.Response().Header().Set(headerSynthetic, "true")
-	}
+	out.Synthetic, out.MixedSynthetic, out.Notice = markSelection(c, sel)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -144,7 +152,7 @@ func (s *Server) profileFormations(c echo.Context, out *profileBody, q observato
 	}
 	out.Formations.Total, out.Formations.Items = page.Total, make([]formationRef, len(page.Items))
 	for i, fm := range page.Items {
-		out.Formations.Items[i] = formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, pinLink("/api/v1/formations/"+fm.ID, replayed(c))}
+		out.Formations.Items[i] = formationRef{fm.ID, fm.Title, fm.Structure, fm.Commune, fm.Family, pinLink("/api/v1/formations/"+fm.ID, replayed(c)), fm.Programme}
 	}
 	if page.Next != "" {
 		out.Formations.More = pinLink(more, replayed(c))
@@ -166,8 +174,12 @@ func (s *Server) territoryFormations(c echo.Context, level observatory.Level, co
 			return nil, "", err
 		}
 	}
-	f := observatory.FormationFilter{Family: family, Limit: profileFormations, At: at, View: view}
-	params := map[string]string{string(level): code, "at": at.Format(time.DateOnly), "view": view, "family": family}
+	sel, err := selection(c)
+	if err != nil {
+		return nil, "", err
+	}
+	f := observatory.FormationFilter{Family: family, Limit: profileFormations, At: at, View: view, Programmes: sel.IDs}
+	params := map[string]string{string(level): code, "at": at.Format(time.DateOnly), "view": view, "family": family, programmeParam: sel.Param()}
 	switch level {
 	case observatory.LevelRegion:
 		f.Region = code

@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	// OpenAPI document and its docs page (ETag, cache, gzip).
 	static := func(path string, h echo.HandlerFunc) { e.GET(path, h, fromBinary, s.cached) }
 	static("/static/*", s.static)
+	static("/api/v1", s.landingPage)
 	static("/api/v1/openapi.json", s.openAPI)
 	static("/api/v1/docs", s.docs)
 
@@ -53,6 +54,9 @@ func (s *Server) routes() {
 	data(v1+"/snapshots/current/quarantine.:format", s.quarantine)
 	e.GET(v1+"/snapshots/:id/quarantine", s.quarantine, s.withPathSnapshot, s.cached)
 	e.GET(v1+"/snapshots/:id/quarantine.:format", s.quarantine, s.withPathSnapshot, s.cached)
+	data(v1+"/snapshots/current/set-aside", s.setAside)
+	data(v1+"/snapshots/current/set-aside.:format", s.setAside)
+	data(v1+"/programmes", s.programmesList)
 	data(v1+"/datasets", s.datasetsList)
 	data(v1+"/datasets.:format", s.datasetsList)
 	data(v1+"/datasets/:file", s.datasetFile)

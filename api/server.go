@@ -51,6 +51,13 @@ type Config struct {
 	PublicURL      string // e.g. https://observatoire.example.fr; empty: taken from each request
 	CacheBytes     int64  // response cache budget; 0: 64 MiB, <0: no cache
 	TempDir        string // for Parquet exports; empty: the system's
+
+	// AdminMaxFailures wrong admin tokens from one address within
+	// AdminFailWindow get its admin requests a 429 for a window; defaults
+	// 10 and 1 min (throttle.go). Clock is the throttle's, for tests.
+	AdminMaxFailures int
+	AdminFailWindow  time.Duration
+	Clock            func() time.Time
 }
 
 func (c *Config) defaults() {
@@ -114,6 +121,7 @@ type Server struct {
 	// base is the server's lifetime, which background runs work under.
 	base context.Context
 	stop context.CancelFunc
+	throttle *throttle  // wrong admin tokens per address
 }
 
 // New builds the server and its routes over the reference data ref.
@@ -123,6 +131,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
 		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8)}
 	s.base, s.stop = context.WithCancel(context.Background())
+	s.throttle = newThrottle(cfg.AdminMaxFailures, cfg.AdminFailWindow, cfg.Clock, log)
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
 		return nil, err

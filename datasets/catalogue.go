@@ -76,6 +76,10 @@ var (
 	}
 )
 
+// GeoSourceLicence is the reference geography as a source, for datasets
+// the API builds per snapshot (a programme's formations).
+func GeoSourceLicence() SourceLicence { return sourceGeo }
+
 // Catalogue lists the datasets, in the order the API shows them.
 var Catalogue = []Dataset{
 	{
@@ -142,16 +146,33 @@ var derived = []Dataset{
 		Name:    "indicators",
 		TitleFR: "Indicateurs de l'offre de formation au numérique par territoire",
 		TitleEN: "Indicators of the digital-skills training offer by territory",
-		DescriptionFR: "Tous les indicateurs de l'observatoire pour chaque région et chaque département : formations, " +
+		DescriptionFR: "Tous les indicateurs de l'observatoire pour chaque région, département, bassin d'emploi et, pour l'accès, commune : formations, " +
 			"structures, formations pour 100 000 habitants, apprenants et parts de femmes, de peu qualifiés et de résidents QPV, " +
 			"projets de recrutement numériques (BMO), part jugée difficile, ratio offre/besoins, distance à la formation la " +
 			"plus proche, classe de couverture ; et la progression nationale vers les objectifs du plan. " +
 			"Définitions : /api/v1/indicators.",
-		DescriptionEN: "Every indicator of the observatory for each région and département: formations, providers, formations " +
+		DescriptionEN: "Every indicator of the observatory for each région, département, bassin d'emploi and, for access, commune: formations, providers, formations " +
 			"per 100,000 inhabitants, learners and shares of women, low-qualified and QPV residents, digital hiring projects " +
 			"(BMO), share judged difficult, supply/demand ratio, distance to the nearest formation, coverage class; and national " +
 			"progress towards the plan's targets. Definitions: /api/v1/indicators.",
 		Keywords:   []string{"indicateurs", "couverture", "territoires", "offre de formation", "numérique"},
+		Licence:    LicenceOuverte,
+		Sources:    []SourceLicence{sourceGEN, sourceBMO, sourceGeo},
+		InputKinds: []string{"catalogue", "bmo"},
+	},
+	{
+		Name:    "needs",
+		TitleFR: "Besoins en compétences numériques par bassin d'emploi",
+		TitleEN: "Digital skill needs by bassin d'emploi",
+		DescriptionFR: "Pour chaque bassin d'emploi enquêté par la BMO : projets de recrutement numériques (cellules sous secret " +
+			"comptées, jamais 0), parts difficiles et saisonnières, métier le plus demandé, famille du premier besoin non couvert " +
+			"(ratio offre/besoins sous le ratio national), distance à l'offre en vigueur et une phrase de synthèse en français et " +
+			"en anglais. Par région ou département : /api/v1/needs?level=… ; métiers d'un territoire : /api/v1/territories/{niveau}/{code}/needs.",
+		DescriptionEN: "For each bassin d'emploi surveyed by BMO: digital hiring projects (secret cells counted, never 0), " +
+			"difficult and seasonal shares, the job most in demand, the family of the largest unmet need (supply/demand ratio " +
+			"under the national one), distance to the offer in force and a summary sentence in French and English. By région or " +
+			"département: /api/v1/needs?level=…; a territory's jobs: /api/v1/territories/{level}/{code}/needs.",
+		Keywords:   []string{"besoins en compétences", "BMO", "bassin d'emploi", "recrutement", "numérique"},
 		Licence:    LicenceOuverte,
 		Sources:    []SourceLicence{sourceGEN, sourceBMO, sourceGeo},
 		InputKinds: []string{"catalogue", "bmo"},

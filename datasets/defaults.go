@@ -6,6 +6,9 @@ package datasets
 import (
 	"embed"
 	"io/fs"
+	"time"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 //go:embed defaults
@@ -17,7 +20,13 @@ type Default struct {
 	Path      string // inside Defaults()
 	Synthetic bool
 	Source    string // provenance, as SOURCES.md gives it
+	SHA256    string // of the embedded file, checked by the tests
+	// Programme: for kind offer, the programme the list belongs to.
+	Programme observatory.Programme
 }
+
+// ProgrammeParcoursup2020 is the programme of the embedded Parcoursup list.
+const ProgrammeParcoursup2020 = "parcoursup-apprentissage-2020"
 
 // DefaultInputs are ingested, in order, when the server starts on an empty
 // data directory.
@@ -38,7 +47,33 @@ var DefaultInputs = []Default{
 			"created by the producer on 2024-04-25. The file states no licence; the data.gouv.fr dataset " +
 			"\"Enquête Besoins en Main-d'Œuvre (BMO)\" is reported as Licence Ouverte (not verified).",
 	},
+	{
+		Kind:   observatory.KindOffer,
+		Path:   "defaults/listeFormationApprentissagePsup.csv",
+		SHA256: "92a92b1211c8c8fca7a9369c33865ac14691ef3e827b3bb16b400901e5fb19df",
+		Source: parcoursupSource,
+		Programme: observatory.Programme{
+			ID:        ProgrammeParcoursup2020,
+			TitleFR:   "Formations en apprentissage proposées sur Parcoursup (2020)",
+			TitleEN:   "Apprenticeship courses offered on Parcoursup (2020)",
+			Source:    parcoursupSource,
+			SourceURL: "https://github.com/mission-apprentissage/catalogue",
+			Licence: "Parcoursup open data are published under the Licence Ouverte (not verified for this file, which states none; " +
+				"the repository it was copied from is MIT)",
+			Date: &parcoursupDate,
+		},
+	},
 }
+
+// parcoursupSource is the provenance of the embedded Parcoursup list.
+const parcoursupSource = "Parcoursup (Ministère de l'Enseignement supérieur), apprenticeship formations of 2020 (real data, every trade), " +
+	"as loaded by the \"mission apprentissage\" catalogue: byte-for-byte copy of " +
+	"jobs/features/psup/src/assets/listeFormationApprentissagePsup.csv in the GitHub repository mission-apprentissage/catalogue, " +
+	"commit 966c4c5971616290b1d5dc0bd28adde90f25b8fd (2020-05-13, \"Psup à charger\"), Mac Roman, 4,357 rows."
+
+// parcoursupDate is the date of the Parcoursup list: the commit that
+// added it, the earliest date it is known to have existed.
+var parcoursupDate = time.Date(2020, 5, 13, 0, 0, 0, 0, time.UTC)
 
 // Defaults is the file system holding the default inputs.
 func Defaults() fs.FS { return defaults }

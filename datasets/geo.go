@@ -13,8 +13,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // GeoSource states where the embedded geography comes from and under which

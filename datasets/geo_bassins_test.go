@@ -7,9 +7,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // The embedded bassins: the table's 404 less 501 Saint-Pierre-et-Miquelon,

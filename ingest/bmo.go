@@ -146,6 +146,7 @@ func (run *bmoRun) file(ctx context.Context, b observatory.Batch, f File) (*bmoR
 	}
 	defer t.Close()
 	fr := &bmoFile{run: run, res: res, t: t, cols: t.Columns(), crossBorder: map[string]int{}}
+	res.notes = append(res.notes, encodingNotes(f.Name, t)...)
 	fr.fileYear, fr.yearFrom = fileYear(f.Name, t)
 	if _, ok := fr.cols["year"]; !ok {
 		if fr.fileYear == 0 {
@@ -181,6 +182,15 @@ func (run *bmoRun) file(ctx context.Context, b observatory.Batch, f File) (*bmoR
 	}
 	for _, k := range slices.Sorted(maps.Keys(fr.crossBorder)) {
 		res.notes = append(res.notes, fmt.Sprintf("%s: %d rows of %s, as BMO attaches their bassin to that région; kept as the file gives them", f.Name, fr.crossBorder[k], k))
+	}
+	if len(fr.unplaced) > 0 {
+		var names []string
+		for _, code := range slices.Sorted(maps.Keys(fr.unplaced)) {
+			names = append(names, strings.TrimSpace(code+" "+fr.unplaced[code]))
+		}
+		res.notes = append(res.notes, fmt.Sprintf("%s: %d rows in %d bassins d'emploi the reference geography has no outline for (%s): "+
+			"kept; they count in job demand and at département and région level, and at bassin level only in demand: their offer, "+
+			"distance and ratio are null (no_source)", f.Name, fr.unplacedRows, len(fr.unplaced), strings.Join(names, ", ")))
 	}
 	if fr.extra > 0 {
 		res.notes = append(res.notes, fmt.Sprintf("%s: %d rows in Saint-Martin (978), a collectivité outside the reference geography, kept under région 01 (Guadeloupe) as the file gives them", f.Name, fr.extra))
@@ -224,8 +234,12 @@ type bmoFile struct {
 	// rows whose région is not their département's, by description
 	crossBorder map[string]int
 	adminRegion string // the région of the row's département
-	row         observatory.JobDemand
-	counts      [3]int
+	// rows in bassins the reference geography has no outline for, by code
+	// (name as the file gives it)
+	unplaced     map[string]string
+	unplacedRows int
+	row          observatory.JobDemand
+	counts       [3]int
 }
 
 // rows yields the file's valid rows, quarantining the others as it goes.
@@ -346,6 +360,15 @@ func (fr *bmoFile) check(c *rowCheck) {
 	}
 	if r.Region != fr.adminRegion {
 		fr.crossBorder[fmt.Sprintf("département %s (région %s) under région %s", r.Departement, fr.adminRegion, r.Region)]++
+	}
+	if _, ok := fr.run.opt.Ref.Geo.Bassin(r.Bassin); !ok {
+		if fr.unplaced == nil {
+			fr.unplaced = map[string]string{}
+		}
+		if _, seen := fr.unplaced[r.Bassin]; !seen || fr.unplaced[r.Bassin] == "" {
+			fr.unplaced[r.Bassin] = r.BassinName
+		}
+		fr.unplacedRows++
 	}
 }
 

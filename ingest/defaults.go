@@ -11,7 +11,9 @@ import (
 )
 
 // Defaults builds one snapshot from the inputs embedded in the binary, so a
-// fresh install serves real data with no download.
+// fresh install serves real data with no download: the synthetic GEN
+// stand-in, BMO 2024 and the Parcoursup apprenticeship list of 2020 (the
+// programme parcoursup-apprentissage-2020, real data).
 func Defaults(ctx context.Context, snap observatory.Snapshotter, opt Options) (*observatory.Report, error) {
 	var jobs []Job
 	for _, d := range datasets.DefaultInputs {
@@ -20,11 +22,11 @@ func Defaults(ctx context.Context, snap observatory.Snapshotter, opt Options) (*
 			return nil, err
 		}
 		f := File{Name: path.Base(d.Path), Data: bytes.NewReader(b), Size: int64(len(b)), Synthetic: d.Synthetic}
-		if n := len(jobs); n > 0 && jobs[n-1].Kind == d.Kind {
+		if n := len(jobs); n > 0 && jobs[n-1].Kind == d.Kind && jobs[n-1].Programme.ID == d.Programme.ID {
 			jobs[n-1].Files = append(jobs[n-1].Files, f)
 			continue
 		}
-		jobs = append(jobs, Job{Kind: d.Kind, Files: []File{f}})
+		jobs = append(jobs, Job{Kind: d.Kind, Files: []File{f}, Programme: d.Programme})
 	}
 	// The embedded catalogue is a stand-in, never refused for being
 	// smaller than what it replaces.

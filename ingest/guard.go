@@ -28,8 +28,11 @@ const (
 // fewer formations in force than (1 - MaxShrink) of the current ones, or a
 // file with more than MaxQuarantine of its data rows quarantined. The first
 // catalogue of a data directory has nothing to shrink, and AllowShrink
-// lets a run through.
-func guardCatalogue(cfs []*catalogueFile, prev observatory.CatalogueState, opt Options) error {
+// lets a run through. It runs between the two passes, on what the first
+// one kept, so a refused run appends nothing; firstReject gives a file's
+// first quarantined data row for the message (a dry second pass).
+func guardCatalogue(run *catalogueRun, prev observatory.CatalogueState, firstReject func(*catalogueFile) (string, error)) error {
+	opt := run.opt
 	if opt.AllowShrink || prev.Formations == 0 {
 		return nil
 	}
@@ -37,31 +40,32 @@ func guardCatalogue(cfs []*catalogueFile, prev observatory.CatalogueState, opt O
 	if maxQ <= 0 {
 		maxQ = DefaultMaxQuarantine
 	}
-	for _, cf := range cfs {
-		data, q := cf.in.RowsRead-cf.notData, cf.in.Quarantined-cf.notData
+	for _, cf := range run.files {
+		data, q := cf.in.RowsRead-cf.notData, cf.in.RowsRead-cf.loaded-cf.notData
 		if data > 0 && float64(q) > maxQ*float64(data) {
+			first, err := firstReject(cf)
+			if err != nil {
+				return err
+			}
 			return observatory.Errorf(observatory.ECONFLICT,
 				"%s: refused: %d of its %d data rows would be quarantined (%s), over the %s allowed (first: %s). Nothing changed. %s",
-				cf.in.Name, q, data, percent(float64(q)/float64(data)), percent(maxQ), firstDataReject(cf.rejects), override)
+				cf.in.Name, q, data, percent(float64(q)/float64(data)), percent(maxQ), first, override)
 		}
 	}
 	maxS := opt.MaxShrink
 	if maxS <= 0 {
 		maxS = DefaultMaxShrink
 	}
-	var all []observatory.Formation
-	names := make([]string, len(cfs))
-	for i, cf := range cfs {
-		all = append(all, cf.forms...)
+	names := make([]string, len(run.files))
+	for i, cf := range run.files {
 		names[i] = cf.in.Name
 	}
-	ref := observatory.ReferenceDate(all)
-	n := observatory.CountInForce(all, ref)
+	ref, n := run.inForce()
 	if float64(n) >= (1-maxS)*float64(prev.InForce) {
 		return nil
 	}
 	what := "this file's"
-	if len(cfs) > 1 {
+	if len(run.files) > 1 {
 		what = "these files'"
 	}
 	return observatory.Errorf(observatory.ECONFLICT,
@@ -69,6 +73,32 @@ func guardCatalogue(cfs []*catalogueFile, prev observatory.CatalogueState, opt O
 			"to %d (at %s, %s latest labelling date), %s fewer, over the %s allowed. Nothing changed. %s",
 		strings.Join(names, ", "), prev.InForce, refDay(prev.Reference), n, refDay(ref), what,
 		percent(1-float64(n)/float64(prev.InForce)), percent(maxS), override)
+}
+
+// inForce is the run's reference date (its latest labelling date) and the
+// number of its rows to load in force then, as observatory.ReferenceDate
+// and CountInForce compute them over formations.
+func (run *catalogueRun) inForce() (time.Time, int) {
+	ref := int64(noDate)
+	loaded := func(seq int) bool {
+		return run.dup[seq].of == 0 && !run.waves.rejected[pairOf(run.rows[seq])]
+	}
+	for seq, r := range run.rows {
+		if r.labelled > ref && loaded(seq) {
+			ref = r.labelled
+		}
+	}
+	var refT time.Time
+	if ref != noDate {
+		refT = time.Unix(ref, 0).UTC()
+	}
+	n := 0
+	for seq, r := range run.rows {
+		if loaded(seq) && (r.labelled == noDate || !time.Unix(r.labelled, 0).After(refT)) && (r.end == noDate || time.Unix(r.end, 0).After(refT)) {
+			n++
+		}
+	}
+	return refT, n
 }
 
 // override says how to let a refused run through.

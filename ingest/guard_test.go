@@ -89,7 +89,7 @@ func TestShrinkGuard(t *testing.T) {
 	}
 	db := openCurrent(t, dir)
 	info, err := db.Info(ctx)
-	if err != nil || rep.Inputs[0].Loaded != 1 || info.Counts.Formations != 1 || info.Counts.JobDemand == 0 {
+	if err != nil || rep.Inputs[0].Loaded != 1 || info.Counts.ByProgramme["gen"] != 1 || info.Counts.JobDemand == 0 {
 		t.Fatalf("allowed: %+v, %+v %v", rep.Inputs, info.Counts, err)
 	}
 

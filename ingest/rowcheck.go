@@ -409,6 +409,11 @@ func (c *rowCheck) count(key string) *int {
 		c.fail(key, s, "%s is negative", s)
 		return nil
 	}
+	if n > math.MaxInt32 {
+		// The columns are INTEGER: a larger value would be stored wrapped.
+		c.fail(key, s, "%s is too large for a count", s)
+		return nil
+	}
 	v := int(n)
 	return &v
 }

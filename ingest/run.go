@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -63,14 +64,18 @@ type Options struct {
 	AllowShrink   bool
 	MaxShrink     float64 // 0: DefaultMaxShrink
 	MaxQuarantine float64 // 0: DefaultMaxQuarantine
+	// Programme is the programme an offer run's files belong to (its id,
+	// titles, source, licence, date); RunJobs sets it from each Job.
+	Programme observatory.Programme
 }
 
 // loader reads the files of one kind into the batch.
 type loader func(ctx context.Context, b observatory.Batch, files []File, opt Options) (*observatory.Report, error)
 
 var loaders = map[string]loader{
-	"catalogue": loadCatalogue,
-	"bmo":       loadBMO,
+	"catalogue":           loadCatalogue,
+	"bmo":                 loadBMO,
+	observatory.KindOffer: loadOffer,
 }
 
 // Kinds lists the kinds of input a run can ingest.
@@ -87,11 +92,15 @@ func Kinds() []string {
 type Job struct {
 	Kind  string
 	Files []File
+	// Programme: for kind offer, the programme the files are a list of
+	// (Programme.ID required); the run replaces that programme's rows only.
+	Programme observatory.Programme
 }
 
-// Run ingests files of one kind into a new snapshot and publishes it.
+// Run ingests files of one kind into a new snapshot and publishes it; an
+// offer's programme is opt.Programme.
 func Run(ctx context.Context, snap observatory.Snapshotter, kind string, files []File, opt Options) (*observatory.Report, error) {
-	return RunJobs(ctx, snap, []Job{{Kind: kind, Files: files}}, opt)
+	return RunJobs(ctx, snap, []Job{{Kind: kind, Files: files, Programme: opt.Programme}}, opt)
 }
 
 // RunJobs ingests several kinds into one new snapshot and publishes it. It
@@ -107,8 +116,19 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		if len(j.Files) == 0 {
 			return nil, observatory.Errorf(observatory.EINVALID, "no %s file given", j.Kind)
 		}
-		kinds = append(kinds, j.Kind)
+		token := j.Kind
+		if j.Kind == observatory.KindOffer {
+			if err := checkProgramme(j.Programme); err != nil {
+				return nil, err
+			}
+			token = observatory.ReplaceOffer(j.Programme.ID)
+		}
+		if j.Kind == observatory.KindOffer && slices.Contains(kinds, token) {
+			return nil, observatory.Errorf(observatory.EINVALID, "%s given twice in one run: give all its files at once", token)
+		}
+		kinds = append(kinds, token)
 	}
+	defer boundMemory()()
 	steps := newStepper(&opt)
 	steps.phase(observatory.PhaseReading)
 	b, err := snap.Begin(ctx)
@@ -127,13 +147,16 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 	}
 	rep := &observatory.Report{Rejects: []observatory.Reject{}, Repairs: []observatory.Repair{}}
 	for _, j := range jobs {
-		r, err := loaders[j.Kind](ctx, b, j.Files, opt)
+		jopt := opt
+		jopt.Programme = j.Programme
+		r, err := loaders[j.Kind](ctx, b, j.Files, jopt)
 		if err != nil {
 			return nil, err
 		}
 		rep.Inputs = append(rep.Inputs, r.Inputs...)
 		rep.Rejects = append(rep.Rejects, r.Rejects...)
 		rep.Repairs = append(rep.Repairs, r.Repairs...)
+		rep.SetAside = append(rep.SetAside, r.SetAside...)
 		rep.Notes = append(rep.Notes, r.Notes...)
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
 		rep.Columns = append(rep.Columns, r.Columns...)
@@ -164,6 +187,15 @@ func RunJobs(ctx context.Context, snap observatory.Snapshotter, jobs []Job, opt 
 		rep.Inputs[i].Snapshot, rep.Inputs[i].Ingested = id, created
 	}
 	return rep, nil
+}
+
+// encodingNotes say how a text file was decoded, when there was a choice
+// (Windows-1252, ISO-8859-15 or Mac Roman), for the run's notes.
+func encodingNotes(file string, t tabular.Table) []string {
+	if n := t.EncodingNote(); n != "" {
+		return []string{fmt.Sprintf("%s: read as %s; %s", file, t.Format(), n)}
+	}
+	return nil
 }
 
 // digest is the SHA-256 of a file, recorded as its provenance.

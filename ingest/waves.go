@@ -24,11 +24,17 @@ const (
 	minCampaignShare = 0.01
 )
 
-// waveRow is what the wave rule knows of one loaded row.
+// waveRow is what the wave rule knows of one loaded row, or of n rows with
+// the same labelling day and wave: the rule decides alike for all of
+// them, so a run of millions of rows is decided over its few distinct
+// pairs.
 type waveRow struct {
 	labelled *time.Time
 	wave     *int // as the file gives it; nil when blank or the file has no wave column
+	n        int  // rows it stands for; 0 is 1
 }
+
+func (r waveRow) rows() int { return max(r.n, 1) }
 
 // waveOutcome is the rule's decision for one row.
 type waveOutcome struct {
@@ -83,7 +89,7 @@ func assignWaves(rows []waveRow, known []observatory.Campaign) waveResult {
 			if tally[c] == nil {
 				tally[c] = map[int]int{}
 			}
-			tally[c][*r.wave]++
+			tally[c][*r.wave] += r.rows()
 		}
 	}
 	if anyWave {
@@ -146,8 +152,8 @@ func campaignsOf(rows []waveRow) (of []int, camps []observatory.Campaign, minRow
 	dated := 0
 	for _, r := range rows {
 		if r.labelled != nil {
-			byDate[dateKey(*r.labelled)]++
-			dated++
+			byDate[dateKey(*r.labelled)] += r.rows()
+			dated += r.rows()
 		}
 	}
 	minRows = max(minCampaignRows, int(math.Ceil(minCampaignShare*float64(dated))))

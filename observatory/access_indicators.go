@@ -3,6 +3,8 @@ package observatory
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -16,7 +18,7 @@ type accessFacts struct {
 // communeAccess computes every commune's access to the formations of q,
 // once per snapshot and selection (the level does not matter).
 func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFacts, error) {
-	key := fmt.Sprintf("access|%s|%s|%s", q.At.Format(time.DateOnly), q.View, q.Family)
+	key := fmt.Sprintf("access|%s|%s|%s|%s", q.At.Format(time.DateOnly), q.View, q.Family, programmeKey(q.Programmes))
 	v, err := s.memo(key, func() (any, error) {
 		all := q
 		all.Level = LevelDepartement
@@ -35,6 +37,14 @@ func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFact
 		return nil, err
 	}
 	return v.(*accessFacts), nil
+}
+
+// programmeKey names a selection of programmes in memo keys, whatever
+// their order; "" is every programme.
+func programmeKey(progs []string) string {
+	s := slices.Clone(progs)
+	slices.Sort(s)
+	return strings.Join(s, "+")
 }
 
 // access computes the indicators of access to the offer: distance to the

@@ -5,9 +5,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
-	"github.com/paulmach/orb"
 )
 
 func bassinAdjacency(t testing.TB) (*observatory.Gazetteer, *observatory.Adjacency) {

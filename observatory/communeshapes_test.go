@@ -6,9 +6,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
-	"github.com/paulmach/orb"
 )
 
 // A small gazetteer: two communes side by side, one with an enclave of a

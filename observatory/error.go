@@ -14,6 +14,7 @@ const (
 	ETOOLARGE      = "too_large"      // input over a size limit
 	ENOTACCEPTABLE = "not_acceptable" // no representation matches Accept
 	EUNAVAILABLE   = "unavailable"    // no snapshot loaded yet, shutting down
+	ETOOMANY       = "too_many"       // too many requests of a kind from one client (wrong admin tokens)
 	EINTERNAL      = "internal"       // our fault; the message is not shown to clients
 )
 

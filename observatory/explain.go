@@ -2,6 +2,7 @@ package observatory
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -54,7 +55,23 @@ func filters(q IndicatorQuery, w when) map[string]string {
 	if q.Year != 0 {
 		f["year"] = strconv.Itoa(q.Year)
 	}
+	if v := programmeParam(q.Programmes); v != "" {
+		f["programme"] = v
+	}
 	return f
+}
+
+// programmeParam is a selection of programmes as the API's programme=
+// value: "" for the GEN label alone (the default), "all" for none (every
+// programme), else the ids comma-separated.
+func programmeParam(progs []string) string {
+	switch {
+	case len(progs) == 0:
+		return ProgrammeAll
+	case len(progs) == 1 && progs[0] == ProgrammeGEN:
+		return ""
+	}
+	return strings.Join(progs, ",")
 }
 
 // offerDrill lists the formations a catalogue figure counts: those of the
@@ -63,6 +80,9 @@ func offerDrill(q FactQuery, code string) DrillDown {
 	p := map[string]string{string(q.Level): code, "at": q.At.Format(time.DateOnly), "view": q.View}
 	if q.Family != "" {
 		p["family"] = q.Family
+	}
+	if v := programmeParam(q.Programmes); v != "" {
+		p["programme"] = v
 	}
 	return DrillDown{List: DrillFormations, Params: p}
 }
@@ -73,6 +93,9 @@ func communeDrill(ind string, q FactQuery, code string) DrillDown {
 	p := map[string]string{"indicator": ind, "within": string(q.Level) + ":" + code, "at": q.At.Format(time.DateOnly), "view": q.View}
 	if q.Family != "" {
 		p["family"] = q.Family
+	}
+	if v := programmeParam(q.Programmes); v != "" {
+		p["programme"] = v
 	}
 	return DrillDown{List: DrillCommunes, Params: p}
 }

@@ -35,7 +35,7 @@ type OfferFacts struct {
 	Women        Part  // women / learners, over formations reporting both
 	LowQualified Part
 	QPV          Part
-	EndUnknown   int   // formations counted that have no label end date
+	EndUnknown   int   // GEN formations counted that have no label end date (other programmes have no label: they count from their list's date)
 	Seats        int64 // seats per session, over formations that give them
 }
 
@@ -79,6 +79,10 @@ type FactQuery struct {
 	Year     int // BMO survey year
 	Family   string
 	ByFamily bool // catalogue: one row per territory and family
+	// Programmes keeps the formations of these programmes (ProgrammeGEN,
+	// others); none: every programme. The API always sets it (default:
+	// the GEN label), so figures sum only what the request asked for.
+	Programmes []string
 }
 
 // Calendar is the time a snapshot covers.

@@ -24,10 +24,14 @@ const (
 	FlagBreakInSeries   = "break_in_series"   // the source's nomenclature changed since the previous value of the series
 	FlagLabelEndUnknown = "label_end_unknown" // some formations counted have no label end date, so count as in force
 	FlagOverSea         = "over_sea"          // some inhabitants' nearest formation is across the sea (no formation on their island)
+	// FlagMixedSynthetic: the value adds up the synthetic GEN stand-in and
+	// real programmes (programme=all…): neither real nor wholly invented.
+	FlagMixedSynthetic = "mixed_synthetic"
 )
 
 // Flags lists the flags, for documentation and schemas.
-var Flags = []string{FlagLowN, FlagSuppressed, FlagSecretRows, FlagSynthetic, FlagBreakInSeries, FlagLabelEndUnknown, FlagOverSea}
+var Flags = []string{FlagLowN, FlagSuppressed, FlagSecretRows, FlagSynthetic, FlagBreakInSeries, FlagLabelEndUnknown, FlagOverSea,
+	FlagMixedSynthetic}
 
 // Thresholds are an indicator's quality rules: a value resting on fewer
 // than LowN units (in Unit) is flagged low_n; a ratio whose denominator is

@@ -40,12 +40,24 @@ type Formation struct {
 	Synthetic      bool       `json:"synthetic"`
 	Source         string     `json:"source"`
 	SourceRow      int        `json:"source_row"`
+	// What offer lists give (other programmes than the GEN label): the
+	// establishment's identifier (UAI), the diploma type, the date of the
+	// list the formation counts from (it has no labelling date), and how
+	// its point was found (PointCommuneCentroid: the list gives none).
+	StructureID string     `json:"structure_id,omitempty"`
+	Diploma     string     `json:"diploma,omitempty"`
+	ListedOn    *time.Time `json:"listed_on,omitempty"`
+	PointRule   string     `json:"point_rule,omitempty"`
 }
 
 // ProgrammeGEN is the programme of the GEN label: the catalogue the
 // observatory was made for. Other programmes (apprenticeships listed on
 // Parcoursup, …) are ingested beside it.
 const ProgrammeGEN = "gen"
+
+// PointCommuneCentroid is the PointRule of a formation placed at its
+// commune's centroid because its source gives no coordinates.
+const PointCommuneCentroid = "commune-centroid"
 
 // FormationFilter selects formations. Empty fields do not filter.
 type FormationFilter struct {

@@ -154,6 +154,15 @@ func IsArrondissementMunicipal(code string) bool {
 	return false
 }
 
+// ArrondissementCommune is the commune an arrondissement municipal belongs
+// to (75056 Paris, 13055 Marseille, 69123 Lyon); "" for another code.
+func ArrondissementCommune(code string) string {
+	if !IsArrondissementMunicipal(code) {
+		return ""
+	}
+	return map[string]string{"751": "75056", "132": "13055", "693": "69123"}[code[:3]]
+}
+
 // Regions returns the régions sorted by code.
 func (g *Gazetteer) Regions() []Territory { return slices.Clone(g.regions) }
 

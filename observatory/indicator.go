@@ -38,16 +38,19 @@ const (
 // Year, else the catalogue's reference date. BMO figures are those of
 // survey Year, else the latest survey.
 type IndicatorQuery struct {
-	ID        string
-	Level     Level
-	At        time.Time
-	View      string // ViewInForce (default) or ViewLabelled
-	Year      int
-	Wave      int
-	Family    string // GEN job family id
-	Territory string // a code of Level; without Year, At or Wave it asks for a time series
-	Within    Place  // only the territories inside this one (communes of a département…)
-	Explain   bool   // add to each value how it was computed
+	ID     string
+	Level  Level
+	At     time.Time
+	View   string // ViewInForce (default) or ViewLabelled
+	Year   int
+	Wave   int
+	Family string // GEN job family id
+	// Programmes: the formations of these programmes; none: every
+	// programme (the API defaults to the GEN label alone).
+	Programmes []string
+	Territory  string // a code of Level; without Year, At or Wave it asks for a time series
+	Within     Place  // only the territories inside this one (communes of a département…)
+	Explain    bool   // add to each value how it was computed
 }
 
 // Place is a territory named by its level and code.

@@ -15,8 +15,14 @@ type Indicators struct {
 	Geo       *Gazetteer
 	Metiers   *Referential // which families the BMO nomenclature covers
 	Synthetic bool         // the snapshot's catalogue is synthetic: its figures are flagged
-	Snapshot  string       // named in explanations, and the memo's keys
-	Memo      Memo         // keeps costly intermediate results across requests; may be nil
+	// Mixed: the programmes read mix the synthetic GEN stand-in with real
+	// data; catalogue figures are flagged mixed_synthetic, with a note.
+	Mixed bool
+	// Programmes are read by every query that names none (the API sets
+	// the request's programme= selection); none: every programme.
+	Programmes []string
+	Snapshot   string // named in explanations, and the memo's keys
+	Memo       Memo   // keeps costly intermediate results across requests; may be nil
 }
 
 // Indicators returns the registry.
@@ -176,7 +182,10 @@ func (w when) result(vals []Value, view string, cal Calendar) *Result {
 
 // values computes one indicator at one time.
 func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery, w when) ([]Value, error) {
-	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Family: q.Family}
+	if q.Programmes == nil {
+		q.Programmes = s.Programmes
+	}
+	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Family: q.Family, Programmes: q.Programmes}
 	var out []Value
 	var err error
 	switch ind.ID {
@@ -205,6 +214,11 @@ func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery,
 			if s.Synthetic {
 				v.flag(FlagSynthetic)
 			}
+			if s.Mixed {
+				v.flag(FlagMixedSynthetic)
+				v.Note = join(v.Note, MixedNoteEN)
+				v.NoteFR = join(v.NoteFR, MixedNoteFR)
+			}
 		}
 		if v.Flags == nil {
 			v.Flags = []string{}
@@ -225,6 +239,12 @@ func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery,
 	}
 	return out, nil
 }
+
+// The note of values that mix the synthetic GEN stand-in with real data.
+const (
+	MixedNoteEN = "adds up the synthetic GEN stand-in and real programmes: do not cite as real"
+	MixedNoteFR = "additionne le substitut synthétique du GEN et des programmes réels : ne pas citer comme réel"
+)
 
 func num(v float64) *float64 { return &v }
 

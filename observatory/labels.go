@@ -14,7 +14,11 @@ const (
 // labelled (it is in the catalogue), one without an end date as never
 // ending.
 func InForce(f Formation, d time.Time) bool {
-	if f.LabelledOn != nil && f.LabelledOn.After(d) {
+	from := f.LabelledOn
+	if from == nil {
+		from = f.ListedOn // another programme's formation: from the date of its list
+	}
+	if from != nil && from.After(d) {
 		return false
 	}
 	return f.LabelEnd == nil || f.LabelEnd.After(d)

@@ -13,9 +13,13 @@ type Landmasses struct {
 	of map[string]int // commune code → landmass id
 }
 
-// Of is the landmass of a commune, -1 when it has no outline.
+// Of is the landmass of a commune (an arrondissement municipal's is its
+// commune's), -1 when it has no outline.
 func (l *Landmasses) Of(code string) int {
 	if id, ok := l.of[code]; ok {
+		return id
+	}
+	if id, ok := l.of[ArrondissementCommune(code)]; ok {
 		return id
 	}
 	return -1

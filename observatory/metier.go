@@ -425,4 +425,44 @@ type MetierSnapshot struct {
 	Unattached int                     `json:"unattached"` // formations with no family
 	Formations int                     `json:"formations"` // all formations
 	Synthetic  bool                    `json:"synthetic"`  // the counts come from a synthetic catalogue
+	// ByProgramme holds the same counts for each programme's formations;
+	// the fields above add up every programme. Select keeps some.
+	ByProgramme map[string]MetierProgrammeCounts `json:"by_programme,omitempty"`
+}
+
+// MetierProgrammeCounts are one programme's formations by family.
+type MetierProgrammeCounts struct {
+	Counts     map[string]MetierCounts `json:"counts"`
+	Unattached int                     `json:"unattached"`
+	Formations int                     `json:"formations"`
+	Synthetic  bool                    `json:"synthetic"`
+}
+
+// Select returns the snapshot with its counts over the formations of the
+// given programmes only (all of them when ids is empty).
+func (m *MetierSnapshot) Select(ids []string) *MetierSnapshot {
+	if len(ids) == 0 || m.ByProgramme == nil {
+		return m
+	}
+	out := *m
+	out.Counts, out.Unattached, out.Formations, out.Synthetic = map[string]MetierCounts{}, 0, 0, false
+	for _, id := range ids {
+		pc, ok := m.ByProgramme[id]
+		if !ok {
+			continue
+		}
+		out.Unattached += pc.Unattached
+		out.Formations += pc.Formations
+		out.Synthetic = out.Synthetic || pc.Synthetic
+		for fam, c := range pc.Counts {
+			t := out.Counts[fam]
+			t.Attached += c.Attached
+			t.ByROME += c.ByROME
+			t.ByTitle += c.ByTitle
+			t.BySource += c.BySource
+			t.Disputed += c.Disputed
+			out.Counts[fam] = t
+		}
+	}
+	return &out
 }

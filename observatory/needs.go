@@ -78,6 +78,9 @@ type NeedsQuery struct {
 	View      string
 	Year      int // BMO survey; 0: the latest, the offer then at the reference date
 	Wave      int
+	// Programmes whose formations make the offer; nil: the service's
+	// (Indicators.Programmes, the request's programme=).
+	Programmes []string
 }
 
 // Needs computes the needs view of a level's territories (or one).
@@ -96,8 +99,11 @@ func (s Indicators) Needs(ctx context.Context, q NeedsQuery) ([]Needs, error) {
 	if err != nil {
 		return nil, err
 	}
-	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey}
-	key := fmt.Sprintf("needs|%s|%s|%s|%d", q.Level, w.at.Format(time.DateOnly), q.View, w.survey)
+	if q.Programmes == nil {
+		q.Programmes = s.Programmes
+	}
+	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Programmes: q.Programmes}
+	key := fmt.Sprintf("needs|%s|%s|%s|%d|%s", q.Level, w.at.Format(time.DateOnly), q.View, w.survey, programmeKey(q.Programmes))
 	v, err := s.memo(key, func() (any, error) { return s.levelNeeds(ctx, fq) })
 	if err != nil {
 		return nil, err
@@ -134,7 +140,7 @@ func (s Indicators) levelNeeds(ctx context.Context, fq FactQuery) ([]Needs, erro
 	if in.offer, err = s.Facts.OfferFacts(ctx, byFam); err != nil {
 		return nil, err
 	}
-	af, err := s.communeAccess(ctx, FactQuery{Level: fq.Level, At: fq.At, View: fq.View})
+	af, err := s.communeAccess(ctx, FactQuery{Level: fq.Level, At: fq.At, View: fq.View, Programmes: fq.Programmes})
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,9 @@ func (s Indicators) needs(in needsInput, miss *missing) []Needs {
 		if s.Synthetic {
 			n.Flags = append(n.Flags, FlagSynthetic)
 		}
+		if s.Mixed {
+			n.Flags = append(n.Flags, FlagMixedSynthetic)
+		}
 		n.SentenceEN, n.SentenceFR = needsSentence(n, s.Metiers, "en"), needsSentence(n, s.Metiers, "fr")
 		out = append(out, n)
 	}

@@ -31,11 +31,14 @@ type Counts struct {
 	Formations int `json:"formations"`
 	Structures int `json:"structures"`
 	JobDemand  int `json:"job_demand"`
+	// ByProgramme: formations of each programme (gen, and the others).
+	ByProgramme map[string]int `json:"formations_by_programme,omitempty"`
 }
 
 // Input is one file an ingest run read, with what became of its rows.
 type Input struct {
-	Kind        string    `json:"kind"` // "catalogue", "bmo", ...
+	Kind        string    `json:"kind"`                // "catalogue", "bmo", "offer"
+	Programme   string    `json:"programme,omitempty"` // the programme of an offer input
 	Name        string    `json:"name"`
 	Size        int64     `json:"size"`
 	SHA256      string    `json:"sha256"`
@@ -46,6 +49,9 @@ type Input struct {
 	Loaded      int       `json:"rows_loaded"`
 	Quarantined int       `json:"rows_quarantined"`
 	Repaired    int       `json:"rows_repaired"`
+	// SetAside: rows of an offer input left out as not digital (read =
+	// loaded + set aside + quarantined).
+	SetAside int `json:"rows_set_aside,omitempty"`
 }
 
 // Reject is an input row that was not loaded, and why. Rows are 1-based

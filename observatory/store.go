@@ -14,6 +14,10 @@ type Store interface {
 	// JobDemandYears lists the BMO survey years and the files each came
 	// from, for diffs between snapshots.
 	JobDemandYears(ctx context.Context) ([]JobDemandYear, error)
+	// Programmes lists the programmes whose formations the snapshot holds.
+	Programmes(ctx context.Context) ([]Programme, error)
+	// SetAside lists the rows of offer inputs left out as not digital.
+	SetAside(ctx context.Context) ([]SetAside, error)
 	FormationService
 	FactStore
 	JobDemandService

@@ -29,7 +29,7 @@ func (s Indicators) targets(ctx context.Context, cal Calendar, q IndicatorQuery)
 	if err != nil {
 		return nil, err
 	}
-	fq := FactQuery{Level: LevelRegion, At: w.at, View: q.View, Family: q.Family}
+	fq := FactQuery{Level: LevelRegion, At: w.at, View: q.View, Family: q.Family, Programmes: q.Programmes}
 	facts, err := s.Facts.OfferFacts(ctx, fq)
 	if err != nil {
 		return nil, err

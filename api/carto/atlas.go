@@ -30,15 +30,29 @@ type Shape struct {
 	Inset      int       // index into Atlas.Insets, -1 for mainland France
 	Rings      [][]Point // closed, exterior rings counter-clockwise on screen, holes clockwise
 	D          string    // the SVG path data of Rings
-	Label      Point     // where a label or marker for the territory goes
-	Area       float64
+	// Zoom is the outline again in the Paris inset, for the territories of
+	// Paris and the petite couronne, too small to read or click at the
+	// mainland's scale below the département; nil elsewhere.
+	Zoom  [][]Point
+	ZoomD string
+	Label Point // where a label or marker for the territory goes
+	Area  float64
 }
 
-// Inset frames one overseas territory, drawn at its own scale.
+// Inset frames one overseas département (its territories at the level:
+// the département itself, its bassins or its communes), drawn at its own
+// scale, or the zoom on Paris and the petite couronne.
 type Inset struct {
 	X, Y, W, H float64
 	Code, Name string
 }
+
+// zoomDeps are the départements the Paris inset enlarges: the city and the
+// petite couronne, where bassins and communes are a few pixels wide.
+var zoomDeps = []string{"75", "92", "93", "94"}
+
+// ZoomCode is the code of the Paris inset among Atlas.Insets.
+const ZoomCode = "zoom-paris"
 
 // Atlas is a level's territories projected once: outlines never change
 // within a binary, so every map of the level reuses them.
@@ -52,7 +66,8 @@ type Atlas struct {
 	Legend struct{ X, Y, W, H float64 }
 
 	mainland projection
-	insets   map[string]projection // by code of the territory an inset frames
+	insets   map[string]projection // by code of the département an inset frames
+	frame    map[string]string     // a shape's code → the code of its inset's frame
 }
 
 type projection func(lon, lat float64) (float64, float64)
@@ -61,7 +76,7 @@ type projection func(lon, lat float64) (float64, float64)
 // code: its inset for an overseas territory, the mainland otherwise.
 func (g *Atlas) Project(code string, lon, lat float64) Point {
 	pr := g.mainland
-	if p, ok := g.insets[code]; ok {
+	if p, ok := g.insets[g.frame[code]]; ok {
 		pr = p
 	}
 	x, y := pr(lon, lat)
@@ -87,7 +102,11 @@ func (a *Atlases) Level(l observatory.Level) *Atlas {
 	defer a.mu.Unlock()
 	g, ok := a.byLevel[l]
 	if !ok {
-		g = newAtlas(l, a.geo.Territories(l))
+		names := map[string]string{}
+		for _, d := range a.geo.Territories(observatory.LevelDepartement) {
+			names[d.Code] = d.Name
+		}
+		g = newAtlas(l, a.geo.Territories(l), names)
 		a.byLevel[l] = g
 	}
 	return g
@@ -138,20 +157,40 @@ func polygons(g orb.Geometry) orb.MultiPolygon {
 	return nil
 }
 
-func newAtlas(level observatory.Level, ts []observatory.Territory) *Atlas {
-	g := &Atlas{Level: level, index: map[string]int{}}
+// frameOf is the code of the overseas frame or zoom a territory belongs
+// to: itself for a région or a département, its département below, so the
+// bassins or communes of Réunion share Réunion's inset.
+func frameOf(level observatory.Level, t observatory.Territory) string {
+	if level == observatory.LevelRegion || level == observatory.LevelDepartement {
+		return t.Code
+	}
+	return t.Parent
+}
+
+func newAtlas(level observatory.Level, ts []observatory.Territory, depNames map[string]string) *Atlas {
+	g := &Atlas{Level: level, index: map[string]int{}, frame: map[string]string{}}
 	slices.SortFunc(ts, func(a, b observatory.Territory) int { return cmp.Compare(a.Code, b.Code) })
 
 	// Mainland: Lambert-93, scaled to fit the area right of the insets.
 	var metro []observatory.Territory
-	var drom []observatory.Territory
+	drom := map[string]orb.Bound{} // overseas frame → bound of its territories
+	var frames []string
 	for _, t := range ts {
-		if t.Zone == "drom" {
-			drom = append(drom, t)
-		} else {
+		f := frameOf(level, t)
+		g.frame[t.Code] = f
+		if t.Zone != "drom" {
 			metro = append(metro, t)
+			continue
 		}
+		b := polygons(t.Geometry).Bound()
+		if old, ok := drom[f]; ok {
+			b = b.Union(old)
+		} else {
+			frames = append(frames, f)
+		}
+		drom[f] = b
 	}
+	slices.Sort(frames)
 	bx0, by0, bx1, by1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, t := range metro {
 		for _, p := range polygons(t.Geometry) {
@@ -174,66 +213,166 @@ func newAtlas(level observatory.Level, ts []observatory.Territory) *Atlas {
 	g.Legend.X, g.Legend.Y = ox+k*(100000-bx0), oy+k*(by1-6650000)
 	g.Legend.W, g.Legend.H = k*200000, k*500000
 
-	// Overseas: each in its own box, equirectangular at its own latitude
-	// (they span a degree or two, where that is as good as any conic).
-	n := max(len(drom), 1)
+	// Overseas: each département in its own box, equirectangular at its
+	// own latitude (they span a degree or two, where that is as good as
+	// any conic).
+	n := max(len(frames), 1)
 	boxH := (mapH - float64(n+1)*mapPad) / float64(n)
-	insetProj := make(map[string]projection, len(drom))
-	for i, t := range drom {
-		box := Inset{X: mapPad, Y: mapPad + float64(i)*(boxH+mapPad), W: insetW, H: boxH, Code: t.Code, Name: t.Name}
-		g.Insets = append(g.Insets, box)
-		b := polygons(t.Geometry).Bound()
-		cosLat := math.Cos((b.Min[1] + b.Max[1]) / 2 * math.Pi / 180)
-		w, h := (b.Max[0]-b.Min[0])*cosLat, b.Max[1]-b.Min[1]
-		// Room for the name above the shape.
-		const top, pad = 22.0, 8.0
-		s := min((box.W-2*pad)/w, (box.H-top-pad)/h)
-		x0 := box.X + (box.W-s*w)/2
-		y0 := box.Y + top + (box.H-top-pad-s*h)/2
-		minLon, maxLat := b.Min[0], b.Max[1]
-		insetProj[t.Code] = func(lon, lat float64) (float64, float64) {
-			return x0 + s*(lon-minLon)*cosLat, y0 + s*(maxLat-lat)
+	insetProj := make(map[string]projection, len(frames)+1)
+	for i, f := range frames {
+		name := depNames[f]
+		if level == observatory.LevelRegion || name == "" {
+			name = nameOf(ts, f)
 		}
+		box := Inset{X: mapPad, Y: mapPad + float64(i)*(boxH+mapPad), W: insetW, H: boxH, Code: f, Name: name}
+		g.Insets = append(g.Insets, box)
+		insetProj[f] = fitEquirect(box, drom[f])
+	}
+
+	// Paris and the petite couronne, enlarged over the Channel, north of
+	// Brittany: sea on every map, at every level below the région.
+	zoomed := func(t observatory.Territory) bool {
+		return level != observatory.LevelRegion && slices.Contains(zoomDeps, frameOf(level, t))
+	}
+	var zoomBound orb.Bound
+	zoomN := 0
+	for _, t := range metro {
+		if zoomed(t) {
+			b := polygons(t.Geometry).Bound()
+			if zoomN == 0 {
+				zoomBound = b
+			} else {
+				zoomBound = zoomBound.Union(b)
+			}
+			zoomN++
+		}
+	}
+	var zoomProj projection
+	if zoomN > 0 {
+		// From the mainland's left edge to 330 km east in Lambert-93, and
+		// from the top down to 6,895 km north: the Channel, west of the Cotentin
+		// (x > 360 km) and north of the Breton coast (y < 6,885 km).
+		x1, y1 := metroProj(lonAtL93(330000, 6895000))
+		box := Inset{X: ax0, Y: oy, Code: ZoomCode, Name: "Paris – petite couronne"}
+		box.W, box.H = x1-box.X, y1-box.Y
+		g.Insets = append(g.Insets, box)
+		zoomProj = fitLambert(box, zoomBound)
 	}
 
 	g.mainland, g.insets = metroProj, insetProj
 	for _, t := range ts {
 		sh := Shape{Code: t.Code, Name: t.Name, Inset: -1}
 		pr := metroProj
-		if p, ok := insetProj[t.Code]; ok {
+		if p, ok := insetProj[g.frame[t.Code]]; ok && t.Zone == "drom" {
 			pr = p
-			sh.Inset = slices.IndexFunc(g.Insets, func(b Inset) bool { return b.Code == t.Code })
+			sh.Inset = slices.IndexFunc(g.Insets, func(b Inset) bool { return b.Code == g.frame[t.Code] })
 		}
-		var best float64
-		for _, poly := range polygons(t.Geometry) {
-			for ri, ring := range poly {
-				r := projectRing(ring, pr)
-				if len(r) < 4 {
-					continue // an islet smaller than a tenth of a unit
-				}
-				a := ringArea(r)
-				// Screen y grows downwards: a counter-clockwise exterior
-				// has negative signed area here; holes the opposite, so
-				// the non-zero rule leaves them empty.
-				if (ri == 0) == (a > 0) {
-					slices.Reverse(r)
-				}
-				sh.Rings = append(sh.Rings, r)
-				if ri == 0 {
-					sh.Area += math.Abs(a)
-					if math.Abs(a) > best {
-						best, sh.Label = math.Abs(a), ringCentroid(r)
-					}
-				} else {
-					sh.Area -= math.Abs(a)
-				}
-			}
+		sh.Rings, sh.Area, sh.Label = projectShape(t.Geometry, pr)
+		if lightLevel(g) {
+			sh.D = pathDataRel(sh.Rings)
+		} else {
+			sh.D = pathData(sh.Rings)
 		}
-		sh.D = pathData(sh.Rings)
+		if zoomProj != nil && t.Zone != "drom" && zoomed(t) {
+			sh.Zoom, _, _ = projectShape(t.Geometry, zoomProj)
+			sh.ZoomD = pathData(sh.Zoom)
+		}
 		g.index[sh.Code] = len(g.Shapes)
 		g.Shapes = append(g.Shapes, sh)
 	}
 	return g
+}
+
+func nameOf(ts []observatory.Territory, code string) string {
+	for _, t := range ts {
+		if t.Code == code {
+			return t.Name
+		}
+	}
+	return code
+}
+
+// fitEquirect frames a bound in an inset box, with room for the name above.
+func fitEquirect(box Inset, b orb.Bound) projection {
+	cosLat := math.Cos((b.Min[1] + b.Max[1]) / 2 * math.Pi / 180)
+	w, h := (b.Max[0]-b.Min[0])*cosLat, b.Max[1]-b.Min[1]
+	const top, pad = 22.0, 8.0
+	s := min((box.W-2*pad)/w, (box.H-top-pad)/h)
+	x0 := box.X + (box.W-s*w)/2
+	y0 := box.Y + top + (box.H-top-pad-s*h)/2
+	minLon, maxLat := b.Min[0], b.Max[1]
+	return func(lon, lat float64) (float64, float64) {
+		return x0 + s*(lon-minLon)*cosLat, y0 + s*(maxLat-lat)
+	}
+}
+
+// fitLambert frames a bound in Lambert-93 in an inset box: the zoom keeps
+// the mainland's projection, only larger.
+func fitLambert(box Inset, b orb.Bound) projection {
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, c := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}} {
+		x, y := lambert93(c[0], c[1])
+		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+	}
+	const top, pad = 22.0, 6.0
+	s := min((box.W-2*pad)/(x1-x0), (box.H-top-pad)/(y1-y0))
+	ox := box.X + (box.W-s*(x1-x0))/2
+	oy := box.Y + top + (box.H-top-pad-s*(y1-y0))/2
+	return func(lon, lat float64) (float64, float64) {
+		x, y := lambert93(lon, lat)
+		return ox + s*(x-x0), oy + s*(y1-y)
+	}
+}
+
+// lonAtL93 inverts Lambert-93 well enough to place a frame: a few Newton
+// steps from the projection's origin.
+func lonAtL93(x, y float64) (lon, lat float64) {
+	lon, lat = 3, 46.5
+	for range 20 {
+		px, py := lambert93(lon, lat)
+		ex, ey := lambert93(lon+1e-4, lat)
+		fx, fy := lambert93(lon, lat+1e-4)
+		a, b := (ex-px)/1e-4, (fx-px)/1e-4
+		c, d := (ey-py)/1e-4, (fy-py)/1e-4
+		det := a*d - b*c
+		dx, dy := x-px, y-py
+		lon += (d*dx - b*dy) / det
+		lat += (-c*dx + a*dy) / det
+	}
+	return lon, lat
+}
+
+// projectShape projects a territory's polygons: rings oriented for the
+// non-zero rule, the area on screen and the label point (the centroid of
+// the largest exterior ring).
+func projectShape(geom orb.Geometry, pr projection) (rings [][]Point, area float64, label Point) {
+	var best float64
+	for _, poly := range polygons(geom) {
+		for ri, ring := range poly {
+			r := projectRing(ring, pr)
+			if len(r) < 4 {
+				continue // an islet smaller than a tenth of a unit
+			}
+			a := ringArea(r)
+			// Screen y grows downwards: a counter-clockwise exterior
+			// has negative signed area here; holes the opposite, so
+			// the non-zero rule leaves them empty.
+			if (ri == 0) == (a > 0) {
+				slices.Reverse(r)
+			}
+			rings = append(rings, r)
+			if ri == 0 {
+				area += math.Abs(a)
+				if math.Abs(a) > best {
+					best, label = math.Abs(a), ringCentroid(r)
+				}
+			} else {
+				area -= math.Abs(a)
+			}
+		}
+	}
+	return rings, area, label
 }
 
 // projectRing projects a ring and rounds it to a tenth of a unit, dropping
@@ -295,6 +434,53 @@ func pathData(rings [][]Point) string {
 		b.WriteByte('Z')
 	}
 	return b.String()
+}
+
+// pathDataRel writes rings with relative moves, in tenths: a commune's
+// points are a few units apart, so "l-1.1-.6" is a third of the absolute
+// "L708.2 411.5". The first move of each ring is absolute.
+func pathDataRel(rings [][]Point) string {
+	var b strings.Builder
+	for _, r := range rings {
+		var px, py int64 // in tenths, as projectRing rounded them
+		for i, p := range r[:len(r)-1] {
+			x, y := int64(math.Round(p.X*10)), int64(math.Round(p.Y*10))
+			if i == 0 {
+				b.WriteByte('M')
+				writeTenths(&b, x, false)
+				writeTenths(&b, y, true)
+			} else {
+				if i == 1 {
+					b.WriteByte('l')
+				}
+				writeTenths(&b, x-px, i > 1)
+				writeTenths(&b, y-py, true)
+			}
+			px, py = x, y
+		}
+		b.WriteByte('z')
+	}
+	return b.String()
+}
+
+// writeTenths writes v/10 as short as SVG allows: "-.6", "1.2", "3"; sep
+// puts a space before a number that does not start with a minus sign.
+func writeTenths(b *strings.Builder, v int64, sep bool) {
+	if v < 0 {
+		b.WriteByte('-')
+		v = -v
+	} else if sep {
+		b.WriteByte(' ')
+	}
+	if v >= 10 {
+		b.WriteString(strconv.FormatInt(v/10, 10))
+	}
+	if f := v % 10; f != 0 {
+		b.WriteByte('.')
+		b.WriteByte(byte('0' + f))
+	} else if v < 10 {
+		b.WriteByte('0')
+	}
 }
 
 func writeNum(b *strings.Builder, v float64) {

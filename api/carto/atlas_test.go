@@ -2,6 +2,7 @@ package carto
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
@@ -46,7 +47,7 @@ func TestOutline(t *testing.T) {
 	if g.Outline([]string{"nope"}) != nil {
 		t.Error("unknown code outlined")
 	}
-	if len(g.Shapes) != 101 || len(g.Insets) != 5 {
+	if len(g.Shapes) != 101 || len(g.Insets) != 6 {
 		t.Fatalf("%d shapes, %d insets", len(g.Shapes), len(g.Insets))
 	}
 	for _, s := range g.Shapes {
@@ -58,5 +59,28 @@ func TestOutline(t *testing.T) {
 		if s.Label.X < 0 || s.Label.X > mapW || s.Label.Y < 0 || s.Label.Y > mapH {
 			t.Errorf("%s: label at %v, off the map", s.Code, s.Label)
 		}
+	}
+}
+
+// TestPathDataRel: relative path data decodes back to the same points.
+func TestPathDataRel(t *testing.T) {
+	rings := [][]Point{
+		{{709.3, 412.1}, {708.2, 411.5}, {708.2, 412}, {710, 412.1}, {709.3, 412.1}},
+		{{1, 2}, {1.5, 2}, {1.5, 1}, {1, 2}},
+	}
+	d := pathDataRel(rings)
+	if want := "M709.3 412.1l-1.1-.6 0 .5 1.8 .1zM1 2l.5 0 0-1z"; d != want {
+		t.Errorf("pathDataRel = %q, want %q", d, want)
+	}
+	g := NewAtlases(datasetstest.Geo(t)).Level(observatory.LevelCommune)
+	sh, ok := g.Shape("69123")
+	if !ok || !strings.HasPrefix(sh.D, "M") || strings.Contains(sh.D, "L") {
+		t.Fatalf("Lyon at commune level: %v %.40q", ok, sh.D)
+	}
+	if sh.Zoom != nil {
+		t.Error("Lyon drawn in the Paris inset")
+	}
+	if p, _ := g.Shape("75056"); p != nil && p.Zoom == nil {
+		t.Error("Paris not in the Paris inset")
 	}
 }

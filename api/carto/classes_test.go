@@ -134,3 +134,41 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// TestNaturalBreaksLarge: above maxExact values the breaks come from a
+// sample of order statistics, yet every value falls in a class whose
+// bounds are data values, and well-separated clusters are still found.
+func TestNaturalBreaksLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var xs []float64
+	for _, centre := range []float64{5, 40, 120} {
+		for range 12000 {
+			xs = append(xs, centre+rng.Float64()*4)
+		}
+	}
+	got := naturalBreaks(xs, 3)
+	if len(got) != 3 {
+		t.Fatalf("%d classes: %v", len(got), got)
+	}
+	for i, want := range []float64{5, 40, 120} {
+		if got[i][0] < want || got[i][1] > want+4 {
+			t.Errorf("class %d = %v, want inside [%g, %g]", i, got[i], want, want+4)
+		}
+	}
+	sorted := slices.Sorted(slices.Values(xs))
+	if got[0][0] != sorted[0] || got[2][1] != sorted[len(sorted)-1] {
+		t.Errorf("classes %v do not span the data [%g, %g]", got, sorted[0], sorted[len(sorted)-1])
+	}
+	n := 0
+	for _, x := range xs {
+		for _, c := range got {
+			if x >= c[0] && x <= c[1] {
+				n++
+				break
+			}
+		}
+	}
+	if n != len(xs) {
+		t.Errorf("%d of %d values in a class", n, len(xs))
+	}
+}

@@ -55,7 +55,17 @@ func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
 		r.fill(s.Rings, src)
 	}
 	for _, s := range sc.Shapes {
-		r.stroke(s.Rings, 0.6, hexColor(borderCol), false)
+		r.stroke(s.Rings, borderWidth(sc.Geom), hexColor(borderCol), false)
+	}
+	for _, s := range sc.Shapes {
+		if s.Zoom != nil {
+			var src image.Image = image.NewUniform(hexColor(s.Fill))
+			if s.Fill == naFill {
+				src = hatch{}
+			}
+			r.fill(s.Zoom, src)
+			r.stroke(s.Zoom, 0.6, hexColor(borderCol), false)
+		}
 	}
 	for _, s := range sc.Shapes {
 		if s.Weak {

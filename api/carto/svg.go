@@ -111,8 +111,17 @@ func WriteSVG(w io.Writer, sc *Scene) error {
 	b.WriteString("</g>\n")
 
 	// Territories: one path each, in a link to its profile on the page.
-	b.WriteString(`<g class="territories" stroke="` + borderCol + `" stroke-width="0.6" stroke-linejoin="round">` + "\n")
+	fmt.Fprintf(b, `<g class="territories" stroke="%s" stroke-width="%g" stroke-linejoin="round">`+"\n", borderCol, borderWidth(sc.Geom))
+	light := lightLevel(sc.Geom)
 	for _, s := range sc.Shapes {
+		if light {
+			// 34,875 communes: no link, name or raw value per path, which
+			// would triple the page; the table and the downloads have them,
+			// and the script opens a profile on click.
+			fmt.Fprintf(b, `<path data-code="%s" data-class="%s" fill="%s" d="%s"><title>%s</title></path>`+"\n",
+				esc(s.Code), esc(s.Class), esc(s.Fill), s.D, esc(s.Display))
+			continue
+		}
 		if s.Href != "" {
 			fmt.Fprintf(b, `<a href="%s" class="territory" aria-label="%s">`, esc(s.Href), esc(s.Display))
 		}
@@ -128,6 +137,7 @@ func WriteSVG(w io.Writer, sc *Scene) error {
 		b.WriteByte('\n')
 	}
 	b.WriteString("</g>\n")
+	writeSVGZoom(b, sc)
 
 	// Weak values: a ring at the label point, over the fill.
 	weak := false
@@ -304,4 +314,46 @@ func linesData(lines [][]Point) string {
 		}
 	}
 	return b.String()
+}
+
+// writeSVGZoom draws the Paris inset's territories again, larger, with the
+// same fill and link as on the mainland.
+func writeSVGZoom(b *strings.Builder, sc *Scene) {
+	esc := html.EscapeString
+	open := false
+	for _, s := range sc.Shapes {
+		if s.ZoomD == "" {
+			continue
+		}
+		if !open {
+			fmt.Fprintf(b, `<g class="territories zoom" stroke="%s" stroke-width="0.6" stroke-linejoin="round">`+"\n", borderCol)
+			open = true
+		}
+		if s.Href != "" {
+			fmt.Fprintf(b, `<a href="%s" class="territory" aria-hidden="true" tabindex="-1">`, esc(s.Href))
+		}
+		fmt.Fprintf(b, `<path class="zoom" data-zoom="%s" fill="%s" d="%s"><title>%s</title></path>`, esc(s.Code), esc(s.Fill), s.ZoomD, esc(s.Display))
+		if s.Href != "" {
+			b.WriteString("</a>")
+		}
+		b.WriteByte('\n')
+	}
+	if open {
+		b.WriteString("</g>\n")
+	}
+}
+
+// lightLevel tells a level drawn with the least markup per territory.
+func lightLevel(g *Atlas) bool { return g.Level == "commune" }
+
+// borderWidth thins the borders as territories get smaller, so at the
+// commune level the fills, not the lines, make the map.
+func borderWidth(g *Atlas) float64 {
+	switch g.Level {
+	case "commune":
+		return 0.08
+	case "bassin":
+		return 0.35
+	}
+	return 0.6
 }

@@ -2,12 +2,13 @@ package httpcache
 
 import (
 	"bytes"
-	"github.com/klauspost/compress/gzip"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Headers the middleware writes.

@@ -21,8 +21,15 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress, column, note, repair or quarantine listing (warnings are still printed)")
 	allowShrink := fs.Bool("allow-shrink", false, fmt.Sprintf("let a catalogue replace the current one even with over %.0f %% fewer formations in force, or over %.0f %% of a file's data rows quarantined",
 		100*ingest.DefaultMaxShrink, 100*ingest.DefaultMaxQuarantine))
+	programme := fs.String("programme", "", "offer: the programme the files are a list of, e.g. parcoursup-apprentissage-2020")
+	title := fs.String("title", "", "offer: the programme's title in French (default: its name)")
+	titleEN := fs.String("title-en", "", "offer: the programme's title in English (default: the French one)")
+	source := fs.String("source", "", "offer: who publishes the list, and where this copy comes from")
+	sourceURL := fs.String("source-url", "", "offer: the address of the source")
+	licence := fs.String("licence", "", "offer: the licence the publisher gives the list")
+	date := fs.String("date", "", "offer: the date of the list, YYYY-MM-DD: its formations count in the offer from then")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: observatory ingest KIND [flags] FILE...\n\nKinds: %v\n\nFlags:\n", ingest.Kinds())
+		fmt.Fprintf(fs.Output(), "Usage: observatory ingest KIND [flags] FILE...\n       observatory ingest offer --programme NAME [--title …] [--licence …] [--source-url …] [--date YYYY-MM-DD] FILE...\n\nKinds: %v\n\nFlags:\n", ingest.Kinds())
 		fs.PrintDefaults()
 	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
@@ -56,6 +63,13 @@ func (m *Main) Ingest(ctx context.Context, args []string) error {
 		return err
 	}
 	opt := ingest.Options{Ref: w.Ref, AllowShrink: *allowShrink}
+	if kind == observatory.KindOffer {
+		if opt.Programme, err = observatory.OfferProgramme(*programme, *title, *titleEN, *source, *sourceURL, *licence, *date); err != nil {
+			return usageError{"ingest offer: " + err.Error() + " (--programme, --date)"}
+		}
+	} else if *programme != "" || *title != "" || *titleEN != "" || *source != "" || *sourceURL != "" || *licence != "" || *date != "" {
+		return usageError{"--programme, --title, --title-en, --source, --source-url, --licence and --date describe an offer: ingest offer --programme NAME FILE..."}
+	}
 	if !*quiet && isTerminal(m.Stderr) {
 		opt.Progress = func(file string, rows int) { fmt.Fprintf(m.Stderr, "\r%s: %d rows read", file, rows) }
 	}
@@ -88,11 +102,22 @@ func printReport(w io.Writer, rep *observatory.Report, quiet bool) {
 		if in.Synthetic {
 			flag = "  [SYNTHETIC]"
 		}
+		if in.Kind == observatory.KindOffer {
+			fmt.Fprintf(w, "%s: programme %s: %d rows read, %d loaded (%d repaired), %d set aside (not digital), %d quarantined%s\n",
+				in.Name, in.Programme, in.RowsRead, in.Loaded, in.Repaired, in.SetAside, in.Quarantined, flag)
+			continue
+		}
 		fmt.Fprintf(w, "%s: %d rows read, %d loaded (%d repaired), %d quarantined%s\n",
 			in.Name, in.RowsRead, in.Loaded, in.Repaired, in.Quarantined, flag)
 	}
-	fmt.Fprintf(w, "snapshot %s: %d rows read, %d loaded, %d quarantined, %d repaired in %s\n",
-		rep.Snapshot, read, loaded, quarantined, repaired, rep.Duration.Round(time.Millisecond))
+	setAside := len(rep.SetAside)
+	if setAside > 0 {
+		fmt.Fprintf(w, "snapshot %s: %d rows read, %d loaded, %d set aside, %d quarantined, %d repaired in %s\n",
+			rep.Snapshot, read, loaded, setAside, quarantined, repaired, rep.Duration.Round(time.Millisecond))
+	} else {
+		fmt.Fprintf(w, "snapshot %s: %d rows read, %d loaded, %d quarantined, %d repaired in %s\n",
+			rep.Snapshot, read, loaded, quarantined, repaired, rep.Duration.Round(time.Millisecond))
+	}
 	if quiet {
 		return
 	}
@@ -106,7 +131,20 @@ func printReport(w io.Writer, rep *observatory.Report, quiet bool) {
 	for _, r := range rep.Rejects {
 		fmt.Fprintf(w, "  quarantined: %s: %s\n", where(r.File, r.Sheet, r.Row, r.Column), r.Reason)
 	}
+	// Rows set aside are many (every other trade of a national list): a
+	// count by rule, then the first few; all are in the snapshot
+	// (/api/v1/snapshots/current/set-aside).
+	for i, r := range rep.SetAside {
+		if i == maxSetAsidePrinted {
+			fmt.Fprintf(w, "  set aside: %d more rows, listed at /api/v1/snapshots/current/set-aside\n", len(rep.SetAside)-i)
+			break
+		}
+		fmt.Fprintf(w, "  set aside: %s: %q (%s): %s\n", where(r.File, r.Sheet, r.Row, ""), r.Title, r.Rule, r.Reason)
+	}
 }
+
+// maxSetAsidePrinted caps the rows set aside listed by the ingest command.
+const maxSetAsidePrinted = 20
 
 func where(file, sheet string, row int, column string) string {
 	s := file

@@ -91,7 +91,7 @@ func uploadIngester(w duckdb.Writer, hub *duckdb.Hub, log *slog.Logger) api.Inge
 		for i, u := range uploads {
 			files[i] = ingest.File{Name: u.Name, Data: u.Data, Size: u.Size}
 		}
-		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink, Step: opt.Progress})
+		rep, err := ingest.Run(ctx, w, kind, files, ingest.Options{Ref: w.Ref, AllowShrink: opt.AllowShrink, Programme: opt.Programme, Step: opt.Progress})
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,7 @@ func (m *Main) bootstrap(ctx context.Context, w duckdb.Writer) error {
 	}
 	read, loaded, quarantined, _ := rep.Totals()
 	m.log.Info("default snapshot built", "snapshot", rep.Snapshot, "rows_read", read, "loaded", loaded,
-		"quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
+		"set_aside", len(rep.SetAside), "quarantined", quarantined, "duration", rep.Duration.Round(time.Millisecond))
 	return nil
 }
 

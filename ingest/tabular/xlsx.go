@@ -141,6 +141,9 @@ func openXLSX(ctx context.Context, r io.ReaderAt, size int64, path, name string,
 	if err := checkZip(name, zr, lim); err != nil {
 		return nil, err
 	}
+	if err := checkDimensions(name, zr, lim); err != nil {
+		return nil, err
+	}
 	formulaParts, err := verifyZip(ctx, name, zr)
 	if err != nil {
 		return nil, err
@@ -247,6 +250,10 @@ func (s *xlsxSource) next() (r rawRow, err error) {
 		}
 		s.n++
 		cells, e := s.rows.Columns()
+		if e != nil && s.n >= maxXLSXRows {
+			return observatory.Errorf(observatory.ETOOLARGE, "%s: sheet %q has rows beyond row %s, the most an XLSX sheet can hold; split it or export it as CSV",
+				s.name, s.sheet, thousands(maxXLSXRows))
+		}
 		if e != nil {
 			return observatory.Errorf(observatory.EINVALID, "%s: sheet %q row %d: unreadable cell: %v", s.name, s.sheet, s.n, e)
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -18,13 +19,33 @@ import (
 // ingests a kind rebuilds those tables; the others are carried over from the
 // previous snapshot unchanged.
 var kindTables = map[string][]string{
-	"catalogue": {"formations"},
-	"bmo":       {"job_demand"}, // the loader keeps the years it does not replace (KeepJobDemand)
+	"bmo": {"job_demand"}, // the loader keeps the years it does not replace (KeepJobDemand)
+}
+
+// programmeTables hold rows that belong to a programme, named by col: a
+// catalogue run replaces the GEN label's rows, an offer run its own
+// programme's (observatory.ReplacedProgramme), and every other
+// programme's rows are carried over.
+var programmeTables = []struct{ table, col string }{
+	{"formations", "programme"},
+	{"set_aside", "programme"},
+	{"programmes", "id"},
 }
 
 // provenanceTables are carried over row by row for the kinds not replaced.
-// Each has a kind column, and all but inputs a file column (KeepJobDemand).
+// Each has a kind column, and all but inputs a file column (KeepJobDemand);
+// since 010_programmes.sql a programme column too, set for offer rows, so
+// that a row's replace token (kind, or kind:programme) says which run
+// replaces it.
 var provenanceTables = []string{"inputs", "quarantine", "repairs", "input_columns"}
+
+// builderConfig bounds what DuckDB may hold while a snapshot is built. By
+// default it takes up to 80 % of the machine's memory for its buffers, and
+// rows appended before the CHECKPOINT stay there: two million formations
+// cost it gigabytes. Under the limit it writes them out to the database
+// file (and its temporary directory) instead; an ingest is a sequential
+// load, which gains nothing from a larger pool.
+const builderConfig = "?memory_limit=128MB&threads=2"
 
 // Builder writes a new snapshot. Nothing is visible to readers until Commit
 // renames the finished file and publishes it; Abort leaves no trace.
@@ -71,7 +92,7 @@ func Build(ctx context.Context, dir Dir, ref observatory.Reference, version stri
 	}
 	b := &Builder{dir: dir, id: id, prev: prev, created: now, unlock: unlock, cleaned: cleaned}
 	b.path = dir.Path(b.id) + ".building"
-	b.db, err = sql.Open("duckdb", b.path)
+	b.db, err = sql.Open("duckdb", b.path+builderConfig)
 	if err != nil {
 		b.release()
 		return nil, err
@@ -140,15 +161,22 @@ func (b *Builder) RecordNotes(ctx context.Context, notes, warnings []string) err
 func (b *Builder) DB() *sql.DB { return b.db }
 
 // CarryOver copies from the previous snapshot every table and provenance row
-// that does not belong to one of the kinds being replaced.
+// that the run does not replace. replace holds kinds ("bmo") and, for the
+// rows of a programme, "catalogue" (the GEN label) or
+// observatory.ReplaceOffer(id): only that programme's formations, set-aside
+// rows and provenance are left out.
 func (b *Builder) CarryOver(ctx context.Context, replace ...string) error {
 	if b.prev == "" {
 		return nil
 	}
 	skip := map[string]bool{}
+	progs := []string{}
 	for _, k := range replace {
 		for _, t := range kindTables[k] {
 			skip[t] = true
+		}
+		if p, ok := observatory.ReplacedProgramme(k); ok {
+			progs = append(progs, p)
 		}
 	}
 	for kind, tables := range kindTables {
@@ -161,17 +189,60 @@ func (b *Builder) CarryOver(ctx context.Context, replace ...string) error {
 			}
 		}
 	}
-	where, args := "", []any{}
-	if len(replace) > 0 {
-		where = " WHERE NOT list_contains(?, kind)"
-		args = append(args, replace)
+	for _, pt := range programmeTables {
+		where, args, err := b.notProgrammes(ctx, pt.table, pt.col, progs)
+		if err != nil {
+			return err
+		}
+		if err := b.copyTable(ctx, pt.table, where, args); err != nil {
+			return fmt.Errorf("carry over %s: %w", pt.table, err)
+		}
 	}
 	for _, t := range provenanceTables {
+		where, args := "", []any{}
+		if len(replace) > 0 {
+			token := "kind"
+			has, err := b.prevHasColumn(ctx, t, "programme")
+			if err != nil {
+				return err
+			}
+			if has {
+				token = "kind || coalesce(':' || programme, '')"
+			}
+			where, args = " WHERE NOT list_contains(?, "+token+")", append(args, replace)
+		}
 		if err := b.copyTable(ctx, t, where, args); err != nil {
 			return fmt.Errorf("carry over %s: %w", t, err)
 		}
 	}
 	return nil
+}
+
+// notProgrammes is the WHERE that keeps the rows of prev.table whose col
+// is not one of progs. A table from before programmes (no such column)
+// holds GEN rows only.
+func (b *Builder) notProgrammes(ctx context.Context, table, col string, progs []string) (string, []any, error) {
+	if len(progs) == 0 {
+		return "", nil, nil
+	}
+	has, err := b.prevHasColumn(ctx, table, col)
+	if err != nil || has {
+		// col comes from programmeTables, never from input.
+		return " WHERE NOT list_contains(?, " + col + ")", []any{progs}, err
+	}
+	if slices.Contains(progs, observatory.ProgrammeGEN) {
+		return " WHERE false", nil, nil
+	}
+	return "", nil, nil
+}
+
+// prevHasColumn reports whether the previous snapshot's table t has
+// column col (an older schema may lack it).
+func (b *Builder) prevHasColumn(ctx context.Context, t, col string) (bool, error) {
+	var n int
+	err := b.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = 'prev' AND table_name = ? AND column_name = ?`,
+		t, col).Scan(&n)
+	return n > 0, err
 }
 
 // copyTable copies prev.t into t by column name, so a snapshot built with an
@@ -187,30 +258,82 @@ func (b *Builder) copyTable(ctx context.Context, t, where string, args []any) er
 	return err
 }
 
-// Record stores an input with its rejected and repaired rows.
+// Record stores an input with its rejected and repaired rows. Columns are
+// named, so the tables may grow columns of their own.
 func (b *Builder) Record(ctx context.Context, in observatory.Input, rejects []observatory.Reject, repairs []observatory.Repair) error {
-	_, err := b.db.ExecContext(ctx, `INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := b.db.ExecContext(ctx, `INSERT INTO inputs (kind, name, size, sha256, synthetic, snapshot, ingested,
+		rows_read, rows_loaded, rows_quarantined, rows_repaired, programme, rows_set_aside) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.Kind, in.Name, in.Size, in.SHA256, in.Synthetic, b.id, b.created,
-		in.RowsRead, in.Loaded, in.Quarantined, in.Repaired)
+		in.RowsRead, in.Loaded, in.Quarantined, in.Repaired, nullString(in.Programme), in.SetAside)
 	if err != nil {
 		return err
 	}
-	err = b.Append(ctx, "quarantine", len(rejects), func(i int) []driver.Value {
-		r := rejects[i]
-		return []driver.Value{in.Kind, r.File, nullString(r.Sheet), int32(r.Row), nullString(r.Column), nullString(r.Value), r.Reason}
-	})
+	return b.quarantine(ctx, in.Kind, in.Programme, rejects, repairs)
+}
+
+// Quarantine stores rejected and repaired rows of an input of kind (not an
+// offer: no programme); Record stores the input itself, with the last of
+// them.
+func (b *Builder) Quarantine(ctx context.Context, kind string, rejects []observatory.Reject, repairs []observatory.Repair) error {
+	return b.quarantine(ctx, kind, "", rejects, repairs)
+}
+
+func (b *Builder) quarantine(ctx context.Context, kind, programme string, rejects []observatory.Reject, repairs []observatory.Repair) error {
+	prog := nullString(programme)
+	err := b.AppendColumns(ctx, "quarantine", []string{"kind", "file", "sheet", "row", "column", "value", "reason", "programme"}, len(rejects),
+		func(i int) []driver.Value {
+			r := rejects[i]
+			return []driver.Value{kind, r.File, nullString(r.Sheet), int32(r.Row), nullString(r.Column), nullString(r.Value), r.Reason, prog}
+		})
 	if err != nil {
 		return err
 	}
-	return b.Append(ctx, "repairs", len(repairs), func(i int) []driver.Value {
-		r := repairs[i]
-		return []driver.Value{in.Kind, r.File, nullString(r.Sheet), int32(r.Row), r.Column, r.Was, r.Now, r.Reason}
-	})
+	return b.AppendColumns(ctx, "repairs", []string{"kind", "file", "sheet", "row", "column", "was", "now", "reason", "programme"}, len(repairs),
+		func(i int) []driver.Value {
+			r := repairs[i]
+			return []driver.Value{kind, r.File, nullString(r.Sheet), int32(r.Row), r.Column, r.Was, r.Now, r.Reason, prog}
+		})
+}
+
+// RecordSetAside stores the rows of an offer input left out as not digital.
+func (b *Builder) RecordSetAside(ctx context.Context, rows []observatory.SetAside) error {
+	return b.AppendColumns(ctx, "set_aside", []string{"programme", "file", "sheet", "row", "title", "diploma", "structure", "commune_code", "rule", "reason"},
+		len(rows), func(i int) []driver.Value {
+			r := rows[i]
+			return []driver.Value{r.Programme, r.File, nullString(r.Sheet), int32(r.Row), r.Title, nullString(r.Diploma),
+				nullString(r.Structure), nullString(r.CommuneCode), r.Rule, r.Reason}
+		})
+}
+
+// RecordProgramme stores a programme's description and provenance; a run
+// records each programme it loads.
+func (b *Builder) RecordProgramme(ctx context.Context, p observatory.Programme) error {
+	files, sums := p.Files, p.SHA256
+	if files == nil {
+		files = []string{}
+	}
+	if sums == nil {
+		sums = []string{}
+	}
+	var day driver.Value
+	if p.Date != nil {
+		day = *p.Date
+	}
+	_, err := b.db.ExecContext(ctx, `INSERT OR REPLACE INTO programmes (id, kind, title_fr, title_en, source, source_url, licence, date, synthetic, files, sha256, snapshot)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.Kind, p.TitleFR, p.TitleEN, p.Source, nullString(p.SourceURL), p.Licence, day, p.Synthetic, files, sums, b.id)
+	return err
 }
 
 // Append loads n rows into table with DuckDB's Appender, the fast path for
 // bulk loads. row(i) returns the values of row i in column order.
 func (b *Builder) Append(ctx context.Context, table string, n int, row func(i int) []driver.Value) error {
+	return b.AppendColumns(ctx, table, nil, n, row)
+}
+
+// AppendColumns is Append for the named columns only (all when cols is
+// nil); the others take their default.
+func (b *Builder) AppendColumns(ctx context.Context, table string, cols []string, n int, row func(i int) []driver.Value) error {
 	if n == 0 {
 		return nil
 	}
@@ -220,7 +343,13 @@ func (b *Builder) Append(ctx context.Context, table string, n int, row func(i in
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		var a *duckdb.Appender
+		var err error
+		if cols == nil {
+			a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		} else {
+			a, err = duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", table, cols)
+		}
 		if err != nil {
 			return err
 		}

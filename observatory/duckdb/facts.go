@@ -33,6 +33,7 @@ func formationFilter(q observatory.FactQuery) (string, []any) {
 	if q.Family != "" {
 		conds, args = append(conds, `family = ?`), append(args, q.Family)
 	}
+	conds, args = programmesCond(conds, args, q.Programmes)
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -41,13 +42,15 @@ func formationFilter(q observatory.FactQuery) (string, []any) {
 
 // offerAt selects the formations of the offer at a date: labelled on or
 // before it and, in force, with a label ending after it (no end date: in
-// force). A formation with no labelling date is taken as labelled before
-// any date, rather than dropped. A zero date selects every formation.
+// force). A formation of another programme, which has no labelling date,
+// counts from the date of its list (listed_on). A formation with neither
+// is taken as labelled before any date, rather than dropped. A zero date
+// selects every formation.
 func offerAt(at time.Time, view string) ([]string, []any) {
 	if at.IsZero() {
 		return nil, nil
 	}
-	conds := []string{`(labelled_on IS NULL OR labelled_on <= ?)`}
+	conds := []string{`(coalesce(labelled_on, listed_on) IS NULL OR coalesce(labelled_on, listed_on) <= ?)`}
 	args := []any{at}
 	if view != observatory.ViewLabelled {
 		conds, args = append(conds, `(label_end IS NULL OR label_end > ?)`), append(args, at)
@@ -82,7 +85,7 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	query := `WITH f AS (SELECT * FROM formations` + where + `)
 SELECT t.code, t.name, ` + famCol + `, t.population, count(f.id), count(DISTINCT f.structure),
 	coalesce(sum(f.learners), 0), count(f.learners), ` + part("women") + `, ` + part("low_qualified") + `, ` + part("qpv") + `,
-	count(f.id) FILTER (WHERE f.label_end IS NULL), coalesce(sum(f.seats), 0)
+	count(f.id) FILTER (WHERE f.label_end IS NULL AND f.listed_on IS NULL), coalesce(sum(f.seats), 0)
 FROM ` + table + ` t` + famFrom + ` LEFT JOIN f ON f.` + key + ` = t.code` + famJoin + `
 GROUP BY ALL ORDER BY t.code, 3`
 	rows, err := d.db.QueryContext(ctx, query, args...)
@@ -183,16 +186,17 @@ func (d *DB) FormationPoints(ctx context.Context, q observatory.FactQuery) ([]ob
 
 // Calendar reads the snapshot's time: the catalogue's reference date (its
 // latest labelling), its waves (each dated by its last labelling), the
-// years labelled and the BMO survey years.
+// years labelled and the BMO survey years. It is the GEN label's: other
+// programmes have neither labelling dates nor waves.
 func (d *DB) Calendar(ctx context.Context) (observatory.Calendar, error) {
 	var c observatory.Calendar
 	var ref sql.NullTime
-	if err := d.db.QueryRowContext(ctx, `SELECT max(labelled_on) FROM formations`).Scan(&ref); err != nil {
+	if err := d.db.QueryRowContext(ctx, `SELECT max(labelled_on) FROM formations WHERE programme = 'gen'`).Scan(&ref); err != nil {
 		return c, err
 	}
 	c.Reference = ref.Time
 	rows, err := d.db.QueryContext(ctx, `SELECT wave, max(labelled_on), count(*) FROM formations
-WHERE wave IS NOT NULL AND labelled_on IS NOT NULL GROUP BY wave ORDER BY wave`)
+WHERE programme = 'gen' AND wave IS NOT NULL AND labelled_on IS NOT NULL GROUP BY wave ORDER BY wave`)
 	if err != nil {
 		return c, err
 	}
@@ -207,7 +211,7 @@ WHERE wave IS NOT NULL AND labelled_on IS NOT NULL GROUP BY wave ORDER BY wave`)
 	if err := rows.Err(); err != nil {
 		return c, err
 	}
-	if c.LabelYears, err = d.ints(ctx, `SELECT DISTINCT year(labelled_on) y FROM formations WHERE labelled_on IS NOT NULL ORDER BY y`); err != nil {
+	if c.LabelYears, err = d.ints(ctx, `SELECT DISTINCT year(labelled_on) y FROM formations WHERE programme = 'gen' AND labelled_on IS NOT NULL ORDER BY y`); err != nil {
 		return c, err
 	}
 	c.Surveys, err = d.ints(ctx, `SELECT DISTINCT year FROM job_demand ORDER BY year`)

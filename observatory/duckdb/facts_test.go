@@ -231,7 +231,8 @@ func TestSeriesIsTheStock(t *testing.T) {
 	svc := observatory.Indicators{Facts: db, Geo: g}
 	all := allFormations(t, db)
 	for _, view := range []string{observatory.ViewInForce, observatory.ViewLabelled} {
-		res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Territory: "84", View: view})
+		res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: "formations", Level: observatory.LevelRegion, Territory: "84", View: view,
+			Programmes: []string{observatory.ProgrammeGEN}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +294,8 @@ func TestDistanceByHand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := observatory.FactQuery{Level: observatory.LevelDepartement, At: cal.Reference, View: observatory.ViewInForce}
+	q := observatory.FactQuery{Level: observatory.LevelDepartement, At: cal.Reference, View: observatory.ViewInForce,
+		Programmes: []string{observatory.ProgrammeGEN}}
 	pts, err := db.FormationPoints(ctx, q)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 const formationCols = `id, title, structure, postcode, commune_code, commune, departement, region,
 	lat, lon, rome, family, duration_months, labelled_on, wave, label_end,
 	seats, sessions, learners, women, low_qualified, qpv, synthetic, source, source_row,
-	bassin, programme`
+	bassin, programme, structure_id, diploma, listed_on, point_rule`
 
 // cursorTag marks our cursors, so a made-up one is refused, not queried.
 const cursorTag = "f1:"
@@ -97,6 +97,7 @@ var formationExportCols = []struct{ name, expr string }{
 	{"label_end", "label_end"}, {"seats_per_session", "seats"}, {"sessions", "sessions"},
 	{"learners", "learners"}, {"women", "women"}, {"low_qualified", "low_qualified"},
 	{"qpv_residents", "qpv"}, {"programme", "programme"}, {"synthetic", "synthetic"}, {"source", "source"}, {"source_row", "source_row"},
+	{"structure_id", "structure_id"}, {"diploma", "diploma"}, {"listed_on", "listed_on"}, {"point_rule", "point_rule"},
 }
 
 // FormationsParquet writes the formations matching f to a Parquet file with
@@ -286,20 +287,22 @@ func scanFormation(s scanner) (*observatory.Formation, error) {
 	var (
 		f                                                observatory.Formation
 		postcode, communeCode, commune, family, bassin   sql.NullString
+		structureID, diploma, pointRule                  sql.NullString
 		lat, lon, duration                               sql.NullFloat64
-		labelled, labelEnd                               sql.NullTime
+		labelled, labelEnd, listed                       sql.NullTime
 		wave, seats, sessions, learners, women, low, qpv sql.NullInt32
 		rome                                             any
 	)
 	err := s.Scan(&f.ID, &f.Title, &f.Structure, &postcode, &communeCode, &commune, &f.Departement, &f.Region,
 		&lat, &lon, &rome, &family, &duration, &labelled, &wave, &labelEnd,
 		&seats, &sessions, &learners, &women, &low, &qpv, &f.Synthetic, &f.Source, &f.SourceRow,
-		&bassin, &f.Programme)
+		&bassin, &f.Programme, &structureID, &diploma, &listed, &pointRule)
 	if err != nil {
 		return nil, err
 	}
 	f.Postcode, f.CommuneCode, f.Commune, f.Family = postcode.String, communeCode.String, commune.String, family.String
 	f.Bassin = bassin.String
+	f.StructureID, f.Diploma, f.PointRule, f.ListedOn = structureID.String, diploma.String, pointRule.String, timePtr(listed)
 	f.Lat, f.Lon, f.DurationMonths = floatPtr(lat), floatPtr(lon), floatPtr(duration)
 	f.LabelledOn, f.LabelEnd = timePtr(labelled), timePtr(labelEnd)
 	f.Wave, f.Seats, f.Sessions = intPtr(wave), intPtr(seats), intPtr(sessions)

@@ -22,7 +22,8 @@ func (d *DB) Info(ctx context.Context) (*observatory.Snapshot, error) {
 		return nil, err
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT kind, name, size, sha256, synthetic, snapshot, ingested,
-		rows_read, rows_loaded, rows_quarantined, rows_repaired FROM inputs ORDER BY ingested, kind, name`)
+		rows_read, rows_loaded, rows_quarantined, rows_repaired, coalesce(programme, ''), coalesce(rows_set_aside, 0)
+		FROM inputs ORDER BY ingested, kind, name`)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +31,7 @@ func (d *DB) Info(ctx context.Context) (*observatory.Snapshot, error) {
 	for rows.Next() {
 		var in observatory.Input
 		if err := rows.Scan(&in.Kind, &in.Name, &in.Size, &in.SHA256, &in.Synthetic, &in.Snapshot, &in.Ingested,
-			&in.RowsRead, &in.Loaded, &in.Quarantined, &in.Repaired); err != nil {
+			&in.RowsRead, &in.Loaded, &in.Quarantined, &in.Repaired, &in.Programme, &in.SetAside); err != nil {
 			return nil, err
 		}
 		in.Ingested = in.Ingested.UTC()
@@ -50,7 +51,23 @@ func (d *DB) Info(ctx context.Context) (*observatory.Snapshot, error) {
 	if n, err := d.count(ctx, "job_demand"); err == nil {
 		s.Counts.JobDemand = n
 	}
-	return s, nil
+	byProg, err := d.db.QueryContext(ctx, `SELECT programme, count(*) FROM formations GROUP BY programme ORDER BY programme`)
+	if err != nil {
+		return nil, err
+	}
+	defer byProg.Close()
+	for byProg.Next() {
+		var p string
+		var n int
+		if err := byProg.Scan(&p, &n); err != nil {
+			return nil, err
+		}
+		if s.Counts.ByProgramme == nil {
+			s.Counts.ByProgramme = map[string]int{}
+		}
+		s.Counts.ByProgramme[p] = n
+	}
+	return s, byProg.Err()
 }
 
 // lineage reads the snapshot's parent, the catalogue's reference date and

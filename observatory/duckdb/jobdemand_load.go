@@ -18,7 +18,7 @@ import (
 // table's key refuses any that slip through.
 func (b *Builder) AppendJobDemand(ctx context.Context, rows iter.Seq2[*observatory.JobDemand, error]) (int, error) {
 	vals := make([]driver.Value, 15)
-	return b.appendStream(ctx, "job_demand", func(yield func([]driver.Value, error) bool) {
+	return b.appendStream(ctx, "job_demand", nil, func(yield func([]driver.Value, error) bool) {
 		for r, err := range rows {
 			if err != nil {
 				yield(nil, err)
@@ -38,7 +38,7 @@ func (b *Builder) AppendJobDemand(ctx context.Context, rows iter.Seq2[*observato
 
 // appendStream appends the rows of seq to table with one Appender, checking
 // ctx every 4,096 rows. The values slice may be reused between rows.
-func (b *Builder) appendStream(ctx context.Context, table string, seq iter.Seq2[[]driver.Value, error]) (int, error) {
+func (b *Builder) appendStream(ctx context.Context, table string, cols []string, seq iter.Seq2[[]driver.Value, error]) (int, error) {
 	conn, err := b.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -46,7 +46,13 @@ func (b *Builder) appendStream(ctx context.Context, table string, seq iter.Seq2[
 	defer conn.Close()
 	n := 0
 	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		var a *duckdb.Appender
+		var err error
+		if cols == nil {
+			a, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		} else {
+			a, err = duckdb.NewAppenderWithColumns(dc.(driver.Conn), "", "", table, cols)
+		}
 		if err != nil {
 			return err
 		}

@@ -180,33 +180,55 @@ func (d *DB) metierCounts(ctx context.Context, out *observatory.MetierSnapshot) 
 	if withRule {
 		rule = `family_rule`
 	}
-	q := `SELECT family, ` + rule + `, count(*), bool_or(synthetic) FROM formations GROUP BY ALL`
+	withProg, err := d.snapshotHasColumn(ctx, "formations", "programme")
+	if err != nil {
+		return err
+	}
+	prog := `'` + observatory.ProgrammeGEN + `'`
+	if withProg {
+		prog = `programme`
+	}
+	out.ByProgramme = map[string]observatory.MetierProgrammeCounts{}
+	q := `SELECT ` + prog + `, family, ` + rule + `, count(*), bool_or(synthetic) FROM formations GROUP BY ALL`
 	return d.metierEach(ctx, q, nil, func(rows *sql.Rows) error {
 		var fam, rule sql.NullString
+		var pid string
 		var n int
 		var synth bool
-		if err := rows.Scan(&fam, &rule, &n, &synth); err != nil {
+		if err := rows.Scan(&pid, &fam, &rule, &n, &synth); err != nil {
 			return err
 		}
+		pc := out.ByProgramme[pid]
+		if pc.Counts == nil {
+			pc.Counts = map[string]observatory.MetierCounts{}
+		}
 		out.Formations += n
+		pc.Formations += n
 		out.Synthetic = out.Synthetic || synth
+		pc.Synthetic = pc.Synthetic || synth
 		if !fam.Valid {
 			out.Unattached += n
+			pc.Unattached += n
+			out.ByProgramme[pid] = pc
 			return nil
 		}
-		c := out.Counts[fam.String]
-		c.Attached += n
-		switch rule.String {
-		case observatory.RuleROME:
-			c.ByROME += n
-		case observatory.RuleTitle:
-			c.ByTitle += n
-		case observatory.RuleSource:
-			c.BySource += n
-		case observatory.RuleDisputed:
-			c.Disputed += n
+		add := func(c observatory.MetierCounts) observatory.MetierCounts {
+			c.Attached += n
+			switch rule.String {
+			case observatory.RuleROME:
+				c.ByROME += n
+			case observatory.RuleTitle:
+				c.ByTitle += n
+			case observatory.RuleSource:
+				c.BySource += n
+			case observatory.RuleDisputed:
+				c.Disputed += n
+			}
+			return c
 		}
-		out.Counts[fam.String] = c
+		out.Counts[fam.String] = add(out.Counts[fam.String])
+		pc.Counts[fam.String] = add(pc.Counts[fam.String])
+		out.ByProgramme[pid] = pc
 		return nil
 	})
 }

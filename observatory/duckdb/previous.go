@@ -12,20 +12,29 @@ import (
 // RecordColumns stores which column of each input held each concept
 // (table input_columns, carried over with inputs).
 func (b *Builder) RecordColumns(ctx context.Context, cols []observatory.ColumnUse) error {
-	return b.Append(ctx, "input_columns", len(cols), func(i int) []driver.Value {
-		c := cols[i]
-		return []driver.Value{c.Kind, c.File, c.Concept, nullString(c.Header), c.Required, b.id}
-	})
+	return b.AppendColumns(ctx, "input_columns", []string{"kind", "file", "concept", "header", "required", "snapshot", "programme"}, len(cols),
+		func(i int) []driver.Value {
+			c := cols[i]
+			return []driver.Value{c.Kind, c.File, c.Concept, nullString(c.Header), c.Required, b.id, nullString(c.Programme)}
+		})
 }
 
 // PreviousColumns is the column use recorded for the previous snapshot's
-// inputs of kind. A snapshot made before column use was recorded has none.
+// inputs of kind (a replace token: "catalogue", or ReplaceOffer(id) for
+// one programme's). A snapshot made before column use was recorded has none.
 func (b *Builder) PreviousColumns(ctx context.Context, kind string) ([]observatory.ColumnUse, error) {
 	if ok, err := b.prevHas(ctx, "input_columns"); err != nil || !ok {
 		return nil, err
 	}
-	rows, err := b.db.QueryContext(ctx, `SELECT kind, file, concept, coalesce(header, ''), required
-		FROM prev.input_columns WHERE kind = ? ORDER BY file, concept`, kind)
+	token, prog := "kind", "''"
+	if ok, err := b.prevHasColumn(ctx, "input_columns", "programme"); err != nil {
+		return nil, err
+	} else if ok {
+		token, prog = "kind || coalesce(':' || programme, '')", "coalesce(programme, '')"
+	}
+	// token and prog are fixed expressions.
+	rows, err := b.db.QueryContext(ctx, `SELECT kind, `+prog+`, file, concept, coalesce(header, ''), required
+		FROM prev.input_columns WHERE `+token+` = ? ORDER BY file, concept`, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +42,7 @@ func (b *Builder) PreviousColumns(ctx context.Context, kind string) ([]observato
 	var out []observatory.ColumnUse
 	for rows.Next() {
 		var c observatory.ColumnUse
-		if err := rows.Scan(&c.Kind, &c.File, &c.Concept, &c.Header, &c.Required); err != nil {
+		if err := rows.Scan(&c.Kind, &c.Programme, &c.File, &c.Concept, &c.Header, &c.Required); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -50,12 +59,20 @@ func (b *Builder) PreviousCatalogue(ctx context.Context) (observatory.CatalogueS
 	if ok, err := b.prevHas(ctx, "formations"); err != nil || !ok {
 		return st, err
 	}
+	// The GEN label's formations only: the other programmes' are not the
+	// catalogue's (a snapshot from before programmes has GEN rows only).
+	gen := `prev.formations`
+	if ok, err := b.prevHasColumn(ctx, "formations", "programme"); err != nil {
+		return st, err
+	} else if ok {
+		gen = `(SELECT * FROM prev.formations WHERE programme = 'gen')`
+	}
 	var ref sql.NullTime
-	err := b.db.QueryRowContext(ctx, `WITH r AS (SELECT max(labelled_on) AS ref FROM prev.formations)
+	err := b.db.QueryRowContext(ctx, `WITH g AS (SELECT * FROM `+gen+`), r AS (SELECT max(labelled_on) AS ref FROM g)
 		SELECT count(*), any_value(r.ref),
 			count(*) FILTER (WHERE (f.labelled_on IS NULL OR r.ref IS NULL OR f.labelled_on <= r.ref)
 				AND (f.label_end IS NULL OR r.ref IS NULL OR f.label_end > r.ref))
-		FROM prev.formations f, r`).Scan(&st.Formations, &ref, &st.InForce)
+		FROM g f, r`).Scan(&st.Formations, &ref, &st.InForce)
 	if err != nil {
 		return st, err
 	}
@@ -63,7 +80,7 @@ func (b *Builder) PreviousCatalogue(ctx context.Context) (observatory.CatalogueS
 		st.Reference = ref.Time
 	}
 	rows, err := b.db.QueryContext(ctx, `SELECT wave, count(*), mode(labelled_on), min(labelled_on), max(labelled_on)
-		FROM prev.formations WHERE wave IS NOT NULL AND labelled_on IS NOT NULL GROUP BY wave ORDER BY wave`)
+		FROM `+gen+` WHERE wave IS NOT NULL AND labelled_on IS NOT NULL GROUP BY wave ORDER BY wave`)
 	if err != nil {
 		return st, err
 	}

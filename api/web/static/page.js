@@ -123,6 +123,28 @@
       sec.appendChild(fdl);
     }
 
+    var nd = data.needs;
+    if (nd) {
+      sec.appendChild(el('h3', null, t('needs')));
+      sec.appendChild(el('p', null, cfg.lang === 'en' ? nd.sentence_en : nd.sentence_fr));
+      var jobs = (nd.jobs || []).filter(function (j) { return j.projects !== null; }).slice(0, 5);
+      if (jobs.length) {
+        var jdl = el('dl');
+        jobs.forEach(function (j) {
+          var row = el('div');
+          row.appendChild(el('dt', null, j.label));
+          var v = fmt(j.projects) + ' ' + t('projects');
+          if (j.difficult_pct !== null) v += ', ' + fmt(j.difficult_pct) + '\u00a0% ' + t('difficult');
+          row.appendChild(el('dd', null, v));
+          jdl.appendChild(row);
+        });
+        sec.appendChild(jdl);
+      }
+      var np = el('p');
+      np.appendChild(el('a', { href: '/api/v1/territories/' + cfg.level + '/' + encodeURIComponent(data.territory.code) + '/needs.csv' + cfg.api }, t('needsAll')));
+      sec.appendChild(np);
+    }
+
     sec.appendChild(el('h3', null, t('nearGaps')));
     if (!document.querySelector('#gaps ol') && document.querySelector('#gaps .notice')) {
       sec.appendChild(el('p', { 'class': 'muted' }, t('gapsUnavail')));
@@ -139,18 +161,32 @@
     sec.appendChild(el('h3', null, t('formations') + ' (' + fm.total + ')'));
     var q = currentURL().searchParams;
     if (q.get('year') || q.get('wave')) sec.appendChild(el('p', { 'class': 'muted small' }, t('listUnfiltered')));
+    if (fm.by_programme && fm.by_programme.length) {
+      sec.appendChild(el('h4', null, t('byProgramme')));
+      var bp = el('ul', { 'class': 'by-programme' });
+      fm.by_programme.forEach(function (p) {
+        var li = el('li');
+        li.appendChild(el('a', { href: p.href }, cfg.lang === 'en' ? p.title_en : p.title));
+        li.appendChild(document.createTextNode(t('colon') + ' ' + p.total));
+        if (p.synthetic) { li.appendChild(document.createTextNode(' ')); li.appendChild(el('small', null, '(' + t('syntheticData') + ')')); }
+        bp.appendChild(li);
+      });
+      sec.appendChild(bp);
+    }
     if (fm.items && fm.items.length) {
       var list = el('ul', { 'class': 'formations' });
       fm.items.forEach(function (f) {
         var li = el('li');
         li.appendChild(el('a', { href: pin(f.href) }, f.title));
-        li.appendChild(el('span', { 'class': 'muted' }, ' — ' + f.structure + (f.commune ? ', ' + f.commune : '')));
+        li.appendChild(el('span', { 'class': 'muted' }, ' — ' + f.structure + (f.commune ? ', ' + f.commune : '') + (f.programme ? ' · ' + f.programme : '')));
         list.appendChild(li);
       });
       sec.appendChild(list);
       var more = '/api/v1/formations?' + (cfg.level === 'region' ? 'region=' : 'departement=') + encodeURIComponent(code);
       var fam = currentURL().searchParams.get('family');
       if (fam) more += '&family=' + encodeURIComponent(fam);
+      var prog = currentURL().searchParams.get('programme');
+      if (prog) more += '&programme=' + encodeURIComponent(prog);
       var pm = el('p'); pm.appendChild(el('a', { href: pin(fm.more || more) }, t('allFormations'))); sec.appendChild(pm);
     } else sec.appendChild(el('p', { 'class': 'muted' }, t('noFormations')));
     var pj = el('p'); pj.appendChild(el('a', { href: profileURL(code) }, 'JSON')); sec.appendChild(pj);
@@ -266,11 +302,20 @@
   document.addEventListener('click', function (e) {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     var a = e.target.closest && e.target.closest('a');
+    // Communes are drawn without a link each (the page would triple): a
+    // click on one opens its profile all the same.
+    var bare = !a && e.target.closest && e.target.closest('svg.map path[data-code]');
+    if (bare) {
+      var u = currentURL(); u.searchParams.set('code', bare.getAttribute('data-code')); u.hash = 'profile';
+      openProfile(bare.getAttribute('data-code'), u.pathname + u.search + u.hash);
+      return;
+    }
     if (!a) return;
     if (a.matches('svg.map a.territory')) {
       var path = a.querySelector('path');
       e.preventDefault();
-      openProfile(path.getAttribute('data-code'), a.getAttribute('href'));
+      // The Paris inset draws the same territories again, as data-zoom.
+      openProfile(path.getAttribute('data-code') || path.getAttribute('data-zoom'), a.getAttribute('href'));
     } else if (a.classList.contains('territory-link')) {
       e.preventDefault();
       openProfile(a.getAttribute('data-code'), a.getAttribute('href'));
@@ -315,7 +360,7 @@
   function bindTips() {
     // The script's tooltip replaces the browser's, which would show the same
     // text a second later; the link's aria-label still names the territory.
-    document.querySelectorAll('#map-figure svg.map path[data-code] > title').forEach(function (ti) {
+    document.querySelectorAll('#map-figure svg.map path[data-code] > title, #map-figure svg.map path[data-zoom] > title').forEach(function (ti) {
       ti.parentNode.setAttribute('data-tip', ti.textContent);
       ti.remove();
     });

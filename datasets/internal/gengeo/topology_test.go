@@ -5,9 +5,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gen-numerique/observatory/observatory"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // Constructed cases are near the equator, where a grid unit (1e-5°) is

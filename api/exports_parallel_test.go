@@ -1,0 +1,146 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/gen-numerique/observatory/api"
+	"github.com/gen-numerique/observatory/datasets/datasetstest"
+	"github.com/gen-numerique/observatory/ingest"
+	"github.com/gen-numerique/observatory/internal/synth"
+)
+
+// TestParallelExportsComplete: 32 full exports at once, CSV, XLSX and
+// GeoJSON of a 5,000-formation catalogue, under a page deadline far
+// shorter than they take. A response that has started is never cut:
+// every 200 holds every row; the others are 503 with Retry-After, refused
+// before any byte of a file. Then with room for all 32, all complete.
+func TestParallelExportsComplete(t *testing.T) {
+	const rows = 5_000
+	for _, c := range []struct {
+		name       string
+		maxExports int
+	}{{"cap 4", 4}, {"cap 32", 32}} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnvWith(t, api.Config{RequestTimeout: 50 * time.Millisecond, MaxExports: c.maxExports}, nil)
+			path := filepath.Join(t.TempDir(), "catalogue-synthetique.csv")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := synth.CSV(f, rows); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			file, closer, err := ingest.OpenFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer closer.Close()
+			if _, err := ingest.Run(context.Background(), e.w, "catalogue", []ingest.File{file}, ingest.Options{Ref: datasetstest.Reference(t), AllowShrink: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.hub.Reload(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			formats := []string{"csv", "xlsx", "geojson"}
+			type result struct {
+				format      string
+				status      int
+				retry, body string
+				rows        int
+				err         error
+			}
+			results := make([]result, 32)
+			var wg sync.WaitGroup
+			for i := range results {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := &results[i]
+					r.format = formats[i%len(formats)]
+					res, err := http.Get(e.srv.URL + "/api/v1/formations." + r.format)
+					if err != nil {
+						r.err = err
+						return
+					}
+					defer res.Body.Close()
+					b, err := io.ReadAll(res.Body)
+					r.status, r.retry, r.err = res.StatusCode, res.Header.Get("Retry-After"), err
+					if err != nil || res.StatusCode != http.StatusOK {
+						r.body = string(b)
+						return
+					}
+					r.rows, r.err = countRows(r.format, b)
+				}()
+			}
+			wg.Wait()
+			complete, refused := 0, 0
+			for i, r := range results {
+				switch {
+				case r.err != nil:
+					t.Errorf("export %d (%s): %v after status %d", i, r.format, r.err, r.status)
+				case r.status == http.StatusOK && r.rows == rows:
+					complete++
+				case r.status == http.StatusOK:
+					t.Errorf("export %d (%s): 200 with %d rows of %d: cut", i, r.format, r.rows, rows)
+				case r.status == http.StatusServiceUnavailable && r.retry != "" && strings.Contains(r.body, `"status":503`):
+					refused++
+				default:
+					t.Errorf("export %d (%s): %d Retry-After %q: %.200s", i, r.format, r.status, r.retry, r.body)
+				}
+			}
+			t.Logf("%s: %d of 32 exports complete, %d refused with 503 before any byte", c.name, complete, refused)
+			if complete == 0 || complete+refused != 32 || (c.maxExports >= 32 && complete != 32) {
+				t.Errorf("%d complete, %d refused", complete, refused)
+			}
+		})
+	}
+}
+
+// countRows counts the data rows of an export.
+func countRows(format string, b []byte) (int, error) {
+	switch format {
+	case "csv":
+		r := csv.NewReader(bytes.NewReader(b))
+		r.Comma = detectComma(b)
+		recs, err := r.ReadAll()
+		return len(recs) - 1, err
+	case "geojson":
+		var fc struct {
+			Features []json.RawMessage `json:"features"`
+		}
+		err := json.Unmarshal(b, &fc)
+		return len(fc.Features), err
+	case "xlsx":
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		rows, err := f.GetRows(f.GetSheetList()[0])
+		return len(rows) - 1, err
+	}
+	return 0, fmt.Errorf("format %s", format)
+}
+
+func detectComma(b []byte) rune {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		return ';'
+	}
+	return ','
+}

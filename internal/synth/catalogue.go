@@ -1,0 +1,41 @@
+// Package synth writes big synthetic catalogues, CSV or XLSX, of any number
+// of rows, for the memory benchmarks and the soak tool (cmd/soak): files of
+// millions of rows are made when needed, never kept in the repository.
+//
+// Every row is valid and distinct, so that a run loads them all: a real
+// commune code, a title of its own, one of 500 structures and a labelling
+// date on one of seven campaigns (the ingest derives the waves from them).
+// The callers name the files "…synthetique…", which flags them as
+// synthetic data. Rows are short (31 bytes of CSV), so that two million of
+// them stay under the default file limit (64 MiB): the row limit is what
+// is to be reached.
+package synth
+
+import "strconv"
+
+// Header is the catalogue's header row.
+var Header = []string{"Nom de la formation", "Structure porteuse", "Code commune INSEE", "Date de labellisation"}
+
+// communes are real commune codes, so that rows are placed without repair.
+var communes = []string{"75056", "69123", "13055", "31555", "06088", "44109", "67482", "34172", "33063", "59350",
+	"35238", "51454", "42218", "76351", "83137", "38185", "21231", "49007", "30189", "63113"}
+
+// campaigns are seven labelling dates, as GEN's calls gave.
+var campaigns = []string{"2016-02-03", "2016-09-23", "2017-03-15", "2017-11-20", "2018-06-01", "2019-01-15", "2019-09-10"}
+
+// campaignSerials are the same dates as spreadsheet serial numbers.
+var campaignSerials = []int{42403, 42636, 42809, 43059, 43252, 43480, 43718}
+
+// structures is the number of distinct structures.
+const structures = 500
+
+// Row is the cells of data row i (0-based).
+func Row(i int) []string {
+	c := i % len(campaigns)
+	return []string{Title(i), structure(i), communes[i%len(communes)], campaigns[c]}
+}
+
+// Title is row i's title, unique to it.
+func Title(i int) string { return "F" + strconv.Itoa(i) }
+
+func structure(i int) string { return "S" + strconv.Itoa(i%structures) }
