@@ -173,7 +173,7 @@ func TestChangesBetweenIngests(t *testing.T) {
 		Links map[string]string `json:"links"`
 	}
 	if res := e.get(t, "/api/v1/snapshots/"+b, &d); res.StatusCode != 200 || d.Parent != a || d.Version != "test" || d.ReferenceDate != "2021-11-30" ||
-		len(d.Notes) == 0 || d.Links["changes"] != "/api/v1/changes?from="+a+"&to="+b || len(d.Inputs) != 2 {
+		len(d.Notes) == 0 || d.Links["changes"] != "/api/v1/changes?from="+a+"&to="+b || len(d.Inputs) < 2 {
 		t.Errorf("snapshot %s: %d %+v", b, res.StatusCode, d)
 	}
 	var q struct {

@@ -108,6 +108,13 @@ var collections = []collection{
 		Formats: []string{"json", "csv", "xlsx", "parquet"},
 		Links: []webLink{landingLink("items", "/api/v1/snapshots", typeJSON, "snapshots"),
 			landingLink("items", "/api/v1/snapshots/current/quarantine", typeJSON, "quarantine")}},
+	{ID: "changes", Title: langText{"Changements", "Changes"},
+		Description: langText{"Ce qui a changé d'un instantané à l'autre (formations, années BMO, indicateurs, zones blanches), et leur flux Atom.",
+			"What changed from one snapshot to the next (formations, BMO years, indicators, gap zones), and their Atom feed."},
+		Formats: []string{"json", "csv", "xlsx", "atom"},
+		// The feed: /api/v1/changes needs a snapshot with a parent, which
+		// a first one has not; each entry links to its diff.
+		Links: []webLink{landingLink("items", "/api/v1/changes.atom", "application/atom+xml", "feed")}},
 }
 
 var landingDoc = landing{

@@ -253,13 +253,15 @@ func TestReplayOlderSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
+		// Before programmes, a snapshot held the GEN label's formations only.
+		`DELETE FROM formations WHERE programme <> 'gen'`,
 		`ALTER TABLE formations DROP COLUMN bassin`,
 		`ALTER TABLE formations DROP COLUMN programme`,
 		`ALTER TABLE communes DROP COLUMN bassin`,
 		`DROP TABLE bassins`,
 		`ALTER TABLE snapshot_info DROP COLUMN parent`,
 		`DROP TABLE run_notes`,
-		`DELETE FROM schema_migrations WHERE name IN ('migrations/009_places.sql', 'migrations/011_snapshot_lineage.sql')`,
+		`DELETE FROM schema_migrations WHERE name IN ('migrations/009_places.sql', 'migrations/010_programmes.sql', 'migrations/011_snapshot_lineage.sql')`,
 		`CHECKPOINT`,
 	} {
 		if _, err := raw.Exec(q); err != nil {
@@ -289,16 +291,26 @@ func TestReplayOlderSchema(t *testing.T) {
 			Formations int `json:"formations"`
 		} `json:"counts"`
 	}
-	if res := e.get(t, "/api/v1/snapshots/"+a, &d); res.StatusCode != 200 || d.ID != a || d.Counts.Formations != 532 {
+	if res := e.get(t, "/api/v1/snapshots/"+a, &d); res.StatusCode != 200 || d.ID != a || d.Counts.Formations == 0 {
 		t.Errorf("snapshot %s: %d %+v", a, res.StatusCode, d)
 	}
-	// A diff from it still works: its formations match by id.
+	// A diff from it still works: its formations match by id (the
+	// offer's rows, deleted above, come back as added).
 	var ch struct {
 		Formations struct {
-			Added []any `json:"added"`
+			Added []struct {
+				ID string `json:"id"`
+			} `json:"added"`
 		} `json:"formations"`
 	}
-	if res := e.get(t, "/api/v1/changes?from="+a+"&to="+ids[1], &ch); res.StatusCode != 200 || len(ch.Formations.Added) != 2 {
+	gen := 0
+	res := e.get(t, "/api/v1/changes?from="+a+"&to="+ids[1], &ch)
+	for _, f := range ch.Formations.Added {
+		if strings.HasPrefix(f.ID, "GEN-") {
+			gen++
+		}
+	}
+	if res.StatusCode != 200 || gen != 2 {
 		t.Errorf("diff from the old snapshot: %d %+v", res.StatusCode, ch)
 	}
 }

@@ -79,6 +79,11 @@ func (b *steppedBatch) AppendFormations(ctx context.Context, fs []observatory.Fo
 	return b.Batch.AppendFormations(ctx, fs)
 }
 
+func (b *steppedBatch) StreamFormations(ctx context.Context, rows iter.Seq2[*observatory.Formation, error]) (int, error) {
+	b.s.phase(observatory.PhaseAppending)
+	return b.Batch.StreamFormations(ctx, rows)
+}
+
 func (b *steppedBatch) AppendJobDemand(ctx context.Context, rows iter.Seq2[*observatory.JobDemand, error]) (int, error) {
 	b.s.phase(observatory.PhaseAppending)
 	return b.Batch.AppendJobDemand(ctx, rows)
