@@ -119,9 +119,9 @@ type Server struct {
 	states   *memo // what a diff compares of a snapshot, by id
 
 	// base is the server's lifetime, which background runs work under.
-	base context.Context
-	stop context.CancelFunc
-	throttle *throttle  // wrong admin tokens per address
+	base     context.Context
+	stop     context.CancelFunc
+	throttle *throttle // wrong admin tokens per address
 }
 
 // New builds the server and its routes over the reference data ref.
