@@ -5,7 +5,7 @@ BIN     := bin/observatory
 ADDR    ?= :8080
 DATA    ?= data
 
-.PHONY: all build run test bench bench-http fuzz lint fmt clean generate
+.PHONY: all build run test bench bench-http fuzz soak lint fmt clean generate
 
 all: build
 
@@ -20,6 +20,12 @@ run: build
 test:
 	go vet ./...
 	go test -race -count=1 -timeout 25m ./...
+
+# The fault and load suite (cmd/soak): kill -9 at six points of an ingest
+# and of an upload, then a hot-swap run; prints its figures, fails on any
+# lost data, failed request or mixed answer. Not part of make test.
+soak: build
+	go run ./cmd/soak -bin $(BIN)
 
 bench:
 	go test -run '^$$' -bench . -benchmem -count=1 ./...
