@@ -123,8 +123,11 @@ func (s *Server) stateOf(ctx context.Context, param, id string) (*observatory.Sn
 	return v.(*observatory.SnapshotState), nil
 }
 
-// indicatorsFor is the indicator service over st.
+// indicatorsFor is the indicator service over st, for the GEN label: the
+// values a diff compares are those the API answers without programme=
+// (formations of every programme are compared one by one).
 func (s *Server) indicatorsFor(ctx context.Context, st observatory.Store) (observatory.Indicators, error) {
 	syn, err := mapSynthetic(ctx, st)
-	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot(), Memo: s.memo}, err
+	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot(), Memo: s.memo,
+		Programmes: []string{observatory.ProgrammeGEN}}, err
 }
