@@ -40,16 +40,7 @@ func TestBrowserBassinsAndCommunes(t *testing.T) {
 	open := func(what, sel, code string) string {
 		t.Helper()
 		var xy []float64
-		b.run(t, "locate "+what, chromedp.Evaluate(`(function(){
-  const p = document.querySelector('`+sel+`');
-  p.scrollIntoView({block: 'center'});
-  const r = p.getBoundingClientRect();
-  for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
-    const x = r.left + r.width*i/12, y = r.top + r.height*j/12;
-    if (document.elementFromPoint(x, y) === p) return [x, y];
-  }
-  return null;
-})()`, &xy))
+		b.run(t, "locate "+what, chromedp.Evaluate(hitPoint+"('"+sel+"')", &xy))
 		if len(xy) != 2 {
 			t.Fatalf("%s cannot be pointed at", what)
 		}

@@ -133,11 +133,11 @@ func (b *browser) check(t *testing.T, origin string) {
 	}
 }
 
-// hitPoint finds a point of the viewport where the territory's own path is
+// hitPoint finds a point of the viewport where the path a selector picks is
 // the topmost element (a bounding box centre may lie outside a shape), after
 // scrolling it into view.
-const hitPoint = `(function(code){
-  const p = document.querySelector('#map-figure path[data-code="'+code+'"]');
+const hitPoint = `(function(sel){
+  const p = document.querySelector(sel);
   p.scrollIntoView({block: 'center'});
   const r = p.getBoundingClientRect();
   for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
@@ -150,7 +150,7 @@ const hitPoint = `(function(code){
 func (b *browser) pointOf(t *testing.T, code string) (float64, float64) {
 	t.Helper()
 	var xy []float64
-	b.run(t, "locate "+code, chromedp.Evaluate(hitPoint+`("`+code+`")`, &xy))
+	b.run(t, "locate "+code, chromedp.Evaluate(hitPoint+`('#map-figure path[data-code="`+code+`"]')`, &xy))
 	if len(xy) != 2 {
 		t.Fatalf("territory %s cannot be pointed at", code)
 	}
