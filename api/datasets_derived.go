@@ -53,7 +53,8 @@ func derivedSpecs() []datasetSpec {
 	}
 }
 
-// indicatorsDataset computes every indicator at every level it exists at,
+// indicatorsDataset computes every indicator at every level it exists at
+// but the commune,
 // for the offer at the reference date and the latest survey, family
 // shares included.
 func indicatorsDataset(s *Server, c echo.Context) (export.Table, error) {
@@ -65,6 +66,12 @@ func indicatorsDataset(s *Server, c echo.Context) (export.Table, error) {
 	var all []observatory.Value
 	for _, ind := range observatory.Registry() {
 		for _, l := range ind.Levels {
+			if l == observatory.LevelCommune {
+				// 34,875 communes × the access indicators would make the
+				// file a hundred times larger; they have their own layer
+				// (coverage/commune.geojson) and /indicators?level=commune.
+				continue
+			}
 			res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: ind.ID, Level: l})
 			if err != nil {
 				return export.Table{}, err

@@ -146,12 +146,12 @@ var derived = []Dataset{
 		Name:    "indicators",
 		TitleFR: "Indicateurs de l'offre de formation au numérique par territoire",
 		TitleEN: "Indicators of the digital-skills training offer by territory",
-		DescriptionFR: "Tous les indicateurs de l'observatoire pour chaque région, département, bassin d'emploi et, pour l'accès, commune : formations, " +
+		DescriptionFR: "Tous les indicateurs de l'observatoire pour chaque région, département et bassin d'emploi (l'accès par commune : /api/v1/coverage/commune.geojson) : formations, " +
 			"structures, formations pour 100 000 habitants, apprenants et parts de femmes, de peu qualifiés et de résidents QPV, " +
 			"projets de recrutement numériques (BMO), part jugée difficile, ratio offre/besoins, distance à la formation la " +
 			"plus proche, classe de couverture ; et la progression nationale vers les objectifs du plan. " +
 			"Définitions : /api/v1/indicators.",
-		DescriptionEN: "Every indicator of the observatory for each région, département, bassin d'emploi and, for access, commune: formations, providers, formations " +
+		DescriptionEN: "Every indicator of the observatory for each région, département and bassin d'emploi (access by commune: /api/v1/coverage/commune.geojson): formations, providers, formations " +
 			"per 100,000 inhabitants, learners and shares of women, low-qualified and QPV residents, digital hiring projects " +
 			"(BMO), share judged difficult, supply/demand ratio, distance to the nearest formation, coverage class; and national " +
 			"progress towards the plan's targets. Definitions: /api/v1/indicators.",
