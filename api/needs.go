@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -37,8 +38,26 @@ type needsOne struct {
 
 // needsQuery reads the level, the survey year and the offer's date.
 func (s *Server) needsQuery(p *params, level observatory.Level) observatory.NeedsQuery {
-	t := p.offerTime()
-	return observatory.NeedsQuery{Level: level, At: t.At, View: t.View, Year: t.Year, Wave: t.Wave}
+	return p.offerTime().needs(level, "")
+}
+
+// needs is the needs query of a level (one territory's when code is not
+// empty) at this offer time; year is the BMO survey.
+func (t offerTime) needs(level observatory.Level, code string) observatory.NeedsQuery {
+	return observatory.NeedsQuery{Level: level, Territory: code, At: t.At, View: t.View, Year: t.Year, Wave: t.Wave}
+}
+
+// territoryNeedsAt is the needs view of one territory inside a profile:
+// nil at a level BMO does not measure, or for a code it does not survey.
+func territoryNeedsAt(ctx context.Context, svc observatory.Indicators, level observatory.Level, code string, t offerTime) (*observatory.Needs, error) {
+	if !slices.Contains(needsLevels, level) {
+		return nil, nil
+	}
+	ns, err := svc.Needs(ctx, t.needs(level, code))
+	if err != nil || len(ns) != 1 {
+		return nil, err
+	}
+	return &ns[0], nil
 }
 
 // needs serves GET /needs[.format]?level=: the needs view of every
@@ -89,8 +108,7 @@ func (s *Server) territoryNeeds(c echo.Context) error {
 		return observatory.Errorf(observatory.ENOTFOUND, "no %s with code %q in the reference geography; "+
 			"a bassin of BMO outside it keeps its figures at /api/v1/job-demand?level=bassin&code=%s", lv, code, code)
 	}
-	q := s.needsQuery(p, lv)
-	q.Territory = t.Code
+	q := p.offerTime().needs(lv, t.Code)
 	if p.err != nil {
 		return p.err
 	}

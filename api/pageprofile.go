@@ -98,14 +98,12 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 		}
 	}
 
-	if slices.Contains(needsLevels, q.Level) {
-		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: q.Level, Territory: q.Code, At: q.time().At, View: q.View, Year: q.Year, Wave: q.Wave})
-		if err != nil {
-			return nil, err
-		}
-		if len(ns) == 1 {
-			pv.Needs = needsOf(ns[0], q)
-		}
+	n, err := territoryNeedsAt(ctx, svc, q.Level, q.Code, q.time())
+	if err != nil {
+		return nil, err
+	}
+	if n != nil {
+		pv.Needs = needsOf(*n, q)
 	}
 
 	page, more, err := s.territoryFormations(c, q.Level, terr.Code, q.Family, q.time())

@@ -130,14 +130,8 @@ func (s *Server) profile(c echo.Context) error {
 	if err := s.profileProgrammes(c, &out, q, ot, sel); err != nil {
 		return err
 	}
-	if slices.Contains(needsLevels, lv) {
-		ns, err := svc.Needs(ctx, observatory.NeedsQuery{Level: lv, Territory: code, At: ot.At, View: ot.View, Year: ot.Year, Wave: ot.Wave})
-		if err != nil {
-			return err
-		}
-		if len(ns) == 1 {
-			out.Needs = &ns[0]
-		}
+	if out.Needs, err = territoryNeedsAt(ctx, svc, lv, code, ot); err != nil {
+		return err
 	}
 	out.Synthetic, out.MixedSynthetic, out.Notice = markSelection(c, sel)
 	return c.JSON(http.StatusOK, out)
