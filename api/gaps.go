@@ -259,13 +259,13 @@ func sendGeoJSON(c echo.Context, fc any, name string) error {
 
 // gapColumns are the columns of the gap zones as files.
 var gapColumns = []export.Column{
-	{Name: "id", Type: "string"}, {Name: "level", Type: "string"},
-	{Name: "members", Type: "string", Description: "territory codes, | separated"},
-	{Name: "names", Type: "string", Description: "territory names, | separated"},
-	{Name: "population", Type: "integer"}, {Name: "area_km2", Type: "number"},
-	{Name: "bearing_deg", Type: "number", Description: "main axis, clockwise from north: 45 = NE–SW"},
-	{Name: "length_km", Type: "number"}, {Name: "elongation", Type: "number"},
-	{Name: "diagonal", Type: "boolean"}, {Name: "summary", Type: "string"},
+	{Name: "id", Type: "string", Title: "Identifiant de la zone", TitleEN: "Zone id"}, {Name: "level", Type: "string", Title: "Niveau", TitleEN: "Level", LabelsFR: observatory.LevelLabelsFR},
+	{Name: "members", Type: "string", Title: "Territoires", TitleEN: "Members", Description: "territory codes, | separated"},
+	{Name: "names", Type: "string", Title: "Noms des territoires", TitleEN: "Member names", Description: "territory names, | separated"},
+	{Name: "population", Type: "integer", Title: "Population", TitleEN: "Population", Precision: precCount}, {Name: "area_km2", Type: "number", Title: "Superficie (km²)", TitleEN: "Area (km²)", Decimals: decCount, Precision: "1 km²"},
+	{Name: "bearing_deg", Type: "number", Title: "Orientation (degrés)", TitleEN: "Bearing (degrees)", Decimals: export.Dec(1), Precision: precDegrees, Description: "main axis, clockwise from north: 45 = NE–SW"},
+	{Name: "length_km", Type: "number", Title: "Longueur (km)", TitleEN: "Length (km)", Decimals: decKm, Precision: precKm}, {Name: "elongation", Type: "number", Title: "Allongement", TitleEN: "Elongation", Decimals: decRatio, Precision: precRatio},
+	{Name: "diagonal", Type: "boolean", Title: "Diagonale", TitleEN: "Diagonal"}, {Name: "summary", Type: "string", Title: "Résumé", TitleEN: "Summary"},
 }
 
 // gapsTable gives the gap zones to the file formats, one row a zone.

@@ -14,12 +14,12 @@ import (
 )
 
 var quarantineColumns = []export.Column{
-	{Name: "file", Type: "string", Title: "Fichier", Description: "input file"},
-	{Name: "sheet", Type: "string", Title: "Feuille", Description: "sheet, for XLSX inputs"},
-	{Name: "row", Type: "integer", Title: "Ligne", Description: "row as a spreadsheet numbers it (the header counts)"},
-	{Name: "column", Type: "string", Title: "Colonne", Description: "header of the column at fault, when one is"},
-	{Name: "value", Type: "string", Title: "Valeur", Description: "the value at fault, as read"},
-	{Name: "reason", Type: "string", Title: "Raison", Description: "why the row was not loaded"},
+	{Name: "file", Type: "string", Title: "Fichier", TitleEN: "File", Description: "input file"},
+	{Name: "sheet", Type: "string", Title: "Feuille", TitleEN: "Sheet", Description: "sheet, for XLSX inputs"},
+	{Name: "row", Type: "integer", Title: "Ligne", TitleEN: "Row", Description: "row as a spreadsheet numbers it (the header counts)"},
+	{Name: "column", Type: "string", Title: "Colonne", TitleEN: "Column", Description: "header of the column at fault, when one is"},
+	{Name: "value", Type: "string", Title: "Valeur", TitleEN: "Value", Description: "the value at fault, as read"},
+	{Name: "reason", Type: "string", Title: "Raison", TitleEN: "Reason", Description: "why the row was not loaded"},
 }
 
 type quarantineList struct {
