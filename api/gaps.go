@@ -184,23 +184,25 @@ func (s *Server) findGaps(ctx context.Context, svc observatory.Indicators, r gap
 }
 
 type gapList struct {
-	Snapshot       string            `json:"snapshot"`
-	Synthetic      bool              `json:"synthetic"`
-	MixedSynthetic bool              `json:"mixed_synthetic,omitempty"`
-	Notice         string            `json:"notice,omitempty"`
-	Rule           gapRule           `json:"rule"`
-	Total          int               `json:"total"`
-	Diagonal       bool              `json:"diagonal"` // some zone is an NE–SW diagonal
-	Items          []observatory.Gap `json:"items"`
+	Snapshot       string  `json:"snapshot"`
+	Synthetic      bool    `json:"synthetic"`
+	MixedSynthetic bool    `json:"mixed_synthetic,omitempty"`
+	Notice         string  `json:"notice,omitempty"`
+	Rule           gapRule `json:"rule"`
+	Total          int     `json:"total"`
+	Diagonal       bool    `json:"diagonal"` // some zone is an NE–SW diagonal
+	Items          any     `json:"items"`    // []observatory.Gap, or fields= projections
+	Next           string  `json:"next,omitempty"`
 }
 
 var gapParams = append([]string{"level", "indicator", "max", "min", "class", "family", programmeParam}, offerTimeParams...)
 
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
-	p := s.params(c, append(gapParams, formatParam, "dialect")...)
+	p := s.params(c, append(append(gapParams, formatParam, "dialect"), memListParams...)...)
 	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet)
 	p.dialect(fm)
+	mq := p.memList(fm, gapColumns)
 	r := s.gapRule(c, p)
 	if p.err != nil {
 		return p.err
@@ -214,7 +216,11 @@ func (s *Server) gaps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: gaps}
+	items, page, next, err := applyMem(gaps, mq)
+	if err != nil {
+		return err
+	}
+	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: items, Next: setNext(c, next)}
 	for _, g := range gaps {
 		out.Diagonal = out.Diagonal || g.Diagonal
 	}
@@ -225,9 +231,9 @@ func (s *Server) gaps(c echo.Context) error {
 	out.MixedSynthetic = out.Synthetic && svc.Mixed
 	switch fm {
 	case FormatGeoJSON:
-		return sendGeoJSON(c, observatory.GapFeatures(gaps, s.geo.Territories(r.Level)), "gaps")
+		return sendGeoJSON(c, observatory.GapFeatures(page, s.geo.Territories(r.Level)), "gaps")
 	case FormatCSV, FormatXLSX, FormatParquet:
-		return s.download(c, fm, gapsTable(gaps, out.Synthetic))
+		return s.download(c, fm, gapsTable(page, out.Synthetic).Select(mq.Fields))
 	}
 	return c.JSON(http.StatusOK, out)
 }
