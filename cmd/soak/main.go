@@ -6,7 +6,7 @@
 //
 //	go run ./cmd/soak -bin bin/observatory [-rows 200000] [-requests 100000]
 //	go run ./cmd/soak gen DIR ROWS csv|xlsx   # only write a catalogue
-//	go run ./cmd/soak mem [-bin B] [-sizes 10000,100000,1000000,2000000] [-dir D]
+//	go run ./cmd/soak mem [-bin B] [-sizes 10000,100000,1000000,2000000] [-ext csv|xlsx] [-dir D]
 //	                                          # peak memory of an ingest by row count
 package main
 
@@ -59,6 +59,7 @@ func memMain(args []string) int {
 	var cfg config
 	fs.StringVar(&cfg.bin, "bin", "bin/observatory", "the observatory binary to run")
 	sizes := fs.String("sizes", "10000,100000,1000000,2000000", "row counts, comma separated")
+	ext := fs.String("ext", "csv", "the catalogues' format: csv or xlsx")
 	keep := fs.String("dir", "", "where to write (and keep) the catalogues; default a temporary directory")
 	fs.Parse(args)
 	var ns []int
@@ -72,7 +73,7 @@ func memMain(args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
-	if err := memCurve(ctx, cfg, ns, *keep); err != nil {
+	if err := memCurve(ctx, cfg, ns, *ext, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "soak mem:", err)
 		return 1
 	}

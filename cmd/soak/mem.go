@@ -19,7 +19,7 @@ import (
 // sampled every 100 ms, and again once the run has given its memory back).
 // Each run starts from a data directory holding the embedded defaults and
 // a small catalogue, as in use. The files are synthetic catalogues.
-func memCurve(ctx context.Context, cfg config, sizes []int, keep string) error {
+func memCurve(ctx context.Context, cfg config, sizes []int, ext, keep string) error {
 	dir := keep
 	if dir == "" {
 		var err error
@@ -32,9 +32,10 @@ func memCurve(ctx context.Context, cfg config, sizes []int, keep string) error {
 	if err != nil {
 		return err
 	}
+	fmt.Printf("%s catalogue\n", ext)
 	fmt.Println("rows\tCLI peak RSS MB\tCLI s\tCLI rows/s\tserver idle MB\tserver peak MB\tserver after MB")
 	for _, n := range sizes {
-		path, err := genCatalogue(dir, n, "csv")
+		path, err := genCatalogue(dir, n, ext)
 		if err != nil {
 			return err
 		}
