@@ -37,7 +37,7 @@ type formationList struct {
 func (s *Server) formations(c echo.Context) error {
 	filters := append([]string{"region", "departement", "bassin", "commune", "rome", "family", "q", programmeParam}, offerTimeParams...)
 	p := s.params(c, listParams(append(filters, facetParams...)...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	facets, facetSize := p.facets(fm, observatory.FormationFacets)
 	sel := s.programmes(c, p)

@@ -106,10 +106,10 @@ func formationsSpecs() []datasetSpec {
 			Name:    "formations",
 			List:    "/api/v1/formations",
 			Columns: formationColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatNDJSON},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				// The GEN label's catalogue; other programmes are datasets of their own.
-				return s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows, Programmes: []string{observatory.ProgrammeGEN}})
+				return s.formationsTable(c, observatory.FormationFilter{Programmes: []string{observatory.ProgrammeGEN}})
 			},
 		},
 	}

@@ -200,7 +200,7 @@ var gapParams = append([]string{"level", "indicator", "max", "min", "class", "fa
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
 	p := s.params(c, append(append(gapParams, formatParam, "dialect"), memListParams...)...)
-	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	mq := p.memList(fm, gapColumns)
 	r := s.gapRule(c, p)
@@ -232,7 +232,7 @@ func (s *Server) gaps(c echo.Context) error {
 	switch fm {
 	case FormatGeoJSON:
 		return sendGeoJSON(c, observatory.GapFeatures(page, s.geo.Territories(r.Level)), "gaps")
-	case FormatCSV, FormatXLSX, FormatParquet:
+	case FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON:
 		return s.download(c, fm, gapsTable(page, out.Synthetic).Select(mq.Fields))
 	}
 	return c.JSON(http.StatusOK, out)

@@ -110,7 +110,7 @@ func (s *Server) indicatorValues(c echo.Context) error {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
 	p := s.params(c, append(append([]string{"level", "family", "code", "within", "explain", formatParam, "dialect", programmeParam}, offerTimeParams...), memListParams...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	mq := p.memList(fm, valueColumns)
 	sel := s.programmes(c, p)

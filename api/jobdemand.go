@@ -49,7 +49,7 @@ type jobDemandQuery struct {
 // (.csv .xlsx), format= or Accept, through the shared download machinery.
 func (s *Server) jobDemand(c echo.Context) error {
 	p := s.params(c, "year", "level", "code", "family", "fap", "digital", "group", formatParam, "dialect", "fields", "limit", "cursor")
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	f := observatory.JobDemandFilter{
 		Year:  p.int("year", 0, 2000, 2100),

@@ -64,7 +64,7 @@ func territoryNeedsAt(ctx context.Context, svc observatory.Indicators, level obs
 // territory of a level, one row each, so a journalist gets one table.
 func (s *Server) needs(c echo.Context) error {
 	p := s.params(c, append([]string{"level", formatParam, "dialect", programmeParam}, offerTimeParams...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	sel := s.programmes(c, p)
 	q := s.needsQuery(p, p.level("level", observatory.LevelBassin, needsLevels...))
@@ -94,7 +94,7 @@ func (s *Server) needs(c echo.Context) error {
 // territory's view as JSON, or its jobs as a file.
 func (s *Server) territoryNeeds(c echo.Context) error {
 	p := s.params(c, append([]string{formatParam, "dialect", programmeParam}, offerTimeParams...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	sel := s.programmes(c, p)
 	lv := observatory.Level(c.Param("level"))

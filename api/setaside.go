@@ -38,9 +38,12 @@ type setAsideList struct {
 // programme= and rule= filter.
 func (s *Server) setAside(c echo.Context) error {
 	p := s.params(c, listParams(programmeParam, "rule")...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatNDJSON)
 	p.dialect(fm)
 	limit := p.limit(fm)
+	if limit == 0 { // a file of every row
+		limit = MaxStreamRows
+	}
 	fields := p.fields("fields", export.ColumnNames(setAsideColumns))
 	if p.str("sort") != "" {
 		p.fail("sort", "sort is not offered for rows set aside, which are listed by programme, file and row")

@@ -46,7 +46,7 @@ func territoriesSpecs() []datasetSpec {
 			Name:    "territories",
 			List:    "/api/v1/territories/departement",
 			Columns: territoryColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table:   func(s *Server, _ echo.Context) (export.Table, error) { return s.territoriesTable(), nil },
 		},
 	}
