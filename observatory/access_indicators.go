@@ -11,8 +11,9 @@ import (
 // accessFacts is every commune's access to a selection of the offer.
 type accessFacts struct {
 	communes []CommuneAccess
-	guessed  int // formations counted at the median seats
-	points   int // formations with a position
+	guessed  int     // formations counted at the median seats
+	points   int     // formations with a position
+	median   float64 // the seats a formation that gives none counts for
 }
 
 // communeAccess computes every commune's access to the formations of q,
@@ -31,7 +32,7 @@ func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFact
 			lands = &Landmasses{} // no outlines: distances are not told apart by land
 		}
 		supply, guessed := SupplyOf(pts)
-		return &accessFacts{communes: Access(s.Geo, lands, supply), guessed: guessed, points: len(pts)}, nil
+		return &accessFacts{communes: Access(s.Geo, lands, supply), guessed: guessed, points: len(pts), median: medianSeats(pts)}, nil
 	})
 	if err != nil {
 		return nil, err
