@@ -414,7 +414,7 @@ func round(x float64, dec int) float64 {
 // candidates lists the candidate communes: CandidateMinPopulation
 // inhabitants or more, or a formation of any programme at any date.
 func (s Indicators) candidates(ctx context.Context, b *sitingBase, minPop int64) ([]Candidate, error) {
-	v, err := s.memo(fmt.Sprintf("siting-structures"), func() (any, error) {
+	v, err := s.memo("siting-structures", func() (any, error) {
 		pts, err := s.Facts.FormationPoints(ctx, FactQuery{Level: LevelDepartement})
 		if err != nil {
 			return nil, err
@@ -441,26 +441,33 @@ func (s Indicators) candidates(ctx context.Context, b *sitingBase, minPop int64)
 		if !big && !has {
 			continue
 		}
-		cd := Candidate{idx: i, Commune: c.Code, Name: c.Name, Departement: c.Departement, Region: c.Region, Bassin: c.Bassin,
-			Lon: c.Lon, Lat: c.Lat, Population: c.Population, Rule: "population"}
+		rule := "population"
 		switch {
 		case big && has:
-			cd.Rule = "population+structure"
+			rule = "population+structure"
 		case has:
-			cd.Rule = "structure"
+			rule = "structure"
 		}
-		if t, ok := s.Geo.Bassin(c.Bassin); ok {
-			cd.BassinName = t.Name
-		}
-		if a := b.access[i]; a.Reachable {
-			cd.NearestKm = num(round(a.NearestKm, 1))
-			if a.OverSea {
-				cd.NearestNote = "across the sea"
-			}
-		}
-		out = append(out, cd)
+		out = append(out, b.candidate(i, rule))
 	}
 	return out, nil
+}
+
+// candidate is commune i of the base as a candidate site.
+func (b *sitingBase) candidate(i int, rule string) Candidate {
+	c := b.communes[i]
+	cd := Candidate{idx: i, Commune: c.Code, Name: c.Name, Departement: c.Departement, Region: c.Region, Bassin: c.Bassin,
+		Lon: c.Lon, Lat: c.Lat, Population: c.Population, Rule: rule}
+	if t, ok := b.g.Bassin(c.Bassin); ok {
+		cd.BassinName = t.Name
+	}
+	if a := b.access[i]; a.Reachable {
+		cd.NearestKm = num(round(a.NearestKm, 1))
+		if a.OverSea {
+			cd.NearestNote = "across the sea"
+		}
+	}
+	return cd
 }
 
 // siteDemand reads the family's hiring projects by bassin in the survey
