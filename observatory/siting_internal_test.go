@@ -61,7 +61,7 @@ func TestSiteAddMatchesAccess(t *testing.T) {
 	sites := []Supply{
 		{Commune: "01020", Dep: "01", Point: orb.Point{3.9, 45.7}, Formations: 1, Seats: 20},
 		{Commune: "01999", Dep: "01", Point: orb.Point{4.7, 45.3}, Formations: 1, Seats: 5}, // the island gets its own
-		{Commune: "01001", Dep: "01", Point: orb.Point{3.1, 45.1}, Formations: 1, Seats: 8},  // where one already is
+		{Commune: "01001", Dep: "01", Point: orb.Point{3.1, 45.1}, Formations: 1, Seats: 8}, // where one already is
 	}
 	for k, s := range sites {
 		st.add(s.Point, area(s.Dep), lands.Of(s.Commune), s.Seats)
