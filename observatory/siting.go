@@ -54,8 +54,9 @@ type PlacedSite struct {
 	Lon         float64 `json:"lon"`
 	Lat         float64 `json:"lat"`
 	// Placed says where the formation is put: "commune" (the commune's
-	// centroid, as the catalogue places formations without coordinates)
-	// or "point" (where given).
+	// centroid, as the catalogue places formations without coordinates),
+	// "formations" (where the commune's formations of the offer already
+	// are) or "point" (where given).
 	Placed    string  `json:"placed"`
 	Family    string  `json:"family"`
 	Seats     float64 `json:"seats"`
@@ -117,6 +118,11 @@ func (s Indicators) placeSites(ctx context.Context, sites []Site, fq FactQuery, 
 				return nil, ParamError(field("commune"), "site %d: commune %s (%s) has no known centroid; give its point (lon, lat)", i, c.Code, c.Name)
 			}
 			p.Lon, p.Lat, p.Placed = c.Lon, c.Lat, "commune"
+			if at, ok := b.at[c.Code]; ok {
+				// Where the commune's formations already are, as the
+				// catalogue's formations of one commune are counted.
+				p.Lon, p.Lat, p.Placed = at[0], at[1], "formations"
+			}
 		case st.Point != nil:
 			lon, lat := st.Point[0], st.Point[1]
 			if !finite(lon, lat) || lon < -180 || lon > 180 || lat < -90 || lat > 90 {
@@ -204,6 +210,7 @@ type sitingBase struct {
 	median   float64
 	guessed  int
 	points   int
+	at       map[string]orb.Point // where each commune's formations are
 }
 
 // sitingBase builds (or finds in the memo) the base of the offer fq
@@ -220,7 +227,7 @@ func (s Indicators) sitingBase(ctx context.Context, fq FactQuery) (*sitingBase, 
 			lands = &Landmasses{}
 		}
 		b := newSitingBase(s.Geo, lands, af.communes, af.median)
-		b.guessed, b.points = af.guessed, af.points
+		b.guessed, b.points, b.at = af.guessed, af.points, af.at
 		return b, nil
 	})
 	if err != nil {
