@@ -69,6 +69,10 @@ type pageQuery struct {
 	Lang      string
 	Sort      string // table order (page only): code, name, value, with "-" for descending
 	Snapshot  string // the snapshot replayed, kept in every link; "" for the current one
+	// Mode "simulate" lets a click add a candidate site (Sites, the
+	// site= values of /api/v1/simulate) and draws the map with them.
+	Mode  string
+	Sites []string
 }
 
 var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelBassin, observatory.LevelCommune}
@@ -76,7 +80,7 @@ var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.Le
 // readPageQuery reads and checks the page's parameters; page adds the
 // ones only the page uses.
 func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
-	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam}, offerTimeParams...)
+	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam, "mode", siteParam}, offerTimeParams...)
 	if page {
 		allowed = append(allowed, "code", "sort")
 	}
@@ -98,6 +102,16 @@ func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
 	}
 	q.Family = s.family(c, p)
 	q.Programme = s.programmes(c, p).Param()
+	switch q.Mode = p.str("mode"); q.Mode {
+	case "", modeSimulate:
+	default:
+		p.fail("mode", "mode must be simulate or absent")
+	}
+	for _, v := range p.vals[siteParam] {
+		if v = strings.TrimSpace(v); v != "" {
+			q.Sites = append(q.Sites, v)
+		}
+	}
 	switch q.Lang {
 	case "":
 		q.Lang = "fr"
@@ -147,6 +161,10 @@ func (q pageQuery) values(set ...string) url.Values {
 	add("code", q.Code)
 	add("sort", q.Sort)
 	add(snapshotParam, q.Snapshot)
+	add("mode", q.Mode)
+	for _, st := range q.Sites {
+		v.Add(siteParam, st)
+	}
 	if q.Lang != "fr" {
 		add("lang", q.Lang)
 	}

@@ -85,13 +85,62 @@ type simulateLimits struct {
 	Communes     int `json:"communes_listed_max"`
 }
 
+// simRequest is a simulation read from a request: its canonical query
+// and how to run it (at most once per snapshot, query and commune limit).
+type simRequest struct {
+	query, hash string
+	sel         observatory.ProgrammeSelection
+	run         func(communeLimit int) (*observatory.Simulation, error)
+}
+
+// simRequestOf reads vals (the GET form's parameters: site, family,
+// programme and the offer time) into a simulation of the request's
+// snapshot.
+func (s *Server) simRequestOf(c echo.Context, vals url.Values) (*simRequest, error) {
+	p := &params{vals: vals, geo: s.geo}
+	sel := s.programmes(c, p)
+	t := p.offerTime()
+	family := s.family(c, p)
+	known, err := programmeList(c)
+	if err != nil {
+		return nil, err
+	}
+	sites, canon, err := parseSites(vals[siteParam], known)
+	if err != nil {
+		return nil, err
+	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	vals[siteParam] = canon
+	query := vals.Encode()
+	sum := sha256.Sum256([]byte(query))
+	r := &simRequest{query: query, hash: base64.RawURLEncoding.EncodeToString(sum[:]), sel: sel}
+	st := store(c)
+	r.run = func(limit int) (*observatory.Simulation, error) {
+		svc, err := s.indicatorsOf(c)
+		if err != nil {
+			return nil, err
+		}
+		key := fmt.Sprintf("%s|%d|%s", st.Snapshot(), limit, query)
+		v, err := s.sims.Do(key, func() (any, error) {
+			return svc.Simulate(c.Request().Context(), observatory.SiteQuery{At: t.At, View: t.View, Wave: t.Wave, Year: t.Year, Family: family,
+				Sites: sites, CommuneLimit: limit}, s.adjacency)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return v.(*observatory.Simulation), nil
+	}
+	return r, nil
+}
+
 // simulate serves GET and POST /api/v1/simulate[.csv|.xlsx].
 func (s *Server) simulate(c echo.Context) error {
 	vals, err := s.simulateValues(c)
 	if err != nil {
 		return err
 	}
-	p := &params{vals: vals, geo: s.geo}
 	fm := s.simulateFormat(c)
 	dialect := ""
 	if fm == FormatCSV {
@@ -100,25 +149,11 @@ func (s *Server) simulate(c echo.Context) error {
 			return observatory.ParamError("dialect", "dialect must be fr (semicolons, decimal commas) or absent")
 		}
 	}
-	sel := s.programmes(c, p)
-	t := p.offerTime()
-	family := s.family(c, p)
-	known, err := programmeList(c)
+	sr, err := s.simRequestOf(c, vals)
 	if err != nil {
 		return err
 	}
-	sites, canon, err := parseSites(vals[siteParam], known)
-	if err != nil {
-		return err
-	}
-	if p.err != nil {
-		return p.err
-	}
-	vals[siteParam] = canon
-	query := vals.Encode()
-	sum := sha256.Sum256([]byte(query))
-	hash := base64.RawURLEncoding.EncodeToString(sum[:])
-	st := store(c)
+	query, st := sr.query, store(c)
 	// The request as its GET form: permalinks, file names and file
 	// metadata name that, whichever method asked.
 	r := c.Request()
@@ -141,29 +176,20 @@ func (s *Server) simulate(c echo.Context) error {
 			return c.NoContent(http.StatusNotModified)
 		}
 	}
-	svc, err := s.indicatorsOf(c)
-	if err != nil {
-		return err
-	}
 	limit := simulateCommunes
 	if fm != FormatJSON {
 		limit = 0
 	}
-	key := fmt.Sprintf("%s|%d|%s", st.Snapshot(), limit, query)
-	v, err := s.sims.Do(key, func() (any, error) {
-		return svc.Simulate(r.Context(), observatory.SiteQuery{At: t.At, View: t.View, Wave: t.Wave, Year: t.Year, Family: family,
-			Sites: sites, CommuneLimit: limit}, s.adjacency)
-	})
+	sim, err := sr.run(limit)
 	if err != nil {
 		return err
 	}
-	sim := v.(*observatory.Simulation)
-	out := simulateOut{Snapshot: st.Snapshot(), Programmes: programmesOut(sel), Query: query, Hash: hash, Simulation: sim,
+	out := simulateOut{Snapshot: st.Snapshot(), Programmes: programmesOut(sr.sel), Query: query, Hash: sr.hash, Simulation: sim,
 		Limits: simulateLimits{MaxSites: observatory.MaxSites, MaxBodyBytes: maxSimulateBody, Communes: simulateCommunes}}
 	if err := s.flagSynthetic(c, []string{"catalogue"}, &out.Synthetic, &out.Notice); err != nil {
 		return err
 	}
-	out.MixedSynthetic = sel.Mixed
+	out.MixedSynthetic = sr.sel.Mixed
 	pin := url.Values{snapshotParam: {st.Snapshot()}}.Encode()
 	page := url.Values{"mode": {"simulate"}}
 	for k, vs := range vals {
@@ -179,7 +205,7 @@ func (s *Server) simulate(c echo.Context) error {
 	if fm != FormatJSON {
 		return s.download(c, fm, simulationTable(sim, out.Synthetic))
 	}
-	c.Response().Header().Set("X-Observatory-Simulation", hash)
+	c.Response().Header().Set("X-Observatory-Simulation", sr.hash)
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -209,11 +235,8 @@ func (s *Server) simulateValues(c echo.Context) (url.Values, error) {
 	extra := []string{formatParam, "dialect"}
 	if r.Method != http.MethodPost {
 		p := s.params(c, append(simulateParams, extra...)...)
-		if p.err != nil && !repeatedSite(p.err) {
-			return nil, p.err
-		}
 		p.format(c, FormatJSON, FormatCSV, FormatXLSX)
-		if p.err != nil && !repeatedSite(p.err) {
+		if p.err != nil {
 			return nil, p.err
 		}
 		vals := url.Values{}
@@ -280,13 +303,6 @@ func (s *Server) simulateValues(c echo.Context) (url.Values, error) {
 		vals.Add(siteParam, v)
 	}
 	return vals, nil
-}
-
-// repeatedSite tells the error params gives for a site= given several
-// times, which the simulation allows (one site= a site).
-func repeatedSite(err error) bool {
-	var oe *observatory.Error
-	return errors.As(err, &oe) && oe.Param == siteParam && strings.Contains(oe.Message, "times")
 }
 
 // bodyError names the field of a JSON error.

@@ -52,7 +52,13 @@ type Simulation struct {
 	Flags           []string    `json:"flags"`
 	Notes           []string    `json:"notes"`
 	NotesFR         []string    `json:"notes_fr"`
+
+	after map[Level][]Gap // every gap zone with the sites, by level
 }
+
+// GapsAfter is every gap zone of a level (région, département, bassin)
+// once the sites are added, as GET /gaps would find them.
+func (sim *Simulation) GapsAfter(l Level) []Gap { return sim.after[l] }
 
 // SimSummary is the simulation in a few national figures.
 type SimSummary struct {
@@ -231,11 +237,15 @@ func (s Indicators) Simulate(ctx context.Context, q SiteQuery, adj func(Level) *
 		}
 		return bad
 	}
-	for _, l := range []Level{LevelRegion, LevelDepartement} {
-		sim.Gaps = append(sim.Gaps, simGaps(s.Geo.Territories(l), adj(l), offerGaps[l][0], offerGaps[l][1], "formations ≤ 0")...)
+	sim.after = map[Level][]Gap{}
+	for _, l := range []Level{LevelRegion, LevelDepartement, LevelBassin} {
+		before, after, rule := offerGaps[l][0], offerGaps[l][1], "formations ≤ 0"
+		if l == LevelBassin {
+			before, after, rule = far(b.by[LevelBassin]), far(st.accessBy(LevelBassin, nil)), fmt.Sprintf("distance_nearest_km ≥ %d", BassinGapKm)
+		}
+		changes, zones := simGaps(s.Geo.Territories(l), adj(l), before, after, rule)
+		sim.Gaps, sim.after[l] = append(sim.Gaps, changes...), zones
 	}
-	sim.Gaps = append(sim.Gaps, simGaps(s.Geo.Territories(LevelBassin), adj(LevelBassin), far(b.by[LevelBassin]),
-		far(st.accessBy(LevelBassin, nil)), fmt.Sprintf("distance_nearest_km ≥ %d", BassinGapKm))...)
 	for _, g := range sim.Gaps {
 		switch g.Status {
 		case GapVanished:
@@ -553,10 +563,11 @@ func sameReading(a, b Value) bool {
 }
 
 // simGaps finds the gap zones of ts before and after (uncovered
-// territories by code) and describes the zones that changed.
-func simGaps(ts []Territory, adj *Adjacency, before, after map[string]bool, rule string) []SimGap {
+// territories by code), describes the zones that changed and returns
+// every zone after.
+func simGaps(ts []Territory, adj *Adjacency, before, after map[string]bool, rule string) ([]SimGap, []Gap) {
 	if adj == nil {
-		return nil
+		return nil, nil
 	}
 	g0 := FindGaps(ts, adj, func(c string) bool { return before[c] }, GapOptions{})
 	g1 := FindGaps(ts, adj, func(c string) bool { return after[c] }, GapOptions{})
@@ -602,7 +613,7 @@ func simGaps(ts []Territory, adj *Adjacency, before, after map[string]bool, rule
 		}
 		out = append(out, gc)
 	}
-	return out
+	return out, g1
 }
 
 // simFacts is a snapshot's facts with the simulated sites added: each

@@ -141,17 +141,20 @@ func TestSiteRemovesOneDepartementGap(t *testing.T) {
 		return m
 	}
 	before := uncovered(nil)
-	got := simGaps(ts, adj, before, uncovered(map[string]int{"02": 1}), "formations ≤ 0")
+	got, after := simGaps(ts, adj, before, uncovered(map[string]int{"02": 1}), "formations ≤ 0")
 	if len(got) != 1 || got[0].ID != "gap-02" || got[0].Status != GapVanished || !slices.Equal(got[0].Removed, []string{"02"}) ||
 		got[0].MembersAfter != 0 || got[0].PopulationBefore != 10000 || got[0].PopulationAfter != 0 || len(got[0].Into) != 0 {
 		t.Fatalf("site in B: %+v", got)
 	}
-	if got := simGaps(ts, adj, before, uncovered(map[string]int{"01": 1}), "formations ≤ 0"); len(got) != 0 {
+	if len(after) != 0 {
+		t.Fatalf("zones after: %+v", after)
+	}
+	if got, after := simGaps(ts, adj, before, uncovered(map[string]int{"01": 1}), "formations ≤ 0"); len(got) != 0 || len(after) != 1 {
 		t.Fatalf("site in A: %+v", got)
 	}
 	// A zone of the three, cut in its middle, splits in two.
 	none := map[string]bool{"01": true, "02": true, "03": true}
-	got = simGaps(ts, adj, none, map[string]bool{"01": true, "03": true}, "formations ≤ 0")
+	got, _ = simGaps(ts, adj, none, map[string]bool{"01": true, "03": true}, "formations ≤ 0")
 	if len(got) != 1 || got[0].Status != GapSplit || !slices.Equal(got[0].Into, []string{"gap-01", "gap-03"}) && !slices.Equal(got[0].Into, []string{"gap-03", "gap-01"}) {
 		t.Fatalf("split: %+v", got)
 	}
