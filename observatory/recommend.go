@@ -329,7 +329,7 @@ func (st *reachState) evaluate(c *Candidate, dem *siteDemand) {
 	dSum, dPop := map[int]float64{}, map[int]int64{}
 	var kmSum float64
 	var kmPop int64
-	st.improvable(b.pt[i0], b.area[i0], b.land[i0], func(i int, now CommuneAccess) {
+	st.improvable(b.pt[i0], b.area[i0], b.land[i0], true, func(i int, now CommuneAccess) {
 		was := st.access[i]
 		p := float64(was.Population)
 		bi := b.bassin[i]

@@ -220,7 +220,10 @@ func (s Indicators) Simulate(ctx context.Context, q SiteQuery, adj func(Level) *
 
 	// Offer indicators: the same formulas over the snapshot's facts with
 	// the sites added (simFacts), before and after.
-	base := &cachedFacts{FactStore: s.Facts, m: map[string]any{}}
+	base, err := s.simFactCache(fq)
+	if err != nil {
+		return nil, err
+	}
 	before, after := s, s
 	before.Facts, before.Memo = base, nil
 	after.Facts, after.Memo = &simFacts{FactStore: base, g: s.Geo, sites: sites}, nil
@@ -435,7 +438,7 @@ func (s Indicators) offerChanges(ctx context.Context, sim *Simulation, before, a
 			specs = append(specs, spec{IndFamilyShare, f}, spec{IndSupplyDemand, f})
 		}
 	}
-	values := func(svc Indicators, id string, l Level, fam string) (map[string]Value, error) {
+	compute := func(svc Indicators, id string, l Level, fam string) (map[string]Value, error) {
 		ind, _ := LookupIndicator(id)
 		vs, err := svc.values(ctx, ind, IndicatorQuery{ID: id, Level: l, View: fq.View, Family: fam, Programmes: fq.Programmes,
 			Explain: id == IndSupplyDemand}, w)
@@ -447,6 +450,16 @@ func (s Indicators) offerChanges(ctx context.Context, sim *Simulation, before, a
 			m[v.Code] = v
 		}
 		return m, nil
+	}
+	values := func(svc Indicators, id string, l Level, fam string) (map[string]Value, error) {
+		if cf, ok := svc.Facts.(*cachedFacts); ok {
+			// The values before the sites are the snapshot's: kept with
+			// its facts (never modified by the callers below).
+			return cachedCall(cf, fmt.Sprintf("values|%s|%s|%s|%d", id, l, fam, w.survey), func() (map[string]Value, error) {
+				return compute(svc, id, l, fam)
+			})
+		}
+		return compute(svc, id, l, fam)
 	}
 	gaps := map[Level][2]map[string]bool{}
 	ratios := map[[3]string][2]Value{} // level, code, family
@@ -660,11 +673,29 @@ func (f *simFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, e
 	return out, nil
 }
 
+// simFactCache is the snapshot's facts for one offer time and selection,
+// kept across simulations (one memo entry): the sites change none of
+// them, and reading them is most of what a simulation would cost.
+func (s Indicators) simFactCache(fq FactQuery) (*cachedFacts, error) {
+	key := fmt.Sprintf("simfacts|%s|%s|%d|%s", fq.At.Format(time.DateOnly), fq.View, fq.Year, programmeKey(fq.Programmes))
+	v, err := s.memo(key, func() (any, error) { return &cachedFacts{FactStore: s.Facts, m: map[string]any{}, mu: &sync.Mutex{}}, nil })
+	if err != nil {
+		return nil, err
+	}
+	f := v.(*cachedFacts)
+	if f.FactStore != s.Facts {
+		// The memo keeps the first request's store; later requests of
+		// the same snapshot read it through their own.
+		return &cachedFacts{FactStore: s.Facts, m: f.m, mu: f.mu}, nil
+	}
+	return f, nil
+}
+
 // cachedFacts keeps the facts one computation reads several times (the
 // same offer before and after, for each indicator).
 type cachedFacts struct {
 	FactStore
-	mu sync.Mutex
+	mu *sync.Mutex
 	m  map[string]any
 }
 

@@ -211,6 +211,8 @@ type sitingBase struct {
 	guessed  int
 	points   int
 	at       map[string]orb.Point // where each commune's formations are
+	terr     map[Level][]string   // each commune's territory by level
+	cos      []float64            // cosine of each commune's latitude
 }
 
 // sitingBase builds (or finds in the memo) the base of the offer fq
@@ -258,8 +260,17 @@ func newSitingBase(g *Gazetteer, lands *Landmasses, access []CommuneAccess, medi
 		}
 	}
 	b.grid = newCommuneGrid(b.pt)
+	b.cos = make([]float64, n)
+	for i, p := range b.pt {
+		b.cos[i] = math.Cos(math.Min(math.Abs(p[1]), 89) * math.Pi / 180)
+	}
+	b.terr = map[Level][]string{}
 	for _, l := range []Level{LevelRegion, LevelDepartement, LevelBassin} {
 		b.by[l] = AccessBy(g, l, access)
+		b.terr[l] = make([]string, n)
+		for i, c := range b.communes {
+			b.terr[l][i] = territoryOf(c, l)
+		}
 	}
 	b.national = nationalAccess(access)
 	return b
@@ -307,6 +318,7 @@ type communeGrid struct {
 
 type gridCell struct {
 	min, max orb.Point
+	cos      float64 // cosine of its latitude farthest from the equator
 	members  []int
 }
 
@@ -325,7 +337,8 @@ func newCommuneGrid(pts []orb.Point) *communeGrid {
 			ci = len(g.cells)
 			g.at[k] = ci
 			lo := orb.Point{float64(k[0]) * gridDeg, float64(k[1]) * gridDeg}
-			g.cells = append(g.cells, gridCell{min: lo, max: orb.Point{lo[0] + gridDeg, lo[1] + gridDeg}})
+			far := math.Min(math.Max(math.Abs(lo[1]), math.Abs(lo[1]+gridDeg)), 89)
+			g.cells = append(g.cells, gridCell{min: lo, max: orb.Point{lo[0] + gridDeg, lo[1] + gridDeg}, cos: math.Cos(far * math.Pi / 180)})
 		}
 		g.cells[ci].members = append(g.cells[ci].members, i)
 		g.cellOf[i] = ci
@@ -353,15 +366,22 @@ func (g *communeGrid) within(pts []orb.Point, p orb.Point, km float64, fn func(i
 	}
 }
 
-// lowerBoundKm is at most the great-circle distance from p to any point
-// of the cell: the equirectangular distance to its bounds at the highest
-// latitude involved, less 5 % for the projection.
-func (c *gridCell) lowerBoundKm(p orb.Point) float64 {
+// lowerBoundKm is at most the great-circle distance from p (whose
+// latitude has cosine cosP) to any point of the cell: the
+// equirectangular distance to its bounds at the latitude farthest from
+// the equator involved, less 5 % for the projection.
+func (c *gridCell) lowerBoundKm(p orb.Point, cosP float64) float64 {
 	dLat := max(0, c.min[1]-p[1], p[1]-c.max[1])
 	dLon := max(0, c.min[0]-p[0], p[0]-c.max[0])
-	lat := max(math.Abs(p[1]), math.Abs(c.min[1]), math.Abs(c.max[1]))
-	x, y := dLon*kmPerDegree*math.Cos(math.Min(lat, 89)*math.Pi/180), dLat*kmPerDegree
-	return 0.95 * math.Hypot(x, y)
+	x, y := dLon*kmPerDegree*min(cosP, c.cos), dLat*kmPerDegree
+	return 0.95 * math.Sqrt(x*x+y*y)
+}
+
+// lowerKm is at most the great-circle distance between p and q (cosines
+// of their latitudes cp, cq), the same way.
+func lowerKm(p, q orb.Point, cp, cq float64) float64 {
+	x, y := (p[0]-q[0])*kmPerDegree*min(cp, cq), (p[1]-q[1])*kmPerDegree
+	return 0.95 * math.Sqrt(x*x+y*y)
 }
 
 // accessState is the access of every commune as sites are added: a copy
@@ -372,10 +392,20 @@ type accessState struct {
 	b        *sitingBase
 	access   []CommuneAccess
 	cellNear []float64
+	// cellScore bounds the searches of the score (Recommend), which need
+	// a commune with no formation in its area only within FarKm (farther
+	// it counts for nothing), and one whose nearest is across the sea
+	// only within islandKm or its distance: an island's own first
+	// formation is within that reach of it.
+	cellScore []float64
 }
 
+// islandKm is the reach of the score's search for communes whose nearest
+// formation is across the sea: more than Corsica's length.
+const islandKm = 250.0
+
 func (b *sitingBase) state() *accessState {
-	st := &accessState{b: b, access: slices.Clone(b.access), cellNear: make([]float64, len(b.grid.cells))}
+	st := &accessState{b: b, access: slices.Clone(b.access), cellNear: make([]float64, len(b.grid.cells)), cellScore: make([]float64, len(b.grid.cells))}
 	for ci := range b.grid.cells {
 		st.refreshCell(ci)
 	}
@@ -383,16 +413,30 @@ func (b *sitingBase) state() *accessState {
 }
 
 func (st *accessState) refreshCell(ci int) {
-	m := 0.0
+	m, ms := 0.0, 0.0
 	for _, i := range st.b.grid.cells[ci].members {
 		a := st.access[i]
-		if !a.Reachable || a.OverSea {
-			m = math.Inf(1)
-			break
+		switch {
+		case !a.Reachable:
+			m, ms = math.Inf(1), max(ms, FarKm)
+		case a.OverSea:
+			m, ms = math.Inf(1), max(ms, a.NearestKm, islandKm)
+		default:
+			m, ms = max(m, a.NearestKm), max(ms, a.NearestKm)
 		}
-		m = max(m, a.NearestKm)
 	}
-	st.cellNear[ci] = m
+	st.cellNear[ci], st.cellScore[ci] = m, ms
+}
+
+// scoreReach is how far a formation can change commune a for the score.
+func scoreReach(a CommuneAccess) float64 {
+	switch {
+	case !a.Reachable:
+		return FarKm
+	case a.OverSea:
+		return max(a.NearestKm, islandKm)
+	}
+	return a.NearestKm
 }
 
 // nearWith is a commune's access to its nearest formation once one is
@@ -418,18 +462,29 @@ func nearWith(a CommuneAccess, d float64, ownLand, land int) (CommuneAccess, boo
 
 // improvable calls fn for every commune of area ar whose access a
 // formation at p on landmass land would change, with the new access.
-func (st *accessState) improvable(p orb.Point, ar string, land int, fn func(i int, now CommuneAccess)) {
+// With scoring, it leaves out the communes the score cannot count (see
+// cellScore).
+func (st *accessState) improvable(p orb.Point, ar string, land int, scoring bool, fn func(i int, now CommuneAccess)) {
 	b := st.b
+	cosP := math.Cos(math.Min(math.Abs(p[1]), 89) * math.Pi / 180)
+	bound := st.cellNear
+	if scoring {
+		bound = st.cellScore
+	}
 	for ci := range b.grid.cells {
 		c := &b.grid.cells[ci]
-		if c.lowerBoundKm(p) >= st.cellNear[ci] {
+		if c.lowerBoundKm(p, cosP) >= bound[ci] {
 			continue
 		}
 		for _, i := range c.members {
+			a := st.access[i]
 			if b.area[i] != ar {
 				continue
 			}
-			if now, ok := nearWith(st.access[i], greatCircleKm(p, b.pt[i]), b.land[i], land); ok {
+			if lb := lowerKm(p, b.pt[i], cosP, b.cos[i]); scoring && lb >= scoreReach(a) || a.Reachable && !a.OverSea && lb >= a.NearestKm {
+				continue // farther than its nearest formation: nothing changes
+			}
+			if now, ok := nearWith(a, greatCircleKm(p, b.pt[i]), b.land[i], land); ok {
 				fn(i, now)
 			}
 		}
@@ -463,7 +518,7 @@ func (st *accessState) add(p orb.Point, ar string, land int, seats float64) []in
 		})
 	}
 	cells := map[int]bool{}
-	st.improvable(p, ar, land, func(i int, now CommuneAccess) {
+	st.improvable(p, ar, land, false, func(i int, now CommuneAccess) {
 		now.Accessibility = st.access[i].Accessibility
 		st.access[i] = now
 		changed[i] = true
@@ -483,14 +538,46 @@ func (st *accessState) add(p orb.Point, ar string, land int, seats float64) []in
 // accessBy adds the state's communes up for the territories of level
 // that hold one of the communes touched (all of them when touched is nil).
 func (st *accessState) accessBy(level Level, touched map[string]bool) map[string]TerritoryAccess {
-	if touched == nil {
-		return AccessBy(st.b.g, level, st.access)
-	}
-	var cs []CommuneAccess
-	for i, c := range st.b.communes {
-		if touched[territoryOf(c, level)] {
-			cs = append(cs, st.access[i])
+	b := st.b
+	sums := map[string]*TerritoryAccess{}
+	km := map[string]float64{}
+	for i := range b.communes {
+		code := b.terr[level][i]
+		if code == "" || touched != nil && !touched[code] {
+			continue
+		}
+		t := sums[code]
+		if t == nil {
+			t = &TerritoryAccess{}
+			sums[code] = t
+		}
+		a := &st.access[i]
+		if !a.Reachable {
+			t.Unreachable += a.Population
+			continue
+		}
+		p := float64(a.Population)
+		t.Population += a.Population
+		t.Communes++
+		km[code] += p * a.NearestKm
+		t.Accessibility += p * a.Accessibility
+		if a.NearestKm > ReachKm {
+			t.Beyond30 += a.Population
+		}
+		if a.NearestKm > FarKm {
+			t.Beyond60 += a.Population
+		}
+		if a.OverSea {
+			t.OverSea += a.Population
 		}
 	}
-	return AccessBy(st.b.g, level, cs)
+	out := make(map[string]TerritoryAccess, len(sums))
+	for code, t := range sums {
+		if t.Population > 0 {
+			t.MeanKm = km[code] / float64(t.Population)
+			t.Accessibility /= float64(t.Population)
+		}
+		out[code] = *t
+	}
+	return out
 }
