@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -45,9 +43,7 @@ func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config
 	} else {
 		src = defaultSnapshot(t)
 	}
-	if err := copyTree(src, dir.Root); err != nil {
-		t.Fatal(err)
-	}
+	datasetstest.CopyTree(t, src, dir.Root)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := duckdb.NewHub(dir, log)
 	if _, err := hub.Reload(ctx); err != nil {
@@ -100,25 +96,6 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
-}
-
-// copyTree copies the data directory src into dst.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(to, b, 0o644)
-	})
 }
 
 func (e *env) get(t testing.TB, path string, into any) *http.Response {

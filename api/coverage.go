@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -113,9 +114,12 @@ func (s *Server) coverage(c echo.Context) error {
 			setProp(pr, key, v)
 		}
 	}
-	fc := observatory.CoverageFeatures(ts, func(code string) map[string]any { return props[code] })
+	b, err := s.geo.CoverageJSON(level, func(code string) map[string]any { return props[code] })
+	if err != nil {
+		return err
+	}
 	markSelection(c, sel)
-	return sendGeoJSON(c, fc, "coverage-"+lv)
+	return sendGeoJSON(c, json.RawMessage(b), "coverage-"+lv)
 }
 
 // setProp writes a value as flat properties: the number, its flags, its

@@ -243,9 +243,14 @@ func roundPtr(v *float64) any {
 
 // sendGeoJSON sends a FeatureCollection as application/geo+json.
 func sendGeoJSON(c echo.Context, fc any, name string) error {
-	b, err := json.Marshal(fc)
-	if err != nil {
-		return err
+	var b []byte
+	if raw, ok := fc.(json.RawMessage); ok {
+		b = raw // already encoded, and large: not copied again
+	} else {
+		var err error
+		if b, err = json.Marshal(fc); err != nil {
+			return err
+		}
 	}
 	b = withPermalink(b, permalinkOf(c)) // a foreign member, as in every file
 	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`inline; filename="%s-%s.geojson"`, name, c.Response().Header().Get(headerSnapshot)))

@@ -50,7 +50,7 @@ func bmoSums(t *testing.T, digital map[string]bool, bassins ...string) map[strin
 	}
 	out := map[string][4]int64{}
 	for first := true; rows.Next(); first = false {
-		r, err := rows.Columns()
+		r, err := rows.Columns(excelize.Options{RawCellValue: true}) // the oracle needs no display formats
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -110,9 +110,7 @@ func historyEnv(t *testing.T) (*env, [3]string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := copyTree(e.dir.Root, root); err != nil {
-			t.Fatal(err)
-		}
+		datasetstest.CopyTree(t, e.dir.Root, root)
 		history.root = root
 	})
 	if history.root == "" {
@@ -244,9 +242,7 @@ func TestReplayAfterIngests(t *testing.T) {
 func TestReplayOlderSchema(t *testing.T) {
 	_, ids := historyEnv(t)
 	src := t.TempDir()
-	if err := copyTree(history.root, src); err != nil {
-		t.Fatal(err)
-	}
+	datasetstest.CopyTree(t, history.root, src)
 	a := ids[0]
 	raw, err := sql.Open("duckdb", filepath.Join(src, "snapshots", a+".duckdb"))
 	if err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -38,11 +39,14 @@ func (s *Server) territories(c echo.Context) error {
 		for _, t := range ts {
 			byCode[t.Code] = t
 		}
-		fc := observatory.CoverageFeatures(ts, func(code string) map[string]any {
+		b, err := s.geo.CoverageJSON(lv, func(code string) map[string]any {
 			t := byCode[code]
 			return map[string]any{"level": string(t.Level), "parent": t.Parent, "zone": t.Zone, "population": t.Population}
 		})
-		return sendGeoJSON(c, fc, "territories-"+string(lv))
+		if err != nil {
+			return err
+		}
+		return sendGeoJSON(c, json.RawMessage(b), "territories-"+string(lv))
 	}
 	t := s.territoriesTable(lv)
 	return s.download(c, fm, t)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
@@ -42,11 +41,7 @@ func unchanged(t *testing.T, dir duckdb.Dir, current string, ids []string) {
 // is never refused.
 func TestShrinkGuard(t *testing.T) {
 	ctx := context.Background()
-	ref := datasetstest.Reference(t)
-	dir := duckdb.Dir{Root: t.TempDir()}
-	if _, err := ingest.Defaults(ctx, duckdb.Writer{Dir: dir, Ref: ref, Version: "test"}, ingest.Options{Ref: ref}); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := defaultsCopy(t)
 	current, _ := dir.Current()
 	ids, _ := dir.List()
 	s := readStandIn(t)

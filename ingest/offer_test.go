@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gen-numerique/observatory/datasets"
-	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/observatory"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
@@ -151,12 +150,7 @@ func TestOfferNeedsAProgramme(t *testing.T) {
 // list, and the list again keeps the catalogue.
 func TestDefaultsHoldBothProgrammes(t *testing.T) {
 	ctx := context.Background()
-	dir := duckdb.Dir{Root: t.TempDir()}
-	ref := datasetstest.Reference(t)
-	rep, err := ingest.Defaults(ctx, duckdb.Writer{Dir: dir, Ref: ref, Version: "test"}, ingest.Options{Ref: ref})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, rep := defaultsCopy(t)
 	check := func(when string, gen, psup int) {
 		t.Helper()
 		db := openCurrent(t, dir)

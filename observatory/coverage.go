@@ -1,7 +1,6 @@
 package observatory
 
 import (
-	"maps"
 	"math"
 	"slices"
 
@@ -9,29 +8,6 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 )
-
-// CoverageFeatures builds the RFC 7946 FeatureCollection of a coverage map:
-// one feature per territory, in the order of ts, with the territory's code
-// as feature id, the properties props returns for its code (props may be
-// nil) plus "code" and "name", which win over props' keys of that name.
-// Geometries go through CleanGeometry; a territory without outline gets a
-// null geometry. The embedded département outlines make about 100 KB
-// gzipped (see the test), under the 150 KB the map page allows, so no
-// further simplification is done here.
-func CoverageFeatures(ts []Territory, props func(code string) map[string]any) *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, t := range ts {
-		f := geojson.NewFeature(CleanGeometry(t.Geometry))
-		f.ID = t.Code
-		if props != nil {
-			maps.Copy(f.Properties, props(t.Code))
-		}
-		f.Properties["code"] = t.Code
-		f.Properties["name"] = t.Name
-		fc.Append(f)
-	}
-	return fc
-}
 
 // GapFeatures builds the FeatureCollection of gaps, in the order given: one
 // feature per gap with id "gap-…" and bbox its extent, whose geometry is the

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"flag"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -102,7 +103,7 @@ var regionFormations = map[string]int{
 
 func TestCoverageRegionGolden(t *testing.T) {
 	regions := geoGazetteer(t).Regions()
-	fc := observatory.CoverageFeatures(regions, func(code string) map[string]any {
+	fc := coverageFeatures(regions, func(code string) map[string]any {
 		// "code" is ignored: the territory's own code wins.
 		return map[string]any{"formations": regionFormations[code], "code": "overridden"}
 	})
@@ -186,7 +187,7 @@ func polygonsOf(g orb.Geometry) []orb.Polygon {
 // puts on it.
 func departementCoverage(t testing.TB) *geojson.FeatureCollection {
 	deps := geoGazetteer(t).Departements()
-	return observatory.CoverageFeatures(deps, func(code string) map[string]any {
+	return coverageFeatures(deps, func(code string) map[string]any {
 		n, _ := strconv.Atoi(code[:2]) // an arbitrary, varied figure
 		if code[:2] == "2A" || code[:2] == "2B" {
 			n = 20
@@ -378,5 +379,54 @@ func TestCoverageOgrinfo(t *testing.T) {
 		if !bytes.Contains(out, []byte("Geometry: ")) {
 			t.Errorf("ogrinfo %s: no geometry type reported\n%s", name, out)
 		}
+	}
+}
+
+// coverageFeatures is what Gazetteer.CoverageJSON encodes, built with orb's
+// geojson types: the reference its bytes are checked against.
+func coverageFeatures(ts []observatory.Territory, props func(code string) map[string]any) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, t := range ts {
+		f := geojson.NewFeature(observatory.CleanGeometry(t.Geometry))
+		f.ID = t.Code
+		if props != nil {
+			maps.Copy(f.Properties, props(t.Code))
+		}
+		f.Properties["code"] = t.Code
+		f.Properties["name"] = t.Name
+		fc.Append(f)
+	}
+	return fc
+}
+
+// CoverageJSON gives the bytes json.Marshal gives for the collection built
+// with orb's types, for every level with outlines, the second time (from
+// the cache) as the first; "code" and "name" win over props'.
+func TestCoverageJSONMatchesOrb(t *testing.T) {
+	g := geoGazetteer(t)
+	props := func(code string) map[string]any {
+		return map[string]any{"formations": len(code), "code": "overridden", "note": "a < b & c", "missing": nil}
+	}
+	for _, l := range []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin} {
+		want, err := json.Marshal(coverageFeatures(g.Territories(l), props))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for pass := range 2 {
+			got, err := g.CoverageJSON(l, props)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				i := 0
+				for i < len(got) && i < len(want) && got[i] == want[i] {
+					i++
+				}
+				t.Fatalf("%s, pass %d: differs at byte %d of %d: got %.80q, want %.80q", l, pass, i, len(want), got[i:], want[i:])
+			}
+		}
+	}
+	if b, err := g.CoverageJSON(observatory.LevelRegion, nil); err != nil || !json.Valid(b) {
+		t.Errorf("without props: %v", err)
 	}
 }

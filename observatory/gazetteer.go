@@ -37,6 +37,7 @@ type Gazetteer struct {
 
 	communeShapes lazyShapes
 	lands         lazyLands
+	outlines      outlineCache // coverage maps' geometries, encoded once
 }
 
 // GazetteerData is what a gazetteer is built from. CommuneShapes, when not

@@ -4,6 +4,9 @@
 package datasetstest
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -25,3 +28,27 @@ func Reference(tb testing.TB) observatory.Reference {
 
 // Geo is the embedded geography.
 func Geo(tb testing.TB) *observatory.Gazetteer { return Reference(tb).Geo }
+
+// CopyTree copies the directory src into dst: tests build an expensive
+// data directory once and give each test its own copy to change.
+func CopyTree(tb testing.TB, src, dst string) {
+	tb.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
