@@ -73,6 +73,7 @@ type pageQuery struct {
 	// site= values of /api/v1/simulate) and draws the map with them.
 	Mode  string
 	Sites []string
+	Recs  bool // simulate mode: list the recommended communes
 }
 
 var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelBassin, observatory.LevelCommune}
@@ -80,7 +81,7 @@ var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.Le
 // readPageQuery reads and checks the page's parameters; page adds the
 // ones only the page uses.
 func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
-	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam, "mode", siteParam}, offerTimeParams...)
+	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam, "mode", siteParam, "recs"}, offerTimeParams...)
 	if page {
 		allowed = append(allowed, "code", "sort")
 	}
@@ -106,6 +107,13 @@ func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
 	case "", modeSimulate:
 	default:
 		p.fail("mode", "mode must be simulate or absent")
+	}
+	switch p.str("recs") {
+	case "":
+	case "1", "true":
+		q.Recs = true
+	default:
+		p.fail("recs", "recs must be 1 or absent")
 	}
 	for _, v := range p.vals[siteParam] {
 		if v = strings.TrimSpace(v); v != "" {
@@ -162,6 +170,9 @@ func (q pageQuery) values(set ...string) url.Values {
 	add("sort", q.Sort)
 	add(snapshotParam, q.Snapshot)
 	add("mode", q.Mode)
+	if q.Recs {
+		add("recs", "1")
+	}
 	for _, st := range q.Sites {
 		v.Add(siteParam, st)
 	}

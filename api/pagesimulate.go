@@ -50,18 +50,17 @@ func (s *Server) simulateMap(c echo.Context, d *mapData, svc observatory.Indicat
 	q := d.Q
 	sd := &simData{Family: q.siteFamily(), main: mainCommunes(s.geo, q.Level)}
 	d.Simulate = sd
-	ctx := c.Request().Context()
-	// Where to label next, for the family of the sites added.
-	key := fmt.Sprintf("rec|%s|%s|%s|%s|%d|%d|%s", store(c).Snapshot(), sd.Family, q.At, q.View, q.Wave, q.Year, q.Programme)
+	// Where to label next, for the family of the sites added: asked for
+	// (recs=1), since ranking every candidate takes about a second.
 	t := q.time()
-	rec, err := s.sims.Do(key, func() (any, error) {
-		return svc.Recommend(ctx, observatory.RecommendQuery{At: t.At, View: t.View, Wave: t.Wave, Year: t.Year, Family: sd.Family,
+	if q.Recs {
+		rec, err := s.recommendation(c, svc, observatory.RecommendQuery{At: t.At, View: t.View, Wave: t.Wave, Year: t.Year, Family: sd.Family,
 			Level: observatory.LevelBassin, Limit: 5})
-	})
-	if err != nil {
-		return err
+		if err != nil {
+			return err
+		}
+		sd.Recs = rec.Items
 	}
-	sd.Recs = rec.(*observatory.Recommendation).Items
 	if len(q.Sites) == 0 {
 		return nil
 	}
@@ -82,7 +81,9 @@ func (s *Server) simulateMap(c echo.Context, d *mapData, svc observatory.Indicat
 	if err != nil {
 		return err
 	}
-	sim, err := sr.run(0) // every commune: the commune map shows them all
+	// Every commune (the commune map shows them all); the gap zones of
+	// the map's level alone (each level needs its adjacency graph).
+	sim, err := sr.run(0, q.Level)
 	if err != nil {
 		return err
 	}
@@ -159,6 +160,7 @@ type simView struct {
 	Gaps                  []string
 	Recs                  []simRecView
 	CSV, XLSX, JSON, Link string
+	RecsHref              string // shows the recommended communes
 }
 
 type simSiteView struct{ Label, RemoveHref string }
@@ -185,6 +187,11 @@ func (d *mapData) simView(ref *observatory.Referential, snapshot string) *simVie
 		return v
 	}
 	v.FamilyNote = fmt.Sprintf(t["simFamily"], ref.Label(sd.Family, q.Lang))
+	if !q.Recs {
+		recs := q
+		recs.Recs = true
+		v.RecsHref = recs.href("/") + "#simulate"
+	}
 	for _, c := range sd.Recs {
 		explain := c.ExplainEN
 		if q.Lang == "fr" {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,7 +57,7 @@ func (s *Server) recommendSites(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rec, err := svc.Recommend(c.Request().Context(), q)
+	rec, err := s.recommendation(c, svc, q)
 	if err != nil {
 		return err
 	}
@@ -89,6 +90,23 @@ func (s *Server) recommendSites(c echo.Context) error {
 	}
 	out.Links = map[string]string{"simulate": "/api/v1/simulate?" + v.Encode(), "page": "/?" + page.Encode()}
 	return c.JSON(http.StatusOK, out)
+}
+
+// recommendation ranks every candidate once per snapshot and query (the
+// JSON page, the files and the map page share it) and lists q.Limit.
+func (s *Server) recommendation(c echo.Context, svc observatory.Indicators, q observatory.RecommendQuery) (*observatory.Recommendation, error) {
+	limit := q.Limit
+	q.Limit = 0
+	key := fmt.Sprintf("%s|%s|%+v", store(c).Snapshot(), strings.Join(svc.Programmes, "+"), q)
+	v, err := s.recs.Do(key, func() (any, error) { return svc.Recommend(c.Request().Context(), q) })
+	if err != nil {
+		return nil, err
+	}
+	r := *v.(*observatory.Recommendation)
+	if limit > 0 && limit < len(r.Items) {
+		r.Items = r.Items[:limit:limit]
+	}
+	return &r, nil
 }
 
 var recommendColumns = []export.Column{

@@ -90,7 +90,9 @@ type simulateLimits struct {
 type simRequest struct {
 	query, hash string
 	sel         observatory.ProgrammeSelection
-	run         func(communeLimit int) (*observatory.Simulation, error)
+	// run simulates, listing communeLimit communes (0: all) and comparing
+	// the gap zones of levels (nil: all three).
+	run func(communeLimit int, levels ...observatory.Level) (*observatory.Simulation, error)
 }
 
 // simRequestOf reads vals (the GET form's parameters: site, family,
@@ -117,15 +119,15 @@ func (s *Server) simRequestOf(c echo.Context, vals url.Values) (*simRequest, err
 	sum := sha256.Sum256([]byte(query))
 	r := &simRequest{query: query, hash: base64.RawURLEncoding.EncodeToString(sum[:]), sel: sel}
 	st := store(c)
-	r.run = func(limit int) (*observatory.Simulation, error) {
+	r.run = func(limit int, levels ...observatory.Level) (*observatory.Simulation, error) {
 		svc, err := s.indicatorsOf(c)
 		if err != nil {
 			return nil, err
 		}
-		key := fmt.Sprintf("%s|%d|%s", st.Snapshot(), limit, query)
+		key := fmt.Sprintf("%s|%d|%v|%s", st.Snapshot(), limit, levels, query)
 		v, err := s.sims.Do(key, func() (any, error) {
 			return svc.Simulate(c.Request().Context(), observatory.SiteQuery{At: t.At, View: t.View, Wave: t.Wave, Year: t.Year, Family: family,
-				Sites: sites, CommuneLimit: limit}, s.adjacency)
+				Sites: sites, CommuneLimit: limit, GapLevels: levels}, s.adjacency)
 		})
 		if err != nil {
 			return nil, err

@@ -311,7 +311,7 @@ func TestRecommendSites(t *testing.T) {
 	if res := e.get(t, r.Links["simulate"], &s); res.StatusCode != 200 || len(s.Sites) != 3 || s.Summary.Brought30 <= 0 {
 		t.Errorf("simulate the choice: %d %+v", res.StatusCode, s.Summary)
 	}
-	resC, bc := e.fetch(t, "/api/v1/recommend-sites.csv?family=developpement&level=bassin")
+	resC, bc := e.fetch(t, "/api/v1/recommend-sites.csv?family=developpement&k=3") // the same ranking, every candidate
 	if resC.StatusCode != 200 || bytes.Count(bc, []byte("\n")) < 100 || !bytes.HasPrefix(bc, []byte("rank,greedy_order,commune")) {
 		t.Errorf("CSV: %d %.300s", resC.StatusCode, bc)
 	}

@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb/geo"
@@ -222,9 +225,11 @@ func (s Indicators) Recommend(ctx context.Context, q RecommendQuery) (*Recommend
 // q.Limit and chooses q.K greedily.
 func (s Indicators) rankAndChoose(b *sitingBase, dem *siteDemand, cands []Candidate, q RecommendQuery, r *Recommendation) {
 	st := newReachState(b)
-	for k := range cands {
-		st.evaluate(&cands[k], dem)
+	all := make([]int, len(cands))
+	for k := range all {
+		all[k] = k
 	}
+	st.evaluateAll(cands, all, dem)
 	ranked := rankCandidates(cands, q.Level, b)
 	r.Total = len(ranked)
 	lim := len(ranked)
@@ -290,11 +295,13 @@ func (s Indicators) greedy(st *reachState, cands []Candidate, ranked []int, q Re
 		out = append(out, c)
 		pool = slices.DeleteFunc(pool, func(i int) bool { return i == best })
 		changed := st.apply(c.idx)
+		var again []int
 		for _, k := range pool {
 			if slices.ContainsFunc(cands[k].touched, func(bi int) bool { return changed[bi] }) {
-				st.evaluate(&cands[k], dem)
+				again = append(again, k)
 			}
 		}
+		st.evaluateAll(cands, again, dem)
 	}
 	return out
 }
@@ -321,12 +328,18 @@ func newReachState(b *sitingBase) *reachState {
 func gapAt(sum float64, pop int64) bool { return pop > 0 && sum/float64(pop) >= BassinGapKm }
 
 // evaluate scores candidate c against the state.
-func (st *reachState) evaluate(c *Candidate, dem *siteDemand) {
+// It only reads the state, so candidates are scored in parallel
+// (evaluateAll), each worker with its scratch.
+func (st *reachState) evaluate(c *Candidate, dem *siteDemand, sc *scratch) {
 	b := st.b
 	i0 := c.idx
 	c.Brought30, c.Brought60, c.Projects, c.Weighted, c.GapAreaKm2 = 0, 0, 0, 0, 0
-	c.GapBassins, c.touched, c.BroughtKm = []string{}, c.touched[:0], nil
-	dSum, dPop := map[int]float64{}, map[int]int64{}
+	c.GapBassins, c.touched, c.BroughtKm = []string{}, nil, nil
+	dSum, dPop := sc.sum, sc.pop
+	for _, bi := range sc.list {
+		dSum[bi], dPop[bi], sc.seen[bi] = 0, 0, false
+	}
+	sc.list = sc.list[:0]
 	var kmSum float64
 	var kmPop int64
 	st.improvable(b.pt[i0], b.area[i0], b.land[i0], true, func(i int, now CommuneAccess) {
@@ -350,6 +363,10 @@ func (st *reachState) evaluate(c *Candidate, dem *siteDemand) {
 		if bi < 0 {
 			return
 		}
+		if !sc.seen[bi] {
+			sc.seen[bi] = true
+			sc.list = append(sc.list, bi)
+		}
 		if was.Reachable {
 			dSum[bi] += p * (now.NearestKm - was.NearestKm)
 		} else {
@@ -360,7 +377,8 @@ func (st *reachState) evaluate(c *Candidate, dem *siteDemand) {
 	if kmPop > 0 {
 		c.BroughtKm = num(round(kmSum/float64(kmPop), 1))
 	}
-	for _, bi := range sortedInts(dSum) {
+	slices.Sort(sc.list)
+	for _, bi := range sc.list {
 		c.touched = append(c.touched, bi)
 		if gapAt(st.sum[bi], st.pop[bi]) && !gapAt(st.sum[bi]+dSum[bi], st.pop[bi]+dPop[bi]) {
 			c.GapBassins = append(c.GapBassins, b.bassins[bi].Code)
@@ -372,6 +390,37 @@ func (st *reachState) evaluate(c *Candidate, dem *siteDemand) {
 	c.DemandTerm = c.Weighted
 	c.GapTerm = round(dem.lambda*c.GapAreaKm2, 1)
 	c.Score = round(c.DemandTerm+c.GapTerm, 1)
+}
+
+// scratch is one worker's per-bassin sums while it scores a candidate.
+type scratch struct {
+	sum  []float64
+	pop  []int64
+	seen []bool
+	list []int // bassins touched, to clear
+}
+
+// evaluateAll scores the candidates ks, on every processor.
+func (st *reachState) evaluateAll(cands []Candidate, ks []int, dem *siteDemand) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(ks)/64))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	n := len(st.b.bassins)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sc := &scratch{sum: make([]float64, n), pop: make([]int64, n), seen: make([]bool, n)}
+			for {
+				j := int(next.Add(1)) - 1
+				if j >= len(ks) {
+					return
+				}
+				st.evaluate(&cands[ks[j]], dem, sc)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // apply adds a formation at commune i0 to the state and returns the
@@ -395,15 +444,6 @@ func (st *reachState) apply(i0 int) map[int]bool {
 		st.pop[bi] += n.Population
 	}
 	return changed
-}
-
-func sortedInts[V any](m map[int]V) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func round(x float64, dec int) float64 {

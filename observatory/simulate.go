@@ -23,6 +23,9 @@ type SiteQuery struct {
 	// CommuneLimit keeps the commune-level changes of that many communes,
 	// those whose inhabitants gain most; 0 keeps all.
 	CommuneLimit int
+	// GapLevels are the levels whose gap zones are compared (each needs
+	// its adjacency graph); nil: région, département and bassin.
+	GapLevels []Level
 }
 
 // Simulation is what the sites would change: every indicator that moves
@@ -241,7 +244,14 @@ func (s Indicators) Simulate(ctx context.Context, q SiteQuery, adj func(Level) *
 		return bad
 	}
 	sim.after = map[Level][]Gap{}
-	for _, l := range []Level{LevelRegion, LevelDepartement, LevelBassin} {
+	levels := q.GapLevels
+	if levels == nil {
+		levels = []Level{LevelRegion, LevelDepartement, LevelBassin}
+	}
+	for _, l := range levels {
+		if l != LevelRegion && l != LevelDepartement && l != LevelBassin {
+			continue
+		}
 		before, after, rule := offerGaps[l][0], offerGaps[l][1], "formations ≤ 0"
 		if l == LevelBassin {
 			before, after, rule = far(b.by[LevelBassin]), far(st.accessBy(LevelBassin, nil)), fmt.Sprintf("distance_nearest_km ≥ %d", BassinGapKm)
