@@ -6,6 +6,8 @@
 //
 //	go run ./cmd/soak -bin bin/observatory [-rows 200000] [-requests 100000]
 //	go run ./cmd/soak gen DIR ROWS csv|xlsx   # only write a catalogue
+//	go run ./cmd/soak mem [-bin B] [-sizes 10000,100000,1000000,2000000] [-ext csv|xlsx] [-dir D]
+//	                                          # peak memory of an ingest by row count
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -32,6 +35,9 @@ func main() {
 		fmt.Println(p)
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "mem" {
+		os.Exit(memMain(os.Args[2:]))
+	}
 	var cfg config
 	flag.StringVar(&cfg.bin, "bin", "bin/observatory", "the observatory binary to run")
 	flag.IntVar(&cfg.rows, "rows", 200000, "rows of the catalogue killed mid-ingest (big enough to take seconds)")
@@ -45,6 +51,33 @@ func main() {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
+}
+
+// memMain runs `soak mem`.
+func memMain(args []string) int {
+	fs := flag.NewFlagSet("soak mem", flag.ExitOnError)
+	var cfg config
+	fs.StringVar(&cfg.bin, "bin", "bin/observatory", "the observatory binary to run")
+	sizes := fs.String("sizes", "10000,100000,1000000,2000000", "row counts, comma separated")
+	ext := fs.String("ext", "csv", "the catalogues' format: csv or xlsx")
+	keep := fs.String("dir", "", "where to write (and keep) the catalogues; default a temporary directory")
+	fs.Parse(args)
+	var ns []int
+	for _, f := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "soak mem: -sizes: %q is not a row count\n", f)
+			return 2
+		}
+		ns = append(ns, n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
+	defer cancel()
+	if err := memCurve(ctx, cfg, ns, *ext, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "soak mem:", err)
+		return 1
+	}
+	return 0
 }
 
 type config struct {

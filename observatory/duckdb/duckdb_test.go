@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -263,5 +264,38 @@ func TestSwitchUnderLoad(t *testing.T) {
 	list, err := hub.Snapshots(ctx)
 	if err != nil || len(list) != 2 || !list[0].Current || list[0].ID != idB {
 		t.Fatalf("snapshots: %v %+v", err, list)
+	}
+}
+
+// TestDuplicateIDNotPublished: formations have no primary key (migration
+// 012), so Commit checks the ids itself: a snapshot where one repeats is
+// refused, naming it, and the current one stays.
+func TestDuplicateIDNotPublished(t *testing.T) {
+	ctx := context.Background()
+	dir := duckdb.Dir{Root: t.TempDir()}
+	id := build(t, dir, "A", 3)
+	b, err := duckdb.Build(ctx, dir, datasetstest.Reference(t), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CarryOver(ctx, "catalogue"); err != nil {
+		t.Fatal(err)
+	}
+	f := observatory.Formation{ID: "B-0001", Title: "Développeur web", Structure: "S", Departement: "69", Region: "84",
+		ROME: []string{"M1805"}, Source: "t.csv", SourceRow: 2}
+	g := f
+	g.SourceRow = 3
+	if err := b.AppendFormations(ctx, []observatory.Formation{f, g}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Commit(ctx)
+	if err == nil || !strings.Contains(err.Error(), `formation id "B-0001" appears 2 times`) {
+		t.Fatalf("commit: %v", err)
+	}
+	if cur, _ := dir.Current(); cur != id {
+		t.Errorf("current changed to %q", cur)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir.Root, "snapshots")); len(entries) != 1 {
+		t.Errorf("files left: %d", len(entries))
 	}
 }

@@ -36,8 +36,12 @@ func (b *Builder) AppendJobDemand(ctx context.Context, rows iter.Seq2[*observato
 	})
 }
 
+// appendFlushRows is how many rows a stream appends between flushes.
+const appendFlushRows = 8192
+
 // appendStream appends the rows of seq to table with one Appender, checking
-// ctx every 4,096 rows. The values slice may be reused between rows.
+// ctx every 4,096 rows and flushing every appendFlushRows. The values slice
+// may be reused between rows.
 func (b *Builder) appendStream(ctx context.Context, table string, cols []string, seq iter.Seq2[[]driver.Value, error]) (int, error) {
 	conn, err := b.db.Conn(ctx)
 	if err != nil {
@@ -59,6 +63,12 @@ func (b *Builder) appendStream(ctx context.Context, table string, cols []string,
 		for row, err := range seq {
 			if err == nil && n%4096 == 0 {
 				err = ctx.Err()
+			}
+			// The appender holds up to 204,800 rows before it writes them
+			// to the table, outside DuckDB's memory limit (a hundred MB of
+			// formations); flushing more often keeps a load's memory flat.
+			if err == nil && n > 0 && n%appendFlushRows == 0 {
+				err = a.Flush()
 			}
 			if err == nil {
 				if err = a.AppendRow(row...); err != nil {
