@@ -46,7 +46,10 @@ bench-http: build
 # commit it, it is the regression test, and fix the code. Minimising an
 # input is capped at FUZZMINIMIZE (100 executions): with Go's default of 60s
 # per input, the slower targets (XLSX) spend a short run minimising their
-# first finds and hardly fuzz.
+# first finds and hardly fuzz. Go 1.26's coordinator may fail a target with
+# "context deadline exceeded" at the end of -fuzztime on a loaded machine
+# (golang/go#75804, fixed in 1.27): that, with no new input written, is
+# reported and not counted as a crash.
 FUZZTIME ?= 30s
 FUZZMINIMIZE ?= 100x
 fuzz:
@@ -56,10 +59,13 @@ fuzz:
 	for target in $$(awk '/^Fuzz/ { names = names " " $$1; next } \
 			/^ok/ { n = split(names, a, " "); for (i = 1; i <= n; i++) print $$2 "@" a[i]; names = "" }' $$list); do \
 		pkg=$${target%@*}; name=$${target#*@}; log=$$(mktemp); \
-		if go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg >$$log 2>&1; then status=ok; else status=CRASHED; fail=1; fi; \
+		corpus=$$(go list -f '{{.Dir}}' $$pkg)/testdata/fuzz/$$name; before=$$(ls $$corpus 2>/dev/null | wc -l); \
+		if go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) $$pkg >$$log 2>&1; then status=ok; \
+		elif [ "$$(ls $$corpus 2>/dev/null | wc -l)" = "$$before" ] && grep -q 'context deadline exceeded' $$log; then status='ok (deadline race, golang/go#75804: no input written)'; \
+		else status=CRASHED; fail=1; fi; \
 		execs=$$(grep -o 'execs: [0-9]*' $$log | tail -1 | cut -d' ' -f2); \
 		printf '%-50s %-26s %12s execs  %s\n' "$$pkg" "$$name" "$${execs:-?}" "$$status"; \
-		if [ "$$status" != ok ]; then sed 's/^/    /' $$log; fi; \
+		if [ "$$status" = CRASHED ]; then sed 's/^/    /' $$log; fi; \
 		rm -f $$log; \
 	done; \
 	exit $$fail

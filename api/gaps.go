@@ -63,7 +63,7 @@ type gapRule struct {
 // mean distance to the nearest formation of 40 km or more, about half an
 // hour's drive. With the stand-in's first wave it draws the empty diagonal
 // as 81 bassins on a NE–SW axis 852 km long.
-const BassinGapKm = 40
+const BassinGapKm = observatory.BassinGapKm
 
 // gapRule reads the gap parameters. Default: territories with no formation;
 // at bassin level, bassins BassinGapKm or more from one.

@@ -69,6 +69,11 @@ type pageQuery struct {
 	Lang      string
 	Sort      string // table order (page only): code, name, value, with "-" for descending
 	Snapshot  string // the snapshot replayed, kept in every link; "" for the current one
+	// Mode "simulate" lets a click add a candidate site (Sites, the
+	// site= values of /api/v1/simulate) and draws the map with them.
+	Mode  string
+	Sites []string
+	Recs  bool // simulate mode: list the recommended communes
 }
 
 var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.LevelRegion, observatory.LevelBassin, observatory.LevelCommune}
@@ -76,7 +81,7 @@ var mapLevels = []observatory.Level{observatory.LevelDepartement, observatory.Le
 // readPageQuery reads and checks the page's parameters; page adds the
 // ones only the page uses.
 func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
-	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam}, offerTimeParams...)
+	allowed := append([]string{"indicator", "level", "family", "lang", programmeParam, "mode", siteParam, "recs"}, offerTimeParams...)
 	if page {
 		allowed = append(allowed, "code", "sort")
 	}
@@ -98,6 +103,23 @@ func (s *Server) readPageQuery(c echo.Context, page bool) (pageQuery, error) {
 	}
 	q.Family = s.family(c, p)
 	q.Programme = s.programmes(c, p).Param()
+	switch q.Mode = p.str("mode"); q.Mode {
+	case "", modeSimulate:
+	default:
+		p.fail("mode", "mode must be simulate or absent")
+	}
+	switch p.str("recs") {
+	case "":
+	case "1", "true":
+		q.Recs = true
+	default:
+		p.fail("recs", "recs must be 1 or absent")
+	}
+	for _, v := range p.vals[siteParam] {
+		if v = strings.TrimSpace(v); v != "" {
+			q.Sites = append(q.Sites, v)
+		}
+	}
 	switch q.Lang {
 	case "":
 		q.Lang = "fr"
@@ -167,6 +189,13 @@ func (q pageQuery) values(set ...string) url.Values {
 	add("code", q.Code)
 	add("sort", q.Sort)
 	add(snapshotParam, q.Snapshot)
+	add("mode", q.Mode)
+	if q.Recs {
+		add("recs", "1")
+	}
+	for _, st := range q.Sites {
+		v.Add(siteParam, st)
+	}
 	if q.Lang != "fr" {
 		add("lang", q.Lang)
 	}

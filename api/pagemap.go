@@ -47,6 +47,7 @@ type mapData struct {
 	Families  []string
 	Notices   []string
 	Time      *observatory.Result      // the date and view the values describe
+	Simulate  *simData                 // simulate mode: the sites added and what they change
 	ref       *observatory.Referential // family labels
 }
 
@@ -104,6 +105,11 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 	}
 	if d.Gaps, err = s.pageGaps(ctx, svc, *q); err != nil {
 		return nil, err
+	}
+	if q.Mode == modeSimulate {
+		if err := s.simulateMap(c, d, svc); err != nil {
+			return nil, err
+		}
 	}
 	switch q.Level {
 	case observatory.LevelCommune:
@@ -212,7 +218,14 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 		if ss.Weak {
 			sc.Legend.Weak = t["weak"]
 		}
-		if !standalone {
+		switch {
+		case standalone:
+		case d.Simulate != nil:
+			// A click adds a site: in the commune, or the territory's most populous.
+			if main := d.Simulate.main[sh.Code]; main != "" {
+				ss.Href = q.withSite(main, d.Simulate.Family).href("/") + "#simulate"
+			}
+		default:
 			ss.Href = q.href("/", "code", sh.Code) + "#profile"
 		}
 		sc.Shapes = append(sc.Shapes, ss)
@@ -220,6 +233,7 @@ func (s *Server) scene(d *mapData, standalone bool) *carto.Scene {
 	for i, z := range d.Gaps {
 		sc.Zones = append(sc.Zones, d.zoneScene(g, i, z))
 	}
+	sc.Sites = d.sceneSites(g)
 	sc.Legend.Title, sc.Legend.Classes = unitLabel(d.Ind.Unit, q.Lang), d.legend()
 	for _, z := range d.Gaps {
 		if z.Diagonal {

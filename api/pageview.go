@@ -38,6 +38,7 @@ type pageView struct {
 	Downloads                                                 []link
 	Profile                                                   *profileView
 	Changes                                                   *changesView
+	Simulate                                                  *simView
 	SwitchHref, ProfileBase                                   string
 	Config                                                    map[string]any // JSON for the script
 }
@@ -177,6 +178,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 		}
 	}
 	v.Changes = s.pageChanges(c, q.Lang)
+	v.Simulate = d.simView(s.ref, store(c).Snapshot())
 	v.Config = d.scriptConfig(v)
 	return v, nil
 }
@@ -341,5 +343,6 @@ func (d *mapData) scriptConfig(v *pageView) map[string]any {
 		"lang": d.Q.Lang, "level": d.Q.Level, "api": d.Q.apiQuery(false), "csv": d.Q.csvQuery(false), "t": v.T,
 		"indicators": inds, "families": fams, "zones": zones, "profileGroups": profileGroups,
 		"snapshot": d.Q.Snapshot,
+		"simulate": d.Simulate != nil, "siteFamily": d.Q.siteFamily(),
 	}
 }

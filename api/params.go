@@ -24,6 +24,10 @@ type params struct {
 
 const maxParamLen = 200
 
+// multiParams may be given several times: site= once per candidate site
+// (simulate.go).
+var multiParams = map[string]bool{siteParam: true}
+
 // maxFieldsLen lets fields= name every column of the widest table.
 const maxFieldsLen = 1000
 
@@ -65,7 +69,7 @@ func (s *Server) params(c echo.Context, allowed ...string) *params {
 		switch {
 		case !ok[k]:
 			p.fail(k, "unknown parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
-		case len(p.vals[k]) > 1:
+		case len(p.vals[k]) > 1 && !multiParams[k]:
 			p.fail(k, "parameter %q is given %d times; give it once", k, len(p.vals[k]))
 		case len(p.vals.Get(k)) > maxParamLen && (k != "fields" || len(p.vals.Get(k)) > maxFieldsLen):
 			p.fail(k, "parameter %q is too long (%d characters)", k, len(p.vals.Get(k)))

@@ -63,6 +63,16 @@ func (s *Server) routes() {
 	data(v1+"/datasets/:file", s.datasetFile)
 	data(v1+"/datasets/:file/cite", s.cite)
 
+	// Siting (simulate.go, recommend.go): what-if sites and ranked
+	// candidate places. POST /simulate takes the sites as JSON and stores
+	// nothing; its GET form, with the sites in the query, is its permalink.
+	data(v1+"/simulate", s.simulate)
+	data(v1+"/simulate.:format", s.simulate)
+	e.POST(v1+"/simulate", s.simulate, s.withStore)
+	e.POST(v1+"/simulate.:format", s.simulate, s.withStore)
+	data(v1+"/recommend-sites", s.recommendSites)
+	data(v1+"/recommend-sites.:format", s.recommendSites)
+
 	// What changed between snapshots (changes.go, feed.go): a diff is
 	// named by the snapshot it goes to; the feed by none (it follows
 	// prune too), with an ETag of its own.

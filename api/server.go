@@ -117,6 +117,8 @@ type Server struct {
 	runs     runRegistry
 	diffs    *memo // diffs between two snapshots, by pair
 	states   *memo // what a diff compares of a snapshot, by id
+	sims     *memo // simulations, by snapshot and canonical query (simulate.go)
+	recs     *memo // recommendations of every candidate, by snapshot and query (recommend.go)
 
 	// base is the server's lifetime, which background runs work under.
 	base     context.Context
@@ -129,7 +131,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	cfg.defaults()
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
 		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
-		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8)}
+		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8), sims: newMemo(64), recs: newMemo(8)}
 	s.base, s.stop = context.WithCancel(context.Background())
 	s.throttle = newThrottle(cfg.AdminMaxFailures, cfg.AdminFailWindow, cfg.Clock, log)
 	var err error

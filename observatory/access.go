@@ -287,17 +287,7 @@ func sortedCodes[V any](m map[string]V) []string {
 // counts at the median of those that do, and is counted in guessed; with
 // no seats given at all, each formation counts one seat.
 func SupplyOf(pts []FormationPoint) (supply []Supply, guessed int) {
-	var known []int
-	for _, p := range pts {
-		if p.Seats != nil {
-			known = append(known, *p.Seats)
-		}
-	}
-	median := 1.0
-	if len(known) > 0 {
-		slices.Sort(known)
-		median = float64(known[len(known)/2])
-	}
+	median := medianSeats(pts)
 	at := map[string]int{}
 	for _, p := range pts {
 		key := p.Commune
@@ -319,4 +309,21 @@ func SupplyOf(pts []FormationPoint) (supply []Supply, guessed int) {
 		}
 	}
 	return supply, guessed
+}
+
+// medianSeats is the median of the seats the formations give (the upper
+// one of an even count), 1 when none gives any: what a formation without
+// seats counts for.
+func medianSeats(pts []FormationPoint) float64 {
+	var known []int
+	for _, p := range pts {
+		if p.Seats != nil {
+			known = append(known, *p.Seats)
+		}
+	}
+	if len(known) == 0 {
+		return 1
+	}
+	slices.Sort(known)
+	return float64(known[len(known)/2])
 }

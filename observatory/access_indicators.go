@@ -6,13 +6,19 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 // accessFacts is every commune's access to a selection of the offer.
 type accessFacts struct {
 	communes []CommuneAccess
-	guessed  int // formations counted at the median seats
-	points   int // formations with a position
+	guessed  int     // formations counted at the median seats
+	points   int     // formations with a position
+	median   float64 // the seats a formation that gives none counts for
+	// at is where each commune's formations are (the point SupplyOf
+	// groups them at), by commune code.
+	at map[string]orb.Point
 }
 
 // communeAccess computes every commune's access to the formations of q,
@@ -31,7 +37,13 @@ func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFact
 			lands = &Landmasses{} // no outlines: distances are not told apart by land
 		}
 		supply, guessed := SupplyOf(pts)
-		return &accessFacts{communes: Access(s.Geo, lands, supply), guessed: guessed, points: len(pts)}, nil
+		at := map[string]orb.Point{}
+		for _, sp := range supply {
+			if sp.Commune != "" {
+				at[sp.Commune] = sp.Point
+			}
+		}
+		return &accessFacts{communes: Access(s.Geo, lands, supply), guessed: guessed, points: len(pts), median: medianSeats(pts), at: at}, nil
 	})
 	if err != nil {
 		return nil, err

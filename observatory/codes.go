@@ -34,3 +34,9 @@ func IsFAPOf(edition, code string) bool {
 // IsBassin reports whether code has the shape of a France Travail bassin
 // d'emploi code: three or four digits (101, 9411).
 func IsBassin(code string) bool { return bassinCode.MatchString(code) }
+
+var communeCode = regexp.MustCompile(`^([0-9]{5}|2[AB][0-9]{3}|97[1-6][0-9]{2})$`)
+
+// IsCommune reports whether code has the shape of an INSEE commune code:
+// five digits, or 2A/2B and three digits for Corsica (23096, 2A004).
+func IsCommune(code string) bool { return communeCode.MatchString(code) }

@@ -19,6 +19,7 @@ type Scene struct {
 	Desc       string // for screen readers: what the map shows and where the table is
 	Shapes     []SceneShape
 	Zones      []SceneZone
+	Sites      []SceneSite // candidate sites of a simulation
 	Legend     Legend
 	Footer     []string
 	Synthetic  string // the warning, when the data is synthetic
@@ -50,6 +51,12 @@ type SceneZone struct {
 	Lines    [][]Point
 	At       Point
 	Axis     [2]Point
+}
+
+// SceneSite is a simulated formation: a marker at its place.
+type SceneSite struct {
+	At    Point
+	Label string // hover text
 }
 
 type Legend struct {
@@ -185,6 +192,16 @@ func WriteSVG(w io.Writer, sc *Scene) error {
 			fmt.Fprintf(b, `<text x="%.1f" y="%.1f" fill="%s">%s</text>`, z.At.X, z.At.Y+5, col, esc(z.Label))
 		}
 		b.WriteString("</g>\n</g>\n")
+	}
+
+	if len(sc.Sites) > 0 {
+		b.WriteString(`<g class="sites" pointer-events="none">`)
+		for i, st := range sc.Sites {
+			fmt.Fprintf(b, `<g class="site" data-site="%d"><title>%s</title><circle cx="%.1f" cy="%.1f" r="7" fill="#d7301f" stroke="#ffffff" stroke-width="2.5"/>`+
+				`<text x="%.1f" y="%.1f" font-size="9" font-weight="bold" fill="#ffffff" text-anchor="middle">%d</text></g>`,
+				i, esc(st.Label), st.At.X, st.At.Y, st.At.X, st.At.Y+3, i+1)
+		}
+		b.WriteString("</g>\n")
 	}
 
 	if sc.Selected != "" {

@@ -246,7 +246,7 @@
 
   // ---- Filters: redraw in place ----------------------------------------
 
-  var swapped = ['notices', 'map-heading', 'map-figure', 'legend', 'gaps', 'profile', 'table', 'downloads', 'filters', 'lang-switch', 'synthetic'];
+  var swapped = ['notices', 'map-heading', 'map-figure', 'legend', 'simulate', 'gaps', 'profile', 'table', 'downloads', 'filters', 'lang-switch', 'synthetic'];
   var pending = null;
 
   function load(url, push) {
@@ -306,6 +306,21 @@
     // Communes are drawn without a link each (the page would triple): a
     // click on one opens its profile all the same.
     var bare = !a && e.target.closest && e.target.closest('svg.map path[data-code]');
+    // Simulate mode: a click on the map adds a site (the server's links
+    // say where), the panel's links add or remove one; the page redraws
+    // in place and its URL, the simulation's permalink, follows.
+    if (cfg.simulate && bare) {
+      var su = currentURL();
+      su.searchParams.append('site', bare.getAttribute('data-code') + ',' + cfg.siteFamily);
+      su.hash = 'simulate';
+      load(su.pathname + su.search, true);
+      return;
+    }
+    if (a && (a.classList.contains('sim-link') || cfg.simulate && a.matches('svg.map a.territory'))) {
+      e.preventDefault();
+      load(a.getAttribute('href').split('#')[0], true);
+      return;
+    }
     if (bare) {
       var u = currentURL(); u.searchParams.set('code', bare.getAttribute('data-code')); u.hash = 'profile';
       openProfile(bare.getAttribute('data-code'), u.pathname + u.search + u.hash);
