@@ -148,3 +148,7 @@ func TestDataPackageDCAT(t *testing.T) {
 		t.Errorf("hasPart %v", cat.HasPart)
 	}
 }
+
+// dcatExtras are the datasets of the DCAT document that are not tables
+// of /api/v1/datasets: the job referential and the coverage layers.
+var dcatExtras = []string{"metiers", "coverage-region", "coverage-departement", "coverage-bassin", "coverage-commune"}
