@@ -35,7 +35,7 @@ func (s *Server) withToSnapshot(next echo.HandlerFunc) echo.HandlerFunc {
 // current one was built from to the current one.
 func (s *Server) changes(c echo.Context) error {
 	p := s.params(c, "from", "to", formatParam, "dialect")
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatNDJSON)
 	p.dialect(fm)
 	if p.err != nil {
 		return p.err

@@ -12,14 +12,14 @@ import (
 // changesColumns are the columns of a diff as a file: one row per change,
 // and per field for a formation changed.
 var changesColumns = []export.Column{
-	{Name: "section", Type: "string", Description: "formations, job_demand, indicators or gaps"},
-	{Name: "change", Type: "string", Description: "added, removed, changed, replaced, moved, appeared, vanished, grew, shrank, reshaped"},
-	{Name: "id", Type: "string", Description: "formation id, survey year, indicator id or gap zone id"},
-	{Name: "code", Type: "string", Description: "département code"},
-	{Name: "name", Type: "string", Description: "formation title, département name or gap zone label"},
-	{Name: "field", Type: "string", Description: "the field that changed"},
-	{Name: "old", Type: "string", Description: "value in the first snapshot"},
-	{Name: "new", Type: "string", Description: "value in the second snapshot"},
+	{Name: "section", Type: "string", Title: "Rubrique", TitleEN: "Section", LabelsFR: observatory.SectionLabelsFR, Description: "formations, job_demand, indicators or gaps"},
+	{Name: "change", Type: "string", Title: "Changement", TitleEN: "Change", LabelsFR: observatory.ChangeLabelsFR, Description: "added, removed, changed, replaced, moved, appeared, vanished, grew, shrank, reshaped"},
+	{Name: "id", Type: "string", Title: "Identifiant", TitleEN: "Identifier", Description: "formation id, survey year, indicator id or gap zone id"},
+	{Name: "code", Type: "string", Title: "Code", TitleEN: "Code", Description: "département code"},
+	{Name: "name", Type: "string", Title: "Nom", TitleEN: "Name", Description: "formation title, département name or gap zone label"},
+	{Name: "field", Type: "string", Title: "Champ", TitleEN: "Field", Description: "the field that changed"},
+	{Name: "old", Type: "string", Title: "Avant", TitleEN: "Before", Description: "value in the first snapshot"},
+	{Name: "new", Type: "string", Title: "Après", TitleEN: "After", Description: "value in the second snapshot"},
 }
 
 // changesTable gives a diff to the file formats.

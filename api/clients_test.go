@@ -44,7 +44,10 @@ path, kind, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if kind == "csv":
     df = pd.read_csv(path, encoding="utf-8", dtype={"postcode": str, "commune_code": str, "departement": str, "region": str})
 elif kind == "csv-fr":
-    df = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"postcode": str, "commune_code": str, "departement": str, "region": str})
+    # French headers (the Table Schema's titles); renamed to the machine names to compare.
+    df = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"Code postal": str, "Code commune INSEE": str, "Département": str, "Région": str})
+    assert df.columns[0] == "Identifiant" and "Date de labellisation" in df.columns, list(df.columns)
+    df.columns = sys.argv[4].split(",")
 else:
     df = pd.read_excel(path, sheet_name=0, dtype={"postcode": str, "commune_code": str, "departement": str, "region": str})
     meta = pd.read_excel(path, sheet_name=1, header=None)
@@ -60,6 +63,8 @@ assert df["lat"].between(-30, 60).all() or df["lat"].isna().any()
 labelled = df["labelled_on"]
 if kind == "xlsx":
     assert str(labelled.dtype).startswith("datetime64"), labelled.dtype
+elif kind == "csv-fr":
+    labelled = pd.to_datetime(labelled, format="%d/%m/%Y")
 else:
     labelled = pd.to_datetime(labelled, format="%Y-%m-%d")
 assert labelled.dt.year.min() >= 2015, labelled.min()
@@ -74,13 +79,15 @@ func TestPandasReadsDownloads(t *testing.T) {
 	e := newEnv(t)
 	dir := t.TempDir()
 	total := strconv.Itoa(e.total(t, ""))
+	_, head := e.fetch(t, "/api/v1/formations.csv?limit=1")
+	names, _, _ := strings.Cut(string(head), "\r\n") // the machine names, in the French file's order
 	for _, c := range []struct{ path, name, kind string }{
 		{"/api/v1/formations.csv", "f.csv", "csv"},
 		{"/api/v1/formations.csv?dialect=fr", "f-fr.csv", "csv-fr"},
 		{"/api/v1/formations.xlsx", "f.xlsx", "xlsx"},
 	} {
 		p := e.download(t, dir, c.path, c.name)
-		out, err := exec.Command(py, "-c", pandasCheck, p, c.kind, total).CombinedOutput()
+		out, err := exec.Command(py, "-c", pandasCheck, p, c.kind, total, names).CombinedOutput()
 		if err != nil {
 			t.Errorf("%s: pandas: %v\n%s", c.path, err, out)
 		} else {

@@ -94,8 +94,16 @@ type schemaField struct {
 	Name        string `json:"name"`
 	Type        string `json:"type"`
 	Format      string `json:"format,omitempty"`
-	Title       string `json:"title,omitempty"`
+	Title       string `json:"title,omitempty"` // French, the header of French files
+	TitleFR     string `json:"title_fr,omitempty"`
+	TitleEN     string `json:"title_en,omitempty"`
 	Description string `json:"description,omitempty"`
+	// Decimals and Precision: what the files round the column to.
+	Decimals  *int   `json:"decimals,omitempty"`
+	Precision string `json:"precision,omitempty"`
+	// LabelsFR: the French label of each value of an enumerated column,
+	// as French files (dialect=fr) write them.
+	LabelsFR map[string]string `json:"labels_fr,omitempty"`
 }
 
 type download struct {
@@ -143,7 +151,8 @@ func (s *Server) entryOf(c echo.Context, spec datasetSpec, d datasets.Dataset, i
 		e.Notice = syntheticNotice
 	}
 	for _, col := range spec.Columns {
-		f := schemaField{Name: col.Name, Type: col.Type, Title: col.Title, Description: col.Description}
+		f := schemaField{Name: col.Name, Type: col.Type, Title: col.Title, TitleFR: col.Title, TitleEN: col.TitleEN,
+			Description: col.Description, Decimals: col.Decimals, Precision: col.Precision, LabelsFR: col.LabelsFR}
 		if col.Type == "date" {
 			f.Format = "%Y-%m-%d"
 		}

@@ -15,19 +15,19 @@ func derivedSpecs() []datasetSpec {
 		{
 			Name: "job-demand", List: "/api/v1/job-demand?level=departement&group=fap",
 			Columns: jobDemandColumns(observatory.GroupFAP),
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				return s.jobDemandTable(c, observatory.JobDemandFilter{Level: observatory.LevelDepartement, Group: observatory.GroupFAP})
 			},
 		},
 		{
 			Name: "indicators", List: "/api/v1/indicators", Columns: valueColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table:   indicatorsDataset,
 		},
 		{
 			Name: "needs", List: "/api/v1/needs?level=bassin", Columns: needsColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				svc, err := s.indicatorsOf(c)
 				if err != nil {
@@ -39,7 +39,7 @@ func derivedSpecs() []datasetSpec {
 		},
 		{
 			Name: "gaps", List: "/api/v1/gaps", Columns: gapColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				zero := 0.0
 				svc, err := s.indicatorsOf(c)

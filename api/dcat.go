@@ -92,6 +92,36 @@ func (s *Server) dcat(c echo.Context, entries []datasetEntry, info *observatory.
 			"dcat:distribution": dists,
 		})
 	}
+	// The job referential and the coverage layers are not tables of the
+	// catalogue, but published datasets all the same (datapackage.go).
+	for _, x := range dpExtras() {
+		mt, _, _ := strings.Cut(mediaTypes[x.format], ";")
+		desc := langs(x.fr, x.desc)
+		if x.synthetic && catalogueSynthetic(info) {
+			desc = append(desc, jsonld{"@value": syntheticNotice, "@language": "en"})
+		}
+		ds = append(ds, jsonld{
+			"@id":               base + x.path,
+			"@type":             "dcat:Dataset",
+			"dct:identifier":    x.name,
+			"dct:title":         langs(x.fr, x.en),
+			"dct:description":   desc,
+			"dct:license":       iri(datasets.LicenceOuverte.URL),
+			"dct:publisher":     publisher,
+			"dct:modified":      modified,
+			"dct:spatial":       iri("http://publications.europa.eu/resource/authority/country/FRA"),
+			"adms:versionNotes": "snapshot " + info.ID,
+			"dcat:distribution": []jsonld{{
+				"@type":            "dcat:Distribution",
+				"dct:title":        strings.ToUpper(string(x.format)) + " — " + x.name,
+				"dcat:downloadURL": iri(base + x.path),
+				"dcat:accessURL":   iri(base + x.path),
+				"dcat:mediaType":   iri("https://www.iana.org/assignments/media-types/" + mt),
+				"dct:format":       strings.ToUpper(string(x.format)),
+				"dct:license":      iri(datasets.LicenceOuverte.URL),
+			}},
+		})
+	}
 	return jsonld{
 		"@context":        dcatContext,
 		"@id":             base + "/api/v1/datasets.jsonld",
@@ -102,6 +132,9 @@ func (s *Server) dcat(c echo.Context, entries []datasetEntry, info *observatory.
 		"dct:license":     iri(datasets.LicenceOuverte.URL),
 		"dct:modified":    modified,
 		"foaf:homepage":   iri(base + "/api/v1/docs"),
-		"dcat:dataset":    ds,
+		// The same datasets as a Frictionless Data Package, with each
+		// file's SHA-256.
+		"dct:hasPart":  iri(base + "/api/v1/datasets/datapackage.json"),
+		"dcat:dataset": ds,
 	}
 }

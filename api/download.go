@@ -3,6 +3,7 @@ package api
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -19,7 +20,7 @@ const headerSynthetic = "X-Observatory-Synthetic"
 
 // offers lists the download formats t supports.
 func offers(t export.Table) []Format {
-	fs := []Format{FormatCSV, FormatXLSX}
+	fs := []Format{FormatCSV, FormatXLSX, FormatNDJSON}
 	if t.Point != nil {
 		fs = append(fs, FormatGeoJSON)
 	}
@@ -58,6 +59,9 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	if t.Synthetic {
 		h.Set(headerSynthetic, "true")
 	}
+	if f == FormatXLSX {
+		t = xlsxCapped(t)
+	}
 	switch f {
 	case FormatParquet:
 		return s.writeParquet(c, t, meta)
@@ -70,6 +74,8 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	switch f {
 	case FormatGeoJSON:
 		err = export.WriteGeoJSON(bw, t, meta)
+	case FormatNDJSON:
+		err = export.WriteNDJSON(bw, t, meta)
 	default:
 		d := export.RFC4180
 		if c.QueryParam("dialect") == "fr" {
@@ -82,6 +88,33 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	}
 	return s.abortOn(c, err)
 }
+
+// xlsxCapped: XLSX is the one download format with a row cap,
+// MaxDownloadRows, since a worksheet holds at most 1,048,576 rows. CSV,
+// NDJSON and GeoJSON go to the client row by row as the store yields
+// them, in constant memory, and Parquet is written by DuckDB to a
+// temporary file on disk: their size is bounded by the download's time
+// limit (10 minutes) and the 4 downloads at once, not by a row count.
+// See MaxStreamRows.
+func xlsxCapped(t export.Table) export.Table {
+	each := t.Each
+	t.Each = func(yield func([]any) error) error {
+		i := 0
+		err := each(func(row []any) error {
+			if i++; i > MaxDownloadRows {
+				return errCapped
+			}
+			return yield(row)
+		})
+		if errors.Is(err, errCapped) {
+			return nil
+		}
+		return err
+	}
+	return t
+}
+
+var errCapped = errors.New("row cap reached")
 
 // fileNameParts names a download's filters and dialect, so that two files
 // of different data never get the same name: ?region=84&dialect=fr gives

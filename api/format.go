@@ -14,7 +14,7 @@ package api
 //  2. The handler reads the list parameters with the generic helpers:
 //
 //     p := s.params(c, listParams("year", "level", "code")...)
-//     fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+//     fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 //     f := observatory.JobDemandFilter{..., Sort: p.sort("sort", allowedSortFields)}
 //     fields := p.fields("fields", export.ColumnNames(jobDemandColumns))
 //     limit := p.limit(fm) // 100 by default, ≤ 1000 for JSON; ≤ MaxDownloadRows for files
@@ -35,7 +35,7 @@ package api
 //
 //     func jobDemandSpecs() []datasetSpec {
 //         return []datasetSpec{{Name: "job-demand", List: "/api/v1/job-demand",
-//             Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+//             Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 //             Table: func(s *Server, c echo.Context) (export.Table, error) { ... }}}
 //     }
 //
@@ -69,6 +69,7 @@ const (
 	FormatGeoJSON Format = "geojson"
 	FormatParquet Format = "parquet"
 	FormatJSONLD  Format = "jsonld"
+	FormatNDJSON  Format = "ndjson" // newline-delimited JSON, streamed
 )
 
 // mediaTypes maps formats to the media type served; accepted lists the
@@ -81,6 +82,7 @@ var (
 		FormatGeoJSON: "application/geo+json",
 		FormatParquet: "application/vnd.apache.parquet",
 		FormatJSONLD:  "application/ld+json",
+		FormatNDJSON:  "application/x-ndjson",
 	}
 	accepted = map[string]Format{
 		"application/json": FormatJSON,
@@ -94,10 +96,13 @@ var (
 		"application/x-parquet":          FormatParquet,
 		"application/parquet":            FormatParquet,
 		"application/ld+json":            FormatJSONLD,
+		"application/x-ndjson":           FormatNDJSON,
+		"application/ndjson":             FormatNDJSON,
+		"application/jsonl":              FormatNDJSON,
 	}
 	// allFormats is every format, in the order offered when a client
 	// accepts anything.
-	allFormats = []Format{FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatJSONLD}
+	allFormats = []Format{FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatJSONLD, FormatNDJSON}
 )
 
 // formatParam is the query parameter that overrides Accept.

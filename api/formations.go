@@ -25,14 +25,21 @@ type formationList struct {
 	Total          int      `json:"total"`
 	Items          any      `json:"items"` // []observatory.Formation, or fields= projections
 	Next           string   `json:"next,omitempty"`
+	// Facets: with facet=, the formations matching the filters counted
+	// per value of each field (all of them, not the page's), the largest
+	// first; FacetsTruncated names those with more values than facet_size.
+	Facets          map[string]facetOut `json:"facets,omitempty"`
+	FacetsTruncated []string            `json:"facets_truncated,omitempty"`
 }
 
 // formations lists formations with filters, sort and cursor pagination,
 // as JSON pages or whole files (.csv .xlsx .geojson .parquet).
 func (s *Server) formations(c echo.Context) error {
-	p := s.params(c, listParams(append([]string{"region", "departement", "bassin", "commune", "rome", "family", "q", programmeParam}, offerTimeParams...)...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
+	filters := append([]string{"region", "departement", "bassin", "commune", "rome", "family", "q", programmeParam}, offerTimeParams...)
+	p := s.params(c, listParams(append(filters, facetParams...)...)...)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
+	facets, facetSize := p.facets(fm, observatory.FormationFacets)
 	sel := s.programmes(c, p)
 	f := observatory.FormationFilter{
 		Region:      p.region("region"),
@@ -73,6 +80,11 @@ func (s *Server) formations(c echo.Context) error {
 		return err
 	}
 	out := formationList{Snapshot: st.Snapshot(), Total: page.Total, Items: items, Programmes: programmesOut(sel)}
+	if len(facets) > 0 {
+		if out.Facets, out.FacetsTruncated, err = s.formationFacets(c, f, facets, facetSize); err != nil {
+			return err
+		}
+	}
 	for _, it := range page.Items {
 		out.Synthetic = out.Synthetic || it.Synthetic
 	}

@@ -184,23 +184,25 @@ func (s *Server) findGaps(ctx context.Context, svc observatory.Indicators, r gap
 }
 
 type gapList struct {
-	Snapshot       string            `json:"snapshot"`
-	Synthetic      bool              `json:"synthetic"`
-	MixedSynthetic bool              `json:"mixed_synthetic,omitempty"`
-	Notice         string            `json:"notice,omitempty"`
-	Rule           gapRule           `json:"rule"`
-	Total          int               `json:"total"`
-	Diagonal       bool              `json:"diagonal"` // some zone is an NE–SW diagonal
-	Items          []observatory.Gap `json:"items"`
+	Snapshot       string  `json:"snapshot"`
+	Synthetic      bool    `json:"synthetic"`
+	MixedSynthetic bool    `json:"mixed_synthetic,omitempty"`
+	Notice         string  `json:"notice,omitempty"`
+	Rule           gapRule `json:"rule"`
+	Total          int     `json:"total"`
+	Diagonal       bool    `json:"diagonal"` // some zone is an NE–SW diagonal
+	Items          any     `json:"items"`    // []observatory.Gap, or fields= projections
+	Next           string  `json:"next,omitempty"`
 }
 
 var gapParams = append([]string{"level", "indicator", "max", "min", "class", "family", programmeParam}, offerTimeParams...)
 
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
-	p := s.params(c, append(gapParams, formatParam, "dialect")...)
-	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet)
+	p := s.params(c, append(append(gapParams, formatParam, "dialect"), memListParams...)...)
+	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
+	mq := p.memList(fm, gapColumns)
 	r := s.gapRule(c, p)
 	if p.err != nil {
 		return p.err
@@ -214,7 +216,11 @@ func (s *Server) gaps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: gaps}
+	items, page, next, err := applyMem(gaps, mq)
+	if err != nil {
+		return err
+	}
+	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: items, Next: setNext(c, next)}
 	for _, g := range gaps {
 		out.Diagonal = out.Diagonal || g.Diagonal
 	}
@@ -225,9 +231,9 @@ func (s *Server) gaps(c echo.Context) error {
 	out.MixedSynthetic = out.Synthetic && svc.Mixed
 	switch fm {
 	case FormatGeoJSON:
-		return sendGeoJSON(c, observatory.GapFeatures(gaps, s.geo.Territories(r.Level)), "gaps")
-	case FormatCSV, FormatXLSX, FormatParquet:
-		return s.download(c, fm, gapsTable(gaps, out.Synthetic))
+		return sendGeoJSON(c, observatory.GapFeatures(page, s.geo.Territories(r.Level)), "gaps")
+	case FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON:
+		return s.download(c, fm, gapsTable(page, out.Synthetic).Select(mq.Fields))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -259,13 +265,13 @@ func sendGeoJSON(c echo.Context, fc any, name string) error {
 
 // gapColumns are the columns of the gap zones as files.
 var gapColumns = []export.Column{
-	{Name: "id", Type: "string"}, {Name: "level", Type: "string"},
-	{Name: "members", Type: "string", Description: "territory codes, | separated"},
-	{Name: "names", Type: "string", Description: "territory names, | separated"},
-	{Name: "population", Type: "integer"}, {Name: "area_km2", Type: "number"},
-	{Name: "bearing_deg", Type: "number", Description: "main axis, clockwise from north: 45 = NE–SW"},
-	{Name: "length_km", Type: "number"}, {Name: "elongation", Type: "number"},
-	{Name: "diagonal", Type: "boolean"}, {Name: "summary", Type: "string"},
+	{Name: "id", Type: "string", Title: "Identifiant de la zone", TitleEN: "Zone id"}, {Name: "level", Type: "string", Title: "Niveau", TitleEN: "Level", LabelsFR: observatory.LevelLabelsFR},
+	{Name: "members", Type: "string", Title: "Territoires", TitleEN: "Members", Description: "territory codes, | separated"},
+	{Name: "names", Type: "string", Title: "Noms des territoires", TitleEN: "Member names", Description: "territory names, | separated"},
+	{Name: "population", Type: "integer", Title: "Population", TitleEN: "Population", Precision: precCount}, {Name: "area_km2", Type: "number", Title: "Superficie (km²)", TitleEN: "Area (km²)", Decimals: decCount, Precision: "1 km²"},
+	{Name: "bearing_deg", Type: "number", Title: "Orientation (degrés)", TitleEN: "Bearing (degrees)", Decimals: export.Dec(1), Precision: precDegrees, Description: "main axis, clockwise from north: 45 = NE–SW"},
+	{Name: "length_km", Type: "number", Title: "Longueur (km)", TitleEN: "Length (km)", Decimals: decKm, Precision: precKm}, {Name: "elongation", Type: "number", Title: "Allongement", TitleEN: "Elongation", Decimals: decRatio, Precision: precRatio},
+	{Name: "diagonal", Type: "boolean", Title: "Diagonale", TitleEN: "Diagonal"}, {Name: "summary", Type: "string", Title: "Résumé", TitleEN: "Summary"},
 }
 
 // gapsTable gives the gap zones to the file formats, one row a zone.

@@ -189,7 +189,7 @@ func TestTerritories(t *testing.T) {
 		t.Fatalf("régions GeoJSON: %d, %d features", res.StatusCode, len(fc.Features))
 	}
 	res, body := e.fetch(t, "/api/v1/territories/region.csv?dialect=fr")
-	if res.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufefflevel;code;name") || strings.Count(string(body), "\n") != 19 {
+	if res.StatusCode != 200 || !strings.HasPrefix(string(body), "\ufeffNiveau;Code;Nom;Niveau supérieur;Zone;Population légale\r\nrégion;01;Guadeloupe;;outre-mer (DROM);") || strings.Count(string(body), "\n") != 19 {
 		t.Errorf("régions CSV: %d %q", res.StatusCode, body)
 	}
 	for path, want := range map[string]int{"/api/v1/territories/canton": 400, "/api/v1/territories/region.pdf": 400, "/api/v1/territories/region?x=1": 400} {

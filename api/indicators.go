@@ -49,7 +49,8 @@ type valueList struct {
 	Query          indicatorQuery        `json:"query"`
 	Time           resultTime            `json:"time"`
 	Total          int                   `json:"total"`
-	Items          []observatory.Value   `json:"items"`
+	Items          any                   `json:"items"` // []observatory.Value, or fields= projections
+	Next           string                `json:"next,omitempty"`
 }
 
 type indicatorQuery struct {
@@ -108,9 +109,10 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	if !ok {
 		return observatory.Errorf(observatory.ENOTFOUND, "no indicator %q; known: %s", id, strings.Join(observatory.IndicatorIDs(), ", "))
 	}
-	p := s.params(c, append([]string{"level", "family", "code", "within", "explain", formatParam, "dialect", programmeParam}, offerTimeParams...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	p := s.params(c, append(append([]string{"level", "family", "code", "within", "explain", formatParam, "dialect", programmeParam}, offerTimeParams...), memListParams...)...)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
+	mq := p.memList(fm, valueColumns)
 	sel := s.programmes(c, p)
 	def := observatory.LevelDepartement
 	if ind.ID == observatory.IndTargets {
@@ -133,7 +135,11 @@ func (s *Server) indicatorValues(c echo.Context) error {
 		return err
 	}
 	explained(res.Values)
-	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(res.Values), Items: res.Values, Time: timeOf(res),
+	items, vals, next, err := applyMem(res.Values, mq)
+	if err != nil {
+		return err
+	}
+	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(res.Values), Items: items, Time: timeOf(res), Next: setNext(c, next),
 		Query: indicatorQuery{Level: q.Level, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: q.Territory,
 			Series: q.Series(), Explain: q.Explain, Programmes: programmesOut(sel)}}
 	if !q.At.IsZero() {
@@ -144,7 +150,7 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	}
 	out.MixedSynthetic = out.Synthetic && sel.Mixed
 	if fm != FormatJSON {
-		return s.download(c, fm, valuesTable("indicator-"+ind.ID+"-"+string(q.Level), res.Values, out.Synthetic))
+		return s.download(c, fm, valuesTable("indicator-"+ind.ID+"-"+string(q.Level), vals, out.Synthetic).Select(mq.Fields))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -49,7 +49,7 @@ type jobDemandQuery struct {
 // (.csv .xlsx), format= or Accept, through the shared download machinery.
 func (s *Server) jobDemand(c echo.Context) error {
 	p := s.params(c, "year", "level", "code", "family", "fap", "digital", "group", formatParam, "dialect", "fields", "limit", "cursor")
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	f := observatory.JobDemandFilter{
 		Year:  p.int("year", 0, 2000, 2100),
@@ -123,35 +123,35 @@ func (s *Server) jobDemand(c echo.Context) error {
 // JSON; the group adds its own columns.
 func jobDemandColumns(g observatory.JobDemandGroup) []export.Column {
 	cols := []export.Column{
-		{Name: "year", Type: "integer", Title: "Année", Description: "survey year"},
-		{Name: "level", Type: "string", Title: "Niveau", Description: "territorial level: region, departement or bassin"},
-		{Name: "code", Type: "string", Title: "Code", Description: "INSEE code of the région or département, or BMO bassin d'emploi code"},
-		{Name: "name", Type: "string", Title: "Territoire", Description: "territory name"},
+		{Name: "year", Type: "integer", Title: "Année", TitleEN: "Year", Description: "survey year"},
+		{Name: "level", Type: "string", Title: "Niveau", TitleEN: "Level", LabelsFR: observatory.LevelLabelsFR, Description: "territorial level: region, departement or bassin"},
+		{Name: "code", Type: "string", Title: "Code", TitleEN: "Code", Description: "INSEE code of the région or département, or BMO bassin d'emploi code"},
+		{Name: "name", Type: "string", Title: "Territoire", TitleEN: "Territory", Description: "territory name"},
 	}
 	switch g {
 	case observatory.GroupFamily:
-		cols = append(cols, export.Column{Name: "family", Type: "string", Title: "Famille de métiers", Description: "GEN job family id"})
+		cols = append(cols, export.Column{Name: "family", Type: "string", Title: "Famille de métiers", TitleEN: "Job family", Description: "GEN job family id"})
 	case observatory.GroupFAP, observatory.GroupCell:
 		cols = append(cols,
-			export.Column{Name: "fap", Type: "string", Title: "Code FAP", Description: "FAP code (job family of the DARES nomenclature)"},
-			export.Column{Name: "fap_label", Type: "string", Title: "Métier BMO", Description: "job label, as the BMO file gives it"},
-			export.Column{Name: "fap_edition", Type: "string", Title: "Nomenclature FAP", Description: "FAP2009 (surveys to 2023) or FAP2021 (from 2024)"})
+			export.Column{Name: "fap", Type: "string", Title: "Code FAP", TitleEN: "FAP code", Description: "FAP code (job family of the DARES nomenclature)"},
+			export.Column{Name: "fap_label", Type: "string", Title: "Métier BMO", TitleEN: "BMO job", Description: "job label, as the BMO file gives it"},
+			export.Column{Name: "fap_edition", Type: "string", Title: "Nomenclature FAP", TitleEN: "FAP edition", Description: "FAP2009 (surveys to 2023) or FAP2021 (from 2024)"})
 		if g == observatory.GroupCell {
 			cols = append(cols,
-				export.Column{Name: "bassin", Type: "string", Title: "Bassin d'emploi", Description: "BMO bassin d'emploi code of the cell"},
-				export.Column{Name: "departement", Type: "string", Title: "Département", Description: "département of the cell (a bassin may span several)"})
+				export.Column{Name: "bassin", Type: "string", Title: "Bassin d'emploi", TitleEN: "Bassin d'emploi", Description: "BMO bassin d'emploi code of the cell"},
+				export.Column{Name: "departement", Type: "string", Title: "Département", TitleEN: "Département", Description: "département of the cell (a bassin may span several)"})
 		}
 	}
 	return append(cols,
-		export.Column{Name: "projects", Type: "integer", Title: "Projets de recrutement", Description: "sum of the published cells; a lower bound when secret_rows > 0, empty when every cell is secret"},
-		export.Column{Name: "difficult", Type: "integer", Title: "Projets jugés difficiles", Description: "sum of the published cells"},
-		export.Column{Name: "seasonal", Type: "integer", Title: "Projets saisonniers", Description: "sum of the published cells"},
-		export.Column{Name: "share_difficult", Type: "number", Title: "Part de projets difficiles", Description: "difficult / projects over the rows where both are published"},
-		export.Column{Name: "share_seasonal", Type: "number", Title: "Part de projets saisonniers", Description: "seasonal / projects over the rows where both are published"},
-		export.Column{Name: "rows", Type: "integer", Title: "Lignes BMO", Description: "BMO rows (job × bassin × département) added up"},
-		export.Column{Name: "secret_rows", Type: "integer", Title: "Lignes secrètes", Description: "rows whose projects are secret, left out of projects"},
-		export.Column{Name: "secret_difficult_rows", Type: "integer", Title: "Lignes secrètes (difficiles)", Description: "rows whose difficult projects are secret"},
-		export.Column{Name: "secret_seasonal_rows", Type: "integer", Title: "Lignes secrètes (saisonniers)", Description: "rows whose seasonal projects are secret"},
+		export.Column{Name: "projects", Type: "integer", Title: "Projets de recrutement", TitleEN: "Hiring projects", Description: "sum of the published cells; a lower bound when secret_rows > 0, empty when every cell is secret"},
+		export.Column{Name: "difficult", Type: "integer", Title: "Projets jugés difficiles", TitleEN: "Projects judged difficult", Description: "sum of the published cells"},
+		export.Column{Name: "seasonal", Type: "integer", Title: "Projets saisonniers", TitleEN: "Seasonal projects", Description: "sum of the published cells"},
+		export.Column{Name: "share_difficult", Type: "number", Title: "Part de projets difficiles", TitleEN: "Share of difficult projects", Decimals: decFraction, Precision: precFraction, Description: "difficult / projects over the rows where both are published"},
+		export.Column{Name: "share_seasonal", Type: "number", Title: "Part de projets saisonniers", TitleEN: "Share of seasonal projects", Decimals: decFraction, Precision: precFraction, Description: "seasonal / projects over the rows where both are published"},
+		export.Column{Name: "rows", Type: "integer", Title: "Lignes BMO", TitleEN: "BMO rows", Description: "BMO rows (job × bassin × département) added up"},
+		export.Column{Name: "secret_rows", Type: "integer", Title: "Lignes secrètes", TitleEN: "Secret rows", Description: "rows whose projects are secret, left out of projects"},
+		export.Column{Name: "secret_difficult_rows", Type: "integer", Title: "Lignes secrètes (difficiles)", TitleEN: "Secret rows (difficult)", Description: "rows whose difficult projects are secret"},
+		export.Column{Name: "secret_seasonal_rows", Type: "integer", Title: "Lignes secrètes (saisonniers)", TitleEN: "Secret rows (seasonal)", Description: "rows whose seasonal projects are secret"},
 	)
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -12,7 +13,12 @@ import (
 const (
 	DefaultLimit    = 100
 	MaxPageLimit    = 1000      // a JSON page
-	MaxDownloadRows = 1_000_000 // a file (CSV, XLSX, GeoJSON, Parquet); XLSX holds 1,048,576 rows
+	MaxDownloadRows = 1_000_000 // an XLSX file: a worksheet holds 1,048,576 rows
+	// MaxStreamRows bounds limit= for the other files (CSV, NDJSON,
+	// GeoJSON streamed, Parquet spooled to disk by DuckDB): no cap by
+	// default (every row the filters match), since memory stays constant
+	// whatever the row count; the 10-minute download deadline is the bound.
+	MaxStreamRows = math.MaxInt32
 )
 
 // listParams are the parameters every list endpoint takes besides its own
@@ -31,13 +37,17 @@ func (p *params) failCode(code, param, format string, args ...any) {
 }
 
 // limit reads limit for a list: a JSON page holds DefaultLimit rows unless
-// told, at most MaxPageLimit; a download holds every row unless told, at
-// most MaxDownloadRows.
+// told, at most MaxPageLimit; an XLSX file every row unless told, at most
+// MaxDownloadRows; the other files every row (0: no LIMIT), at most
+// MaxStreamRows when told.
 func (p *params) limit(f Format) int {
-	if f == FormatJSON || f == FormatJSONLD {
+	switch f {
+	case FormatJSON, FormatJSONLD:
 		return p.int("limit", DefaultLimit, 1, MaxPageLimit)
+	case FormatXLSX:
+		return p.int("limit", MaxDownloadRows, 1, MaxDownloadRows)
 	}
-	return p.int("limit", MaxDownloadRows, 1, MaxDownloadRows)
+	return p.int("limit", 0, 1, MaxStreamRows)
 }
 
 // dialect reads dialect=, which only CSV takes: "fr" for French

@@ -64,7 +64,7 @@ func territoryNeedsAt(ctx context.Context, svc observatory.Indicators, level obs
 // territory of a level, one row each, so a journalist gets one table.
 func (s *Server) needs(c echo.Context) error {
 	p := s.params(c, append([]string{"level", formatParam, "dialect", programmeParam}, offerTimeParams...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	sel := s.programmes(c, p)
 	q := s.needsQuery(p, p.level("level", observatory.LevelBassin, needsLevels...))
@@ -94,7 +94,7 @@ func (s *Server) needs(c echo.Context) error {
 // territory's view as JSON, or its jobs as a file.
 func (s *Server) territoryNeeds(c echo.Context) error {
 	p := s.params(c, append([]string{formatParam, "dialect", programmeParam}, offerTimeParams...)...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	sel := s.programmes(c, p)
 	lv := observatory.Level(c.Param("level"))
@@ -137,18 +137,18 @@ func (s *Server) territoryNeeds(c echo.Context) error {
 // jobsColumns are the columns of the digital jobs in demand: one row a
 // territory and job.
 var jobsColumns = []export.Column{
-	{Name: "level", Type: "string", Title: "Niveau"},
-	{Name: "code", Type: "string", Title: "Code"},
-	{Name: "name", Type: "string", Title: "Nom"},
-	{Name: "survey", Type: "integer", Title: "Enquête BMO"},
-	{Name: "rank", Type: "integer", Title: "Rang", Description: "by projects; empty when every cell of the job is secret"},
-	{Name: "fap", Type: "string", Title: "Code FAP"},
-	{Name: "label", Type: "string", Title: "Métier"},
-	{Name: "families", Type: "string", Title: "Familles GEN", Description: "GEN job families of the code, | separated"},
-	{Name: "projects", Type: "integer", Title: "Projets de recrutement", Description: "empty when every cell is secret, never 0 for unknown"},
-	{Name: "secret_cells", Type: "integer", Title: "Cellules sous secret"},
-	{Name: "difficult_pct", Type: "number", Title: "Part difficile (%)"},
-	{Name: "seasonal_pct", Type: "number", Title: "Part saisonnière (%)"},
+	{Name: "level", Type: "string", Title: "Niveau", TitleEN: "Level", LabelsFR: observatory.LevelLabelsFR},
+	{Name: "code", Type: "string", Title: "Code", TitleEN: "Code"},
+	{Name: "name", Type: "string", Title: "Nom", TitleEN: "Name"},
+	{Name: "survey", Type: "integer", Title: "Enquête BMO", TitleEN: "BMO survey"},
+	{Name: "rank", Type: "integer", Title: "Rang", TitleEN: "Rank", Description: "by projects; empty when every cell of the job is secret"},
+	{Name: "fap", Type: "string", Title: "Code FAP", TitleEN: "FAP code"},
+	{Name: "label", Type: "string", Title: "Métier", TitleEN: "Job"},
+	{Name: "families", Type: "string", Title: "Familles GEN", TitleEN: "GEN families", Description: "GEN job families of the code, | separated"},
+	{Name: "projects", Type: "integer", Title: "Projets de recrutement", TitleEN: "Hiring projects", Description: "empty when every cell is secret, never 0 for unknown"},
+	{Name: "secret_cells", Type: "integer", Title: "Cellules sous secret", TitleEN: "Secret cells"},
+	{Name: "difficult_pct", Type: "number", Title: "Part difficile (%)", TitleEN: "Share difficult (%)", Decimals: decPercent, Precision: precPercent},
+	{Name: "seasonal_pct", Type: "number", Title: "Part saisonnière (%)", TitleEN: "Share seasonal (%)", Decimals: decPercent, Precision: precPercent},
 }
 
 // jobsTable lists the jobs of each territory's needs.
@@ -172,29 +172,29 @@ func jobsTable(name string, ns []observatory.Needs, synthetic bool) export.Table
 
 // needsColumns are the columns of the needs table: one row a territory.
 var needsColumns = []export.Column{
-	{Name: "level", Type: "string", Title: "Niveau", Description: "region, departement or bassin"},
-	{Name: "code", Type: "string", Title: "Code", Description: "INSEE code, BMO code for a bassin"},
-	{Name: "name", Type: "string", Title: "Nom"},
-	{Name: "survey", Type: "integer", Title: "Enquête BMO", Description: "BMO survey year"},
-	{Name: "at", Type: "date", Title: "Offre au", Description: "date the offer is read at"},
-	{Name: "population", Type: "integer", Title: "Population"},
-	{Name: "projects", Type: "integer", Title: "Projets de recrutement numériques", Description: "published digital hiring projects; empty when all are secret, never 0 for unknown"},
-	{Name: "secret_cells", Type: "integer", Title: "Cellules sous secret", Description: "BMO cells under statistical secrecy left out: projects is then a lower bound"},
-	{Name: "difficult_pct", Type: "number", Title: "Part difficile (%)", Description: "share judged difficult, over cells where both figures are published"},
-	{Name: "seasonal_pct", Type: "number", Title: "Part saisonnière (%)"},
-	{Name: "top_fap", Type: "string", Title: "Métier le plus demandé (FAP)", Description: "FAP code of the digital job with the most projects"},
-	{Name: "top_label", Type: "string", Title: "Métier le plus demandé"},
-	{Name: "top_projects", Type: "integer", Title: "Projets du métier le plus demandé"},
-	{Name: "formations", Type: "integer", Title: "Formations", Description: "formations of every family at the date"},
-	{Name: "largest_unmet_need", Type: "string", Title: "Premier besoin non couvert", Description: "job family with the most projects among those under the national supply/demand ratio"},
-	{Name: "unmet_ratio", Type: "number", Title: "Ratio offre/besoins de ce besoin", Description: "formations per 1,000 projects of that family"},
-	{Name: "unmet_national_ratio", Type: "number", Title: "Ratio national de ce besoin"},
-	{Name: "distance_nearest_km", Type: "number", Title: "Distance moyenne à la formation la plus proche (km)"},
-	{Name: "pop_beyond_30km", Type: "integer", Title: "Habitants à plus de 30 km"},
-	{Name: "flags", Type: "string", Title: "Signalements", Description: "quality flags, | separated"},
-	{Name: "reason", Type: "string", Title: "Raison", Description: "why there is no demand figure at all"},
-	{Name: "sentence_fr", Type: "string", Title: "Synthèse"},
-	{Name: "sentence_en", Type: "string", Title: "Summary"},
+	{Name: "level", Type: "string", Title: "Niveau", TitleEN: "Level", LabelsFR: observatory.LevelLabelsFR, Description: "region, departement or bassin"},
+	{Name: "code", Type: "string", Title: "Code", TitleEN: "Code", Description: "INSEE code, BMO code for a bassin"},
+	{Name: "name", Type: "string", Title: "Nom", TitleEN: "Name"},
+	{Name: "survey", Type: "integer", Title: "Enquête BMO", TitleEN: "BMO survey", Description: "BMO survey year"},
+	{Name: "at", Type: "date", Title: "Offre au", TitleEN: "Offer at", Description: "date the offer is read at"},
+	{Name: "population", Type: "integer", Title: "Population", TitleEN: "Population"},
+	{Name: "projects", Type: "integer", Title: "Projets de recrutement numériques", TitleEN: "Hiring projects", Description: "published digital hiring projects; empty when all are secret, never 0 for unknown"},
+	{Name: "secret_cells", Type: "integer", Title: "Cellules sous secret", TitleEN: "Secret cells", Description: "BMO cells under statistical secrecy left out: projects is then a lower bound"},
+	{Name: "difficult_pct", Type: "number", Title: "Part difficile (%)", TitleEN: "Share difficult (%)", Decimals: decPercent, Precision: precPercent, Description: "share judged difficult, over cells where both figures are published"},
+	{Name: "seasonal_pct", Type: "number", Title: "Part saisonnière (%)", TitleEN: "Share seasonal (%)", Decimals: decPercent, Precision: precPercent},
+	{Name: "top_fap", Type: "string", Title: "Métier le plus demandé (FAP)", TitleEN: "Most demanded job (FAP)", Description: "FAP code of the digital job with the most projects"},
+	{Name: "top_label", Type: "string", Title: "Métier le plus demandé", TitleEN: "Most demanded job"},
+	{Name: "top_projects", Type: "integer", Title: "Projets du métier le plus demandé", TitleEN: "Projects of the most demanded job"},
+	{Name: "formations", Type: "integer", Title: "Formations", TitleEN: "Formations", Description: "formations of every family at the date"},
+	{Name: "largest_unmet_need", Type: "string", Title: "Premier besoin non couvert", TitleEN: "Largest unmet need", Description: "job family with the most projects among those under the national supply/demand ratio"},
+	{Name: "unmet_ratio", Type: "number", Title: "Ratio offre/besoins de ce besoin", TitleEN: "Supply/demand ratio of that need", Decimals: decRatio, Precision: precRatio, Description: "formations per 1,000 projects of that family"},
+	{Name: "unmet_national_ratio", Type: "number", Title: "Ratio national de ce besoin", TitleEN: "National ratio of that need", Decimals: decRatio, Precision: precRatio},
+	{Name: "distance_nearest_km", Type: "number", Title: "Distance moyenne à la formation la plus proche (km)", TitleEN: "Mean distance to the nearest formation (km)", Decimals: decKm, Precision: precKm},
+	{Name: "pop_beyond_30km", Type: "integer", Title: "Habitants à plus de 30 km", TitleEN: "Inhabitants over 30 km"},
+	{Name: "flags", Type: "string", Title: "Signalements", TitleEN: "Flags", LabelsFR: observatory.FlagLabelsFR, Description: "quality flags, | separated"},
+	{Name: "reason", Type: "string", Title: "Raison", TitleEN: "Reason", LabelsFR: observatory.ReasonLabelsFR, Description: "why there is no demand figure at all"},
+	{Name: "sentence_fr", Type: "string", Title: "Synthèse", TitleEN: "Summary (French)"},
+	{Name: "sentence_en", Type: "string", Title: "Summary", TitleEN: "Summary"},
 }
 
 // needsTable gives the needs views to the file formats.

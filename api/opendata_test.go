@@ -148,7 +148,8 @@ func TestFormationFormats(t *testing.T) {
 		if len(recs)-1 != total || len(recs[0]) < 20 {
 			t.Fatalf("%d rows of %d columns, JSON total %d", len(recs)-1, len(recs[0]), total)
 		}
-		lat, dur, labelled := col(t, recs[0], "lat"), col(t, recs[0], "duration_months"), col(t, recs[0], "labelled_on")
+		// French headers: the Table Schema's French titles.
+		lat, dur, labelled := col(t, recs[0], "Latitude"), col(t, recs[0], "Durée (mois)"), col(t, recs[0], "Date de labellisation")
 		if !regexp.MustCompile(`^4\d,\d+$`).MatchString(recs[1][lat]) {
 			t.Errorf("lat %q has no decimal comma", recs[1][lat])
 		}
@@ -156,7 +157,7 @@ func TestFormationFormats(t *testing.T) {
 			if strings.Contains(r[dur], ".") || strings.Contains(r[lat], ".") {
 				t.Fatalf("decimal point in %v", r)
 			}
-			if r[labelled] != "" && !regexp.MustCompile(`^\d{4}-\d\d-\d\d$`).MatchString(r[labelled]) {
+			if r[labelled] != "" && !regexp.MustCompile(`^\d\d/\d\d/\d{4}$`).MatchString(r[labelled]) {
 				t.Fatalf("date %q", r[labelled])
 			}
 		}

@@ -149,6 +149,26 @@ func mappable() []string {
 	return ids
 }
 
+// csvQuery is apiQuery for a CSV download: the French page offers the
+// French dialect (semicolons, decimal commas, French headers and labels),
+// which French Excel opens by double-click; the English page the RFC 4180
+// one.
+func (q pageQuery) csvQuery(withLevel bool) string {
+	return withDialect(q.apiQuery(withLevel), q.Lang)
+}
+
+// withDialect adds dialect=fr to a query string (empty or "?…") for a
+// French page.
+func withDialect(query, lang string) string {
+	if lang == "en" {
+		return query
+	}
+	if query == "" {
+		return "?dialect=fr"
+	}
+	return query + "&dialect=fr"
+}
+
 // values is the query string of q, without the empty parameters and
 // without French, the default; set overrides some of them ("" removes).
 func (q pageQuery) values(set ...string) url.Values {
@@ -269,9 +289,13 @@ func (s *Server) pageError(c echo.Context, lang string, err error) error {
 		lang = "fr"
 	}
 	t := pageText[lang]
+	msg, detail := oe.Message, ""
+	if lang == "fr" {
+		msg, detail = pageErrorFR(oe, c.QueryParam(oe.Param)), oe.Message
+	}
 	var buf bytes.Buffer
 	if e := pageTemplates.ExecuteTemplate(&buf, "error.html.tmpl", map[string]any{
-		"Lang": lang, "T": t, "Message": oe.Message, "Param": oe.Param, "Home": pageQuery{Lang: lang}.href("/"),
+		"Lang": lang, "T": t, "Message": msg, "Detail": detail, "Param": oe.Param, "Home": pageQuery{Lang: lang}.href("/"),
 	}); e != nil {
 		return e
 	}

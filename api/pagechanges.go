@@ -48,6 +48,6 @@ func (s *Server) pageChanges(c echo.Context, lang string) *changesView {
 	}
 	q := "?from=" + info.Parent + "&to=" + info.ID
 	v.Links = append([]link{{Href: "/api/v1/changes" + q, Label: t["diff"], Type: "application/json"},
-		{Href: "/api/v1/changes.csv" + q, Label: t["csv"], Type: "text/csv"}}, v.Links...)
+		{Href: "/api/v1/changes.csv" + withDialect(q, lang), Label: t["csv"], Type: "text/csv"}}, v.Links...)
 	return v
 }

@@ -98,8 +98,8 @@ func (s *Server) loadMap(c echo.Context, q *pageQuery) (*mapData, error) {
 	d.Classes = carto.Classify(ind.ID, vals)
 	if slices.IndexFunc(vals, func(v observatory.Value) bool { return v.Value != nil }) < 0 {
 		msg := t["noValues"]
-		if len(vals) > 0 && vals[0].Note != "" {
-			msg += " (" + vals[0].Note + ")"
+		if len(vals) > 0 && noteOf(vals[0], q.Lang) != "" {
+			msg += " (" + noteOf(vals[0], q.Lang) + ")"
 		}
 		d.Notices = append(d.Notices, msg+".")
 	}

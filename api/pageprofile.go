@@ -79,7 +79,7 @@ func (s *Server) profileView(c echo.Context, d *mapData) (*profileView, error) {
 				continue
 			}
 			ind, _ := observatory.LookupIndicator(id)
-			pg.Figures = append(pg.Figures, profileFigure{indicatorTitle(ind, q.Lang), shortDisplay(ind, v, q.Lang), v.Note})
+			pg.Figures = append(pg.Figures, profileFigure{indicatorTitle(ind, q.Lang), shortDisplay(ind, v, q.Lang), noteOf(v, q.Lang)})
 		}
 		if len(pg.Figures) > 0 {
 			pv.Groups = append(pv.Groups, pg)
@@ -162,7 +162,7 @@ func shortDisplay(ind observatory.Indicator, v observatory.Value, lang string) s
 func needsOf(n observatory.Needs, q pageQuery) *needsView {
 	t := pageText[q.Lang]
 	nv := &needsView{Sentence: n.SentenceFR,
-		CSVHref: "/api/v1/territories/" + string(n.Level) + "/" + n.Code + "/needs.csv" + q.apiQuery(false)}
+		CSVHref: "/api/v1/territories/" + string(n.Level) + "/" + n.Code + "/needs.csv" + q.csvQuery(false)}
 	if q.Lang == "en" {
 		nv.Sentence = n.SentenceEN
 	}

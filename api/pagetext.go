@@ -114,6 +114,7 @@ var pageText = map[string]map[string]string{
 		"noValues":        "Aucune valeur disponible pour ces filtres",
 		"familyChosen":    "Cet indicateur se lit par famille de métiers : la famille « %s » est affichée.",
 		"error":           "Requête invalide",
+		"errorDetail":     "Détail technique (message de l'API, en anglais)",
 		"back":            "Revenir à la carte",
 		"simTitle":        "Simuler une implantation",
 		"simIntroOff":     "Où labelliser ensuite ? En mode simulation, un clic sur la carte ajoute une formation (dans la commune la plus peuplée du territoire, ou dans la commune cliquée) ; carte, zones et chiffres sont recalculés. Rien n'est enregistré.",
@@ -281,6 +282,7 @@ var pageText = map[string]map[string]string{
 		"noValues":        "No value available for these filters",
 		"familyChosen":    "This indicator is read one job family at a time: the family “%s” is shown.",
 		"error":           "Invalid request",
+		"errorDetail":     "Technical detail",
 		"back":            "Back to the map",
 		"loading":         "Loading…",
 		"loadFailed":      "Loading failed; the full page will open.",
@@ -302,6 +304,18 @@ var unitText = map[string]string{
 	"formations per 1,000 hiring projects": "formations pour 1 000 projets",
 	"km":                                   "km",
 	"index (national rate = 1)":            "indice (taux national = 1)",
+	"inhabitants":                          "habitants",
+	"seats per 100,000 inhabitants":        "places pour 100 000 habitants",
+	"mixed":                                "unités diverses",
+}
+
+// noteOf is a value's note in the page's language: the French note on
+// the French page (the English one only when no French exists).
+func noteOf(v observatory.Value, lang string) string {
+	if lang != "en" && v.NoteFR != "" {
+		return v.NoteFR
+	}
+	return v.Note
 }
 
 func indicatorTitle(ind observatory.Indicator, lang string) string {

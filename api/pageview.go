@@ -164,7 +164,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	v.Table = d.table()
 	apiQ := q.apiQuery(true)
 	v.Downloads = []link{
-		{"/api/v1/indicators/" + q.Indicator + ".csv" + apiQ, t["csv"], "text/csv", ""},
+		{"/api/v1/indicators/" + q.Indicator + ".csv" + q.csvQuery(true), t["csv"], "text/csv", ""},
 		{"/api/v1/indicators/" + q.Indicator + ".xlsx" + apiQ, t["xlsx"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""},
 		{"/api/v1/coverage/" + string(q.Level) + ".geojson" + d.coverageQuery(), t["geojson"], "application/geo+json", ""},
 		{q.href("/map.svg", "code", "", "sort", ""), t["svg"], "image/svg+xml", "carte.svg"},
@@ -340,7 +340,7 @@ func (d *mapData) scriptConfig(v *pageView) map[string]any {
 		zones[z.ID] = z.Label
 	}
 	return map[string]any{
-		"lang": d.Q.Lang, "level": d.Q.Level, "api": d.Q.apiQuery(false), "t": v.T,
+		"lang": d.Q.Lang, "level": d.Q.Level, "api": d.Q.apiQuery(false), "csv": d.Q.csvQuery(false), "t": v.T,
 		"indicators": inds, "families": fams, "zones": zones, "profileGroups": profileGroups,
 		"snapshot": d.Q.Snapshot,
 		"simulate": d.Simulate != nil, "siteFamily": d.Q.siteFamily(),

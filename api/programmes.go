@@ -211,11 +211,11 @@ func programmeDatasets(c echo.Context) ([]programmeDataset, error) {
 			Spatial:  true,
 		}
 		spec := datasetSpec{Name: d.Name, List: "/api/v1/formations?programme=" + id, Columns: formationColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet}, programme: id,
+			Formats: []Format{FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatNDJSON}, programme: id,
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				sel := observatory.ProgrammeSelection{IDs: []string{id}, Synthetic: pr.Synthetic}
 				c.Set(programmesKey, sel)
-				t, err := s.formationsTable(c, observatory.FormationFilter{Limit: MaxDownloadRows, Programmes: sel.IDs})
+				t, err := s.formationsTable(c, observatory.FormationFilter{Programmes: sel.IDs})
 				t.Name = "formations-" + id
 				return t, err
 			}}

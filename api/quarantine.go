@@ -14,12 +14,12 @@ import (
 )
 
 var quarantineColumns = []export.Column{
-	{Name: "file", Type: "string", Title: "Fichier", Description: "input file"},
-	{Name: "sheet", Type: "string", Title: "Feuille", Description: "sheet, for XLSX inputs"},
-	{Name: "row", Type: "integer", Title: "Ligne", Description: "row as a spreadsheet numbers it (the header counts)"},
-	{Name: "column", Type: "string", Title: "Colonne", Description: "header of the column at fault, when one is"},
-	{Name: "value", Type: "string", Title: "Valeur", Description: "the value at fault, as read"},
-	{Name: "reason", Type: "string", Title: "Raison", Description: "why the row was not loaded"},
+	{Name: "file", Type: "string", Title: "Fichier", TitleEN: "File", Description: "input file"},
+	{Name: "sheet", Type: "string", Title: "Feuille", TitleEN: "Sheet", Description: "sheet, for XLSX inputs"},
+	{Name: "row", Type: "integer", Title: "Ligne", TitleEN: "Row", Description: "row as a spreadsheet numbers it (the header counts)"},
+	{Name: "column", Type: "string", Title: "Colonne", TitleEN: "Column", Description: "header of the column at fault, when one is"},
+	{Name: "value", Type: "string", Title: "Valeur", TitleEN: "Value", Description: "the value at fault, as read"},
+	{Name: "reason", Type: "string", Title: "Raison", TitleEN: "Reason", Description: "why the row was not loaded"},
 }
 
 type quarantineList struct {
@@ -34,9 +34,12 @@ type quarantineList struct {
 // loaded: JSON pages, or whole files.
 func (s *Server) quarantine(c echo.Context) error {
 	p := s.params(c, listParams()...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	limit := p.limit(fm)
+	if limit == 0 { // a file of every row
+		limit = MaxStreamRows
+	}
 	fields := p.fields("fields", export.ColumnNames(quarantineColumns))
 	if p.str("sort") != "" {
 		p.fail("sort", "sort is not offered for the quarantine, which is listed by file, sheet, row and column")
@@ -106,7 +109,7 @@ func quarantineSpecs() []datasetSpec {
 			Name:    "quarantine",
 			List:    "/api/v1/snapshots/current/quarantine",
 			Columns: quarantineColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table: func(s *Server, c echo.Context) (export.Table, error) {
 				st := store(c)
 				rows, err := st.Quarantine(c.Request().Context())

@@ -59,6 +59,7 @@ func (s *Server) routes() {
 	data(v1+"/programmes", s.programmesList)
 	data(v1+"/datasets", s.datasetsList)
 	data(v1+"/datasets.:format", s.datasetsList)
+	data(v1+"/datasets/datapackage.json", s.datapackage) // Frictionless Data Package (datapackage.go)
 	data(v1+"/datasets/:file", s.datasetFile)
 	data(v1+"/datasets/:file/cite", s.cite)
 

@@ -13,16 +13,16 @@ import (
 )
 
 var setAsideColumns = []export.Column{
-	{Name: "programme", Type: "string", Title: "Programme", Description: "programme of the offer list"},
-	{Name: "file", Type: "string", Title: "Fichier", Description: "input file"},
-	{Name: "sheet", Type: "string", Title: "Feuille", Description: "sheet, for XLSX inputs"},
-	{Name: "row", Type: "integer", Title: "Ligne", Description: "row as a spreadsheet numbers it (the header counts)"},
-	{Name: "title", Type: "string", Title: "Intitulé", Description: "course title, as read"},
-	{Name: "diploma", Type: "string", Title: "Diplôme", Description: "diploma type, as read"},
-	{Name: "structure", Type: "string", Title: "Établissement", Description: "establishment (name, else identifier)"},
-	{Name: "commune_code", Type: "string", Title: "Code commune", Description: "commune code, as read"},
-	{Name: "rule", Type: "string", Title: "Règle", Description: "the rule that set the row aside (docs/programmes.md)"},
-	{Name: "reason", Type: "string", Title: "Raison", Description: "the rule's reason"},
+	{Name: "programme", Type: "string", Title: "Programme", TitleEN: "Programme", Description: "programme of the offer list"},
+	{Name: "file", Type: "string", Title: "Fichier", TitleEN: "File", Description: "input file"},
+	{Name: "sheet", Type: "string", Title: "Feuille", TitleEN: "Sheet", Description: "sheet, for XLSX inputs"},
+	{Name: "row", Type: "integer", Title: "Ligne", TitleEN: "Row", Description: "row as a spreadsheet numbers it (the header counts)"},
+	{Name: "title", Type: "string", Title: "Intitulé", TitleEN: "Course title", Description: "course title, as read"},
+	{Name: "diploma", Type: "string", Title: "Diplôme", TitleEN: "Diploma", Description: "diploma type, as read"},
+	{Name: "structure", Type: "string", Title: "Établissement", TitleEN: "Establishment", Description: "establishment (name, else identifier)"},
+	{Name: "commune_code", Type: "string", Title: "Code commune", TitleEN: "Commune code", Description: "commune code, as read"},
+	{Name: "rule", Type: "string", Title: "Règle", TitleEN: "Rule", Description: "the rule that set the row aside (docs/programmes.md)"},
+	{Name: "reason", Type: "string", Title: "Raison", TitleEN: "Reason", Description: "the rule's reason"},
 }
 
 type setAsideList struct {
@@ -38,9 +38,12 @@ type setAsideList struct {
 // programme= and rule= filter.
 func (s *Server) setAside(c echo.Context) error {
 	p := s.params(c, listParams(programmeParam, "rule")...)
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatNDJSON)
 	p.dialect(fm)
 	limit := p.limit(fm)
+	if limit == 0 { // a file of every row
+		limit = MaxStreamRows
+	}
 	fields := p.fields("fields", export.ColumnNames(setAsideColumns))
 	if p.str("sort") != "" {
 		p.fail("sort", "sort is not offered for rows set aside, which are listed by programme, file and row")

@@ -15,7 +15,7 @@ import (
 func (s *Server) territories(c echo.Context) error {
 	lv := observatory.Level(splitFormat(c, "level"))
 	p := s.params(c, formatParam, "dialect")
-	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet)
+	fm := p.format(c, FormatJSON, FormatCSV, FormatXLSX, FormatGeoJSON, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	if p.err != nil {
 		return p.err

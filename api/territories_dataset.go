@@ -8,12 +8,12 @@ import (
 )
 
 var territoryColumns = []export.Column{
-	{Name: "level", Type: "string", Title: "Niveau", Description: "region, departement, bassin or commune"},
-	{Name: "code", Type: "string", Title: "Code", Description: "INSEE code (régions 2 digits; départements 01…95, 2A, 2B, 971…976; communes 5 characters), BMO code for bassins d'emploi"},
-	{Name: "name", Type: "string", Title: "Nom", Description: "name"},
-	{Name: "parent", Type: "string", Title: "Niveau supérieur", Description: "INSEE code of the région of a département; of the (main) département of a bassin or a commune"},
-	{Name: "zone", Type: "string", Title: "Zone", Description: "metro (metropolitan France) or drom (overseas)"},
-	{Name: "population", Type: "integer", Title: "Population légale", Description: "legal population (INSEE)"},
+	{Name: "level", Type: "string", Title: "Niveau", TitleEN: "Level", LabelsFR: observatory.LevelLabelsFR, Description: "region, departement, bassin or commune"},
+	{Name: "code", Type: "string", Title: "Code", TitleEN: "Code", Description: "INSEE code (régions 2 digits; départements 01…95, 2A, 2B, 971…976; communes 5 characters), BMO code for bassins d'emploi"},
+	{Name: "name", Type: "string", Title: "Nom", TitleEN: "Name", Description: "name"},
+	{Name: "parent", Type: "string", Title: "Niveau supérieur", TitleEN: "Parent", Description: "INSEE code of the région of a département; of the (main) département of a bassin or a commune"},
+	{Name: "zone", Type: "string", Title: "Zone", TitleEN: "Zone", LabelsFR: observatory.ZoneLabelsFR, Description: "metro (metropolitan France) or drom (overseas)"},
+	{Name: "population", Type: "integer", Title: "Population légale", TitleEN: "Legal population", Description: "legal population (INSEE)"},
 }
 
 // territoriesTable is the reference régions then départements, or the
@@ -46,7 +46,7 @@ func territoriesSpecs() []datasetSpec {
 			Name:    "territories",
 			List:    "/api/v1/territories/departement",
 			Columns: territoryColumns,
-			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet},
+			Formats: []Format{FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON},
 			Table:   func(s *Server, _ echo.Context) (export.Table, error) { return s.territoriesTable(), nil },
 		},
 	}

@@ -95,6 +95,27 @@ var FormationSortFields = []string{
 	"sessions", "learners", "women", "low_qualified", "qpv_residents", "bassin", "programme",
 }
 
+// FormationFacets are the fields a list of formations can be faceted by
+// (counts per value under the list's filters), named as in the JSON.
+var FormationFacets = []string{"region", "departement", "bassin", "family", "wave", "programme", "structure"}
+
+// FacetValue is one value of a facet and the formations that have it.
+// A nil Value counts the formations without one (no family attached, no
+// wave, no bassin): Label then says so, never a made-up value.
+type FacetValue struct {
+	Value any    `json:"value"` // string, or int for wave; nil: not given
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Facet is the counts of one facet, the largest first; Distinct is how
+// many values it has in all, Truncated whether some were left out.
+type Facet struct {
+	Values    []FacetValue
+	Distinct  int
+	Truncated bool
+}
+
 // FormationPage is one page of formations.
 type FormationPage struct {
 	Items []Formation `json:"items"`
@@ -113,4 +134,8 @@ type FormationService interface {
 	// file at path, with the given JSON field names as columns (all when
 	// empty) and meta as the file's key-value metadata.
 	FormationsParquet(ctx context.Context, f FormationFilter, fields []string, meta map[string]string, path string) error
+	// FormationFacets counts the formations matching f (cursor, limit and
+	// sort aside) per value of each of facets (from FormationFacets), the
+	// size largest values of each; labels are left to the caller.
+	FormationFacets(ctx context.Context, f FormationFilter, facets []string, size int) (map[string]Facet, error)
 }

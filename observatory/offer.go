@@ -92,7 +92,7 @@ func (s Indicators) offer(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 				FormatNumber(float64(nat.Population), "en"), v.Class)
 			ex.SentenceFR = fmt.Sprintf("%s : %s %s pour %s habitants, %s fois le taux national (%s pour %s) : %s", f.Name,
 				Count(n, "fr", "formation", "formations"), fr, FormatNumber(p, "fr"), FormatNumber(*v.Value, "fr"), FormatNumber(float64(nat.Formations), "fr"),
-				FormatNumber(float64(nat.Population), "fr"), classFR[v.Class])
+				FormatNumber(float64(nat.Population), "fr"), ClassLabelsFR[v.Class])
 		default:
 			return nil, fmt.Errorf("indicator %s has no formula", ind.ID)
 		}
@@ -106,9 +106,6 @@ func (s Indicators) offer(ctx context.Context, ind Indicator, q FactQuery) ([]Va
 	}
 	return out, nil
 }
-
-// classFR names the coverage classes in French.
-var classFR = map[string]string{ClassNone: "aucune", ClassLow: "faible", ClassAdequate: "suffisante"}
 
 // shareOfLearners gives a share of learners its reason when null and its
 // low_n flag when it rests on few learners.

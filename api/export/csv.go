@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+	"time"
 )
 
 // Dialect is a flavour of CSV.
@@ -16,6 +17,9 @@ const (
 	// French: what a French spreadsheet opens by double-click: semicolons,
 	// a BOM (without it French Excel reads UTF-8 accents as Windows-1252)
 	// and decimal commas.
+	//
+	// French files also read as French: headers are the columns' French
+	// titles, enumerated values their French labels, dates jj/mm/aaaa.
 	French Dialect = "fr"
 )
 
@@ -34,7 +38,11 @@ func WriteCSV(w io.Writer, t Table, d Dialect) error {
 		}
 	}
 	cols := t.Cols()
-	if err := cw.Write(ColumnNames(cols)); err != nil {
+	head := ColumnNames(cols)
+	if fr {
+		head = FrenchTitles(cols)
+	}
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	rec := make([]string, len(cols))
@@ -42,7 +50,11 @@ func WriteCSV(w io.Writer, t Table, d Dialect) error {
 	err := t.Each(func(row []any) error {
 		buf = t.Pick(row, buf)
 		for i, v := range buf {
-			rec[i] = CSVCell(v, d)
+			if fr {
+				rec[i] = frenchCell(v, cols[i])
+			} else {
+				rec[i] = CSVCell(v, d)
+			}
 		}
 		return cw.Write(rec)
 	})
@@ -51,6 +63,61 @@ func WriteCSV(w io.Writer, t Table, d Dialect) error {
 		err = cw.Error()
 	}
 	return err
+}
+
+// FrenchTitles are the headers of a French file: each column's French
+// title, its name when it has none. A title two columns share would make
+// the file ambiguous, so the second keeps its name in parentheses.
+func FrenchTitles(cols []Column) []string {
+	out := make([]string, len(cols))
+	seen := map[string]bool{}
+	for i, c := range cols {
+		h := c.Title
+		if h == "" {
+			h = c.Name
+		}
+		if seen[h] {
+			h += " (" + c.Name + ")"
+		}
+		seen[h] = true
+		out[i] = Neutralise(h)
+	}
+	return out
+}
+
+// frenchCell formats one value of column c for the French dialect:
+// decimal comma, French labels for enumerated values, dates as
+// jj/mm/aaaa (and a time, when there is one, as hh:mm:ss UTC).
+func frenchCell(v any, c Column) string {
+	switch x := Norm(v).(type) {
+	case string:
+		return Neutralise(FrenchLabel(c, x))
+	case []string:
+		if c.LabelsFR == nil {
+			return text(x)
+		}
+		ls := make([]string, len(x))
+		for i, s := range x {
+			ls[i] = FrenchLabel(c, s)
+		}
+		return Neutralise(strings.Join(ls, "|"))
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("02/01/2006")
+		}
+		return x.UTC().Format("02/01/2006 15:04:05")
+	default:
+		return CSVCell(x, French)
+	}
+}
+
+// FrenchLabel is the French label of value s of column c: s itself when
+// the column is not enumerated or s has no label.
+func FrenchLabel(c Column, s string) string {
+	if l, ok := c.LabelsFR[s]; ok {
+		return l
+	}
+	return s
 }
 
 // CSVCell formats one value for CSV in dialect d.

@@ -4,16 +4,35 @@
 // API and a command-line export share it.
 package export
 
-import "context"
+import (
+	"context"
+	"math"
+)
 
 // Column describes one column of a tabular result, for every format that is
 // not JSON and for the dataset's Table Schema.
 type Column struct {
 	Name        string `json:"name"`
-	Type        string `json:"type"` // Table Schema type: string, integer, number, boolean, date
-	Title       string `json:"title,omitempty"`
+	Type        string `json:"type"`            // Table Schema type: string, integer, number, boolean, date
+	Title       string `json:"title,omitempty"` // French title: the header of French files
+	TitleEN     string `json:"title_en,omitempty"`
 	Description string `json:"description,omitempty"`
+	// Decimals is the precision a number column is rounded to in every
+	// file (CSV of both dialects, XLSX, GeoJSON, NDJSON); nil keeps the
+	// value as computed (integers, or columns rounded row by row, such as
+	// an indicator's value by its unit).
+	Decimals *int `json:"decimals,omitempty"`
+	// Precision says how the column is rounded, for the Table Schema
+	// ("counts as integers", "0.1 percentage point"…).
+	Precision string `json:"precision,omitempty"`
+	// LabelsFR are the French labels of an enumerated column's values:
+	// French files write them instead of the machine names (for a list
+	// column, label by label).
+	LabelsFR map[string]string `json:"labels_fr,omitempty"`
 }
+
+// Dec is a precision for Column.Decimals.
+func Dec(n int) *int { return &n }
 
 // Point names the columns that hold a row's WGS84 longitude and latitude.
 type Point struct{ Lon, Lat string }
@@ -73,16 +92,45 @@ func (t Table) FieldNames() []string {
 	return ColumnNames(t.Cols())
 }
 
-// Pick returns the values of the written columns, reusing buf.
+// Pick returns the values of the written columns, reusing buf, with
+// numbers rounded to their column's Decimals: every writer goes through
+// it, so every format rounds alike.
 func (t Table) Pick(row, buf []any) []any {
-	if t.sel == nil {
-		return row
-	}
 	buf = buf[:0]
+	if t.sel == nil {
+		for j, v := range row {
+			buf = append(buf, t.round(j, v))
+		}
+		return buf
+	}
 	for _, j := range t.sel {
-		buf = append(buf, row[j])
+		buf = append(buf, t.round(j, row[j]))
 	}
 	return buf
+}
+
+// round rounds v, the value of column j, to the column's precision.
+func (t Table) round(j int, v any) any {
+	if j >= len(t.Columns) || t.Columns[j].Decimals == nil {
+		return v
+	}
+	if x, ok := Norm(v).(float64); ok {
+		return Round(x, *t.Columns[j].Decimals)
+	}
+	return v
+}
+
+// Round rounds x half away from zero to n decimals.
+func Round(x float64, n int) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow10(n)
+	r := math.Round(x*p) / p
+	if math.IsInf(r, 0) || math.IsNaN(r) {
+		return x // too large to scale: already coarser than n decimals
+	}
+	return r
 }
 
 // Index is the position of the named column in Columns, -1 if absent.

@@ -101,7 +101,8 @@
         var row = el('div');
         row.appendChild(el('dt', null, (cfg.indicators[id] || {}).title || id));
         var dd = el('dd', null, display(id, v));
-        if (v.note) { dd.appendChild(document.createTextNode(' ')); dd.appendChild(el('small', null, v.note)); }
+        var note = cfg.lang === 'en' ? v.note : (v.note_fr || v.note);
+        if (note) { dd.appendChild(document.createTextNode(' ')); dd.appendChild(el('small', null, note)); }
         row.appendChild(dd);
         dl.appendChild(row);
       });
@@ -141,7 +142,7 @@
         sec.appendChild(jdl);
       }
       var np = el('p');
-      np.appendChild(el('a', { href: '/api/v1/territories/' + cfg.level + '/' + encodeURIComponent(data.territory.code) + '/needs.csv' + cfg.api }, t('needsAll')));
+      np.appendChild(el('a', { href: '/api/v1/territories/' + cfg.level + '/' + encodeURIComponent(data.territory.code) + '/needs.csv' + (cfg.csv || cfg.api) }, t('needsAll')));
       sec.appendChild(np);
     }
 

@@ -1,0 +1,150 @@
+package api_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pb33f/jsonschema/v6"
+)
+
+// TestDataPackage validates datapackage.json against the Data Package
+// profile vendored in testdata/ (see its $comment), then checks what the
+// profile cannot: every dataset and layer is a resource, tabular ones have
+// their Table Schema with French and English titles and their primary
+// key, licences use the standard's keys, and each path serves the bytes
+// of the stated size and SHA-256.
+func TestDataPackage(t *testing.T) {
+	e := newEnv(t)
+	res, body := e.fetch(t, "/api/v1/datasets/datapackage.json")
+	if res.StatusCode != 200 {
+		t.Fatalf("%d %.300s", res.StatusCode, body)
+	}
+	f, err := os.Open("testdata/datapackage.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	schemaDoc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("datapackage.schema.json", schemaDoc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("datapackage.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		t.Fatalf("datapackage.json is not a valid Data Package: %v", err)
+	}
+
+	var dp struct {
+		Synthetic bool             `json:"synthetic"`
+		Notice    string           `json:"notice"`
+		Licenses  []map[string]any `json:"licenses"`
+		Resources []struct {
+			Name, Path, Hash, Profile, Format string
+			Bytes                             int
+			Licenses                          []map[string]any
+			Schema                            *struct {
+				Fields []struct {
+					Name    string `json:"name"`
+					Title   string `json:"title"`
+					TitleEN string `json:"title_en"`
+				} `json:"fields"`
+				PrimaryKey []string `json:"primaryKey"`
+			}
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(body, &dp); err != nil {
+		t.Fatal(err)
+	}
+	if !dp.Synthetic || dp.Notice == "" {
+		t.Error("the package does not say the catalogue is synthetic")
+	}
+	for _, l := range append(dp.Licenses, dp.Resources[0].Licenses...) {
+		if l["name"] != "etalab-2.0" || l["path"] == nil || l["title"] == nil || l["ID"] != nil || l["URL"] != nil {
+			t.Errorf("licence keys %v", l)
+		}
+	}
+	names := []string{}
+	for _, r := range dp.Resources {
+		names = append(names, r.Name)
+		if !strings.Contains(r.Path, "snapshot=") {
+			t.Errorf("%s: path %q is not pinned to the snapshot", r.Name, r.Path)
+		}
+		if r.Profile == "tabular-data-resource" {
+			if r.Schema == nil || len(r.Schema.Fields) == 0 {
+				t.Fatalf("%s: no Table Schema", r.Name)
+			}
+			for _, fd := range r.Schema.Fields {
+				if fd.Title == "" || fd.TitleEN == "" {
+					t.Errorf("%s.%s: titles %q / %q", r.Name, fd.Name, fd.Title, fd.TitleEN)
+				}
+			}
+		}
+	}
+	for _, want := range []string{"formations", "territories", "job-demand", "indicators", "needs", "gaps", "metiers",
+		"coverage-region", "coverage-departement", "coverage-bassin", "coverage-commune"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no resource %s in %v", want, names)
+		}
+	}
+	for _, r := range dp.Resources {
+		if r.Name == "formations" && !slices.Equal(r.Schema.PrimaryKey, []string{"id"}) {
+			t.Errorf("formations primaryKey %v", r.Schema.PrimaryKey)
+		}
+		if r.Name != "formations" && r.Name != "metiers" && r.Name != "coverage-departement" {
+			continue
+		}
+		_, b := e.fetch(t, strings.TrimPrefix(r.Path, e.srv.URL))
+		sum := sha256.Sum256(b)
+		if got := "sha256:" + hex.EncodeToString(sum[:]); got != r.Hash || len(b) != r.Bytes {
+			t.Errorf("%s: %d bytes %s, package says %d %s", r.Name, len(b), got, r.Bytes, r.Hash)
+		}
+	}
+}
+
+// TestDataPackageDCAT: the DCAT-AP document covers every dataset of the
+// package, the job referential and the coverage layers included.
+func TestDataPackageDCAT(t *testing.T) {
+	e := newEnv(t)
+	var cat struct {
+		Datasets []struct {
+			ID           string           `json:"dct:identifier"`
+			Distribution []map[string]any `json:"dcat:distribution"`
+		} `json:"dcat:dataset"`
+		HasPart map[string]string `json:"dct:hasPart"`
+	}
+	if res := e.get(t, "/api/v1/datasets.jsonld", &cat); res.StatusCode != 200 {
+		t.Fatalf("%d", res.StatusCode)
+	}
+	ids := []string{}
+	for _, d := range cat.Datasets {
+		ids = append(ids, d.ID)
+		if len(d.Distribution) == 0 {
+			t.Errorf("%s: no distribution", d.ID)
+		}
+	}
+	for _, want := range []string{"formations", "territories", "job-demand", "indicators", "needs", "gaps", "quarantine", "metiers",
+		"coverage-region", "coverage-departement", "coverage-bassin", "coverage-commune"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("DCAT lacks %s: %v", want, ids)
+		}
+	}
+	if !strings.HasSuffix(cat.HasPart["@id"], "/api/v1/datasets/datapackage.json") {
+		t.Errorf("hasPart %v", cat.HasPart)
+	}
+}
