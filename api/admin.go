@@ -188,11 +188,11 @@ func (s *Server) adminIngest(c echo.Context) error {
 }
 
 // ingestRun runs an upload's ingest under the server's lifetime, not the
-// request's, within the admin time limit; it removes the spooled files
+// request's, within RunTimeout; it removes the spooled files
 // and lets the next upload in when it ends.
 func (s *Server) ingestRun(run *runStatus, kind string, files []Upload, opt IngestOptions, log *slog.Logger) {
 	defer s.runs.wg.Done()
-	ctx, cancel := context.WithTimeout(s.base, s.cfg.AdminTimeout)
+	ctx, cancel := context.WithTimeout(s.base, s.cfg.RunTimeout)
 	defer cancel()
 	start := time.Now()
 	opt.Progress = func(p observatory.Progress) { s.runs.progress(run, p) }

@@ -29,6 +29,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Addr, "addr", env("ADDR", ":8080"), "listen address (env OBSERVATORY_ADDR)")
 	fs.StringVar(&cfg.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "bearer token for admin routes; empty disables them (env OBSERVATORY_ADMIN_TOKEN)")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one request")
+	fs.DurationVar(&cfg.RunTimeout, "run-timeout", 30*time.Minute, "time limit of an uploaded file's ingest, which runs after the upload is answered")
 	watch := fs.Duration("watch", 5*time.Second, "how often to look for a new current snapshot")
 	grace := fs.Duration("grace", 20*time.Second, "how long requests in flight may run on shutdown")
 	keep := fs.Int("keep", envInt("KEEP", 0), "after each new snapshot, remove all but the current one and the newest N (0: keep every snapshot; env OBSERVATORY_KEEP)")

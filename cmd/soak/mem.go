@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -95,6 +96,9 @@ func (w *world) uploadPeak(ctx context.Context, path string, n int) (peak, after
 			if st, err := w.state(ctx); err == nil && st.Total == n {
 				break
 			}
+			if why := w.failedRun(ctx); why != "" {
+				return 0, 0, fmt.Errorf("upload of %d rows: the run failed: %s", n, why)
+			}
 		}
 		if time.Now().After(deadline) {
 			return 0, 0, fmt.Errorf("upload of %d rows: not served after 15 min", n)
@@ -117,4 +121,28 @@ func rssMB(pid int) int {
 		}
 	}
 	return 0
+}
+
+// failedRun is the error of the server's latest admin run if it failed,
+// "" otherwise.
+func (w *world) failedRun(ctx context.Context) string {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+w.addr+"/api/v1/admin/runs", nil)
+	req.Header.Set("Authorization", "Bearer "+soakToken)
+	res, err := w.httpClient.Do(req)
+	if err != nil {
+		return ""
+	}
+	defer res.Body.Close()
+	var runs struct {
+		Items []struct {
+			Status string `json:"status"`
+			Error  struct {
+				Detail string `json:"detail"`
+			} `json:"error"`
+		} `json:"items"`
+	}
+	if json.NewDecoder(res.Body).Decode(&runs) != nil || len(runs.Items) == 0 || runs.Items[0].Status != "failed" {
+		return ""
+	}
+	return runs.Items[0].Error.Detail
 }
