@@ -211,45 +211,61 @@ type TerritoryAccess struct {
 // AccessBy adds communes' access up by territory of level (commune,
 // bassin, département, région).
 func AccessBy(g *Gazetteer, level Level, cs []CommuneAccess) map[string]TerritoryAccess {
-	sums := map[string]*TerritoryAccess{}
-	km := map[string]float64{}
-	for _, a := range cs {
-		c, ok := g.Commune(a.Code)
+	var sums accessSums
+	for i := range cs {
+		c, ok := g.Commune(cs[i].Code)
 		if !ok {
 			continue
 		}
-		code := territoryOf(c, level)
-		if code == "" {
-			continue
-		}
-		t := sums[code]
-		if t == nil {
-			t = &TerritoryAccess{}
-			sums[code] = t
-		}
-		if !a.Reachable {
-			t.Unreachable += a.Population
-			continue
-		}
-		p := float64(a.Population)
-		t.Population += a.Population
-		t.Communes++
-		km[code] += p * a.NearestKm
-		t.Accessibility += p * a.Accessibility
-		if a.NearestKm > 30 {
-			t.Beyond30 += a.Population
-		}
-		if a.NearestKm > 60 {
-			t.Beyond60 += a.Population
-		}
-		if a.OverSea {
-			t.OverSea += a.Population
+		if code := territoryOf(c, level); code != "" {
+			sums.add(code, &cs[i])
 		}
 	}
-	out := make(map[string]TerritoryAccess, len(sums))
-	for code, t := range sums {
+	return sums.totals()
+}
+
+// accessSums adds communes' access up by territory: AccessBy's and the
+// siting state's sums.
+type accessSums struct {
+	by map[string]*TerritoryAccess
+	km map[string]float64 // population-weighted distance
+}
+
+func (s *accessSums) add(code string, a *CommuneAccess) {
+	if s.by == nil {
+		s.by, s.km = map[string]*TerritoryAccess{}, map[string]float64{}
+	}
+	t := s.by[code]
+	if t == nil {
+		t = &TerritoryAccess{}
+		s.by[code] = t
+	}
+	if !a.Reachable {
+		t.Unreachable += a.Population
+		return
+	}
+	p := float64(a.Population)
+	t.Population += a.Population
+	t.Communes++
+	s.km[code] += p * a.NearestKm
+	t.Accessibility += p * a.Accessibility
+	if a.NearestKm > ReachKm {
+		t.Beyond30 += a.Population
+	}
+	if a.NearestKm > FarKm {
+		t.Beyond60 += a.Population
+	}
+	if a.OverSea {
+		t.OverSea += a.Population
+	}
+}
+
+// totals turns the sums into means.
+func (s *accessSums) totals() map[string]TerritoryAccess {
+	out := make(map[string]TerritoryAccess, len(s.by))
+	for code, t := range s.by {
 		if t.Population > 0 {
-			t.MeanKm = km[code] / float64(t.Population)
+			t.MeanKm = s.km[code] / float64(t.Population)
 			t.Accessibility /= float64(t.Population)
 		}
 		out[code] = *t

@@ -539,45 +539,13 @@ func (st *accessState) add(p orb.Point, ar string, land int, seats float64) []in
 // that hold one of the communes touched (all of them when touched is nil).
 func (st *accessState) accessBy(level Level, touched map[string]bool) map[string]TerritoryAccess {
 	b := st.b
-	sums := map[string]*TerritoryAccess{}
-	km := map[string]float64{}
+	var sums accessSums
 	for i := range b.communes {
 		code := b.terr[level][i]
 		if code == "" || touched != nil && !touched[code] {
 			continue
 		}
-		t := sums[code]
-		if t == nil {
-			t = &TerritoryAccess{}
-			sums[code] = t
-		}
-		a := &st.access[i]
-		if !a.Reachable {
-			t.Unreachable += a.Population
-			continue
-		}
-		p := float64(a.Population)
-		t.Population += a.Population
-		t.Communes++
-		km[code] += p * a.NearestKm
-		t.Accessibility += p * a.Accessibility
-		if a.NearestKm > ReachKm {
-			t.Beyond30 += a.Population
-		}
-		if a.NearestKm > FarKm {
-			t.Beyond60 += a.Population
-		}
-		if a.OverSea {
-			t.OverSea += a.Population
-		}
+		sums.add(code, &st.access[i])
 	}
-	out := make(map[string]TerritoryAccess, len(sums))
-	for code, t := range sums {
-		if t.Population > 0 {
-			t.MeanKm = km[code] / float64(t.Population)
-			t.Accessibility /= float64(t.Population)
-		}
-		out[code] = *t
-	}
-	return out
+	return sums.totals()
 }
