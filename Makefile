@@ -78,7 +78,8 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Regenerates the embedded reference geography from ../shared/data/raw/geo.
+# Regenerates the embedded reference geography from ../shared/data/raw/geo and
+# the embedded BMO 2024 CSV from its workbook in datasets/source.
 generate:
 	go generate ./datasets/...
 

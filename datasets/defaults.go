@@ -14,6 +14,16 @@ import (
 //go:embed defaults
 var defaults embed.FS
 
+// The embedded BMO 2024 is a CSV copy of one sheet of the workbook the
+// producer published, which stays in the repository (datasets/source) but
+// not in the binary: reading the XLSX costs a minute under the race
+// detector, once per test package that builds the default snapshot.
+//go:generate go run ./internal/genbmo -in source/Base_open_data_BMO_2024.xlsx -sheet BMO_2024_open_data -out defaults/Base_open_data_BMO_2024.csv
+
+// BMO2024XLSXSHA256 is the SHA-256 of datasets/source/Base_open_data_BMO_2024.xlsx,
+// the producer's file the embedded CSV was made from.
+const BMO2024XLSXSHA256 = "12983d7415493635e4e04bb1504f464ddbc3521c5e605d99010af1011e570ff1"
+
 // Default is one embedded input of the default snapshot.
 type Default struct {
 	Kind      string // ingest kind
@@ -39,13 +49,16 @@ var DefaultInputs = []Default{
 			"invented names and figures, real communes, postcodes and coordinates.",
 	},
 	{
-		Kind: "bmo",
-		Path: "defaults/Base_open_data_BMO_2024.xlsx",
-		Source: "France Travail, enquête Besoins en Main-d'Œuvre (BMO) 2024, open-data base (real data), " +
-			"byte-for-byte copy of data/emploi/Donnees_consolidees_2024/Base_open_data_BMO_2024.xlsx in the GitHub " +
-			"repository dataforgoodfr/13_odis, commit 29398333782c91b3a87f42a5891779c5e574fed8; " +
-			"created by the producer on 2024-04-25. The file states no licence; the data.gouv.fr dataset " +
-			"\"Enquête Besoins en Main-d'Œuvre (BMO)\" is reported as Licence Ouverte (not verified).",
+		Kind:   "bmo",
+		Path:   "defaults/Base_open_data_BMO_2024.csv",
+		SHA256: "aea8994fac18af13c697623a263b179ec4958338daf0ed9a0d33306a37bf6919",
+		Source: "France Travail, enquête Besoins en Main-d'Œuvre (BMO) 2024, open-data base (real data): sheet " +
+			"BMO_2024_open_data of Base_open_data_BMO_2024.xlsx (SHA-256 " + BMO2024XLSXSHA256 + "), a byte-for-byte copy of " +
+			"data/emploi/Donnees_consolidees_2024/Base_open_data_BMO_2024.xlsx in the GitHub repository dataforgoodfr/13_odis, " +
+			"commit 29398333782c91b3a87f42a5891779c5e574fed8, created by the producer on 2024-04-25, kept in the repository as " +
+			"datasets/source/Base_open_data_BMO_2024.xlsx and copied cell for cell to this CSV by go generate ./datasets " +
+			"(datasets/internal/genbmo); the tests check that both load to the same rows. The file states no licence; the " +
+			"data.gouv.fr dataset \"Enquête Besoins en Main-d'Œuvre (BMO)\" is reported as Licence Ouverte (not verified).",
 	},
 	{
 		Kind:   observatory.KindOffer,

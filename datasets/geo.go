@@ -1,6 +1,6 @@
 package datasets
 
-//go:generate go run ./internal/gengeo -src ../../shared/data/raw/geo -bassins ../../shared/data/raw/bmo/bassin_emploi.csv -bmo defaults/Base_open_data_BMO_2024.xlsx -out geo
+//go:generate go run ./internal/gengeo -src ../../shared/data/raw/geo -bassins ../../shared/data/raw/bmo/bassin_emploi.csv -bmo source/Base_open_data_BMO_2024.xlsx -out geo
 
 import (
 	"compress/gzip"

@@ -2,17 +2,21 @@ package ingest_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/gen-numerique/observatory/datasets"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/ingest/tabular"
@@ -118,12 +122,12 @@ func readBMOFile(t *testing.T, path string) *bmoFileSums {
 	return f
 }
 
-// TestBMOReal2024 ingests France Travail's BMO 2024 file as published and
-// reconciles the snapshot with the file.
+// TestBMOReal2024 ingests France Travail's BMO 2024 survey as embedded (the
+// CSV copy of the workbook's sheet) and reconciles the snapshot with the
+// file; the workbook itself, ingested once, gives the same rows.
 func TestBMOReal2024(t *testing.T) {
-	// The embedded defaults hold this file: their run is the real ingest
-	// (built once for the package; reading it again costs a minute under
-	// -race).
+	// The embedded defaults hold the survey: their run is the real ingest
+	// (built once for the package).
 	dir, rep := defaultsCopy(t)
 	var in observatory.Input
 	for _, x := range rep.Inputs {
@@ -134,7 +138,7 @@ func TestBMOReal2024(t *testing.T) {
 	if read, loaded, quarantined := in.RowsRead, in.Loaded, in.Quarantined; read != 53443 || read != loaded+quarantined || quarantined != 0 {
 		t.Fatalf("read %d, loaded %d, quarantined %d", read, loaded, quarantined)
 	}
-	if in.Name != filepath.Base(bmo2024) || in.Synthetic || len(in.SHA256) != 64 {
+	if in.Name != filepath.Base(bmo2024CSV) || in.Synthetic || len(in.SHA256) != 64 {
 		t.Fatalf("input %+v", in)
 	}
 	notes := strings.Join(rep.Notes, "\n")
@@ -168,7 +172,7 @@ func TestBMOReal2024(t *testing.T) {
 
 	// Reconcile with the file read independently: région totals, and the
 	// same totals from bassins and from départements.
-	file := readBMOFile(t, bmo2024)
+	file := readBMOFile(t, bmo2024CSV)
 	if file.rows != 53443 || file.secret != 10891 || file.total != 2751069 {
 		t.Fatalf("file read: %d rows, %d secret, total %d", file.rows, file.secret, file.total)
 	}
@@ -225,13 +229,13 @@ func TestBMOReal2024(t *testing.T) {
 	n := func(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: true} }
 	null := sql.NullInt64{}
 	for _, w := range []row{
-		{2024, "FAP2021", "A0X40", "Agriculteurs", "Z", "Autres métiers", "01", "971", "101", "BASSIN BASSE-TERRE", "Base_open_data_BMO_2024.xlsx", n(95), n(31), n(44), 2},
-		{2024, "FAP2021", "W1X80", "", "", "", "94", "2B", "9411", "CORTE GHISONACCIA ALERIA", "Base_open_data_BMO_2024.xlsx", null, null, null, 53444},
-		{2024, "FAP2021", "B1X34", "Couvreurs", "O", "Ouvriers de la construction et du bâtiment", "01", "978", "104", "BASSIN ILES DU NORD", "Base_open_data_BMO_2024.xlsx", n(38), n(38), n(22), 4727},
-		{2024, "FAP2021", "A0X40", "Agriculteurs", "Z", "Autres métiers", "53", "44", "5313", "REDON", "Base_open_data_BMO_2024.xlsx", n(11), n(11), n(11), 222},
-		{2024, "FAP2021", "QCX01", "Employés et techniciens commerciaux de la banque", "V", "Fonctions liées à la vente, au tourisme et aux services", "84", "69", "8428", "LYON CENTRE", "Base_open_data_BMO_2024.xlsx", n(194), n(188), null, 33329},
-		{2024, "FAP2021", "M1X80", "Techniciens d'étude et de développement en informatique", "A", "Fonctions administratives", "11", "75", "1107", "T1 Paris", "Base_open_data_BMO_2024.xlsx", n(3220), n(2020), n(60), 30796},
-		{2024, "FAP2021", "A0X43", "Conducteurs d'engins agricoles ou forestiers", "Z", "Autres métiers", "94", "2A", "9408", "PORTO VECCHIO SARTENE PROPRIANO", "Base_open_data_BMO_2024.xlsx", n(10), null, n(8), 1167},
+		{2024, "FAP2021", "A0X40", "Agriculteurs", "Z", "Autres métiers", "01", "971", "101", "BASSIN BASSE-TERRE", "Base_open_data_BMO_2024.csv", n(95), n(31), n(44), 2},
+		{2024, "FAP2021", "W1X80", "", "", "", "94", "2B", "9411", "CORTE GHISONACCIA ALERIA", "Base_open_data_BMO_2024.csv", null, null, null, 53444},
+		{2024, "FAP2021", "B1X34", "Couvreurs", "O", "Ouvriers de la construction et du bâtiment", "01", "978", "104", "BASSIN ILES DU NORD", "Base_open_data_BMO_2024.csv", n(38), n(38), n(22), 4727},
+		{2024, "FAP2021", "A0X40", "Agriculteurs", "Z", "Autres métiers", "53", "44", "5313", "REDON", "Base_open_data_BMO_2024.csv", n(11), n(11), n(11), 222},
+		{2024, "FAP2021", "QCX01", "Employés et techniciens commerciaux de la banque", "V", "Fonctions liées à la vente, au tourisme et aux services", "84", "69", "8428", "LYON CENTRE", "Base_open_data_BMO_2024.csv", n(194), n(188), null, 33329},
+		{2024, "FAP2021", "M1X80", "Techniciens d'étude et de développement en informatique", "A", "Fonctions administratives", "11", "75", "1107", "T1 Paris", "Base_open_data_BMO_2024.csv", n(3220), n(2020), n(60), 30796},
+		{2024, "FAP2021", "A0X43", "Conducteurs d'engins agricoles ou forestiers", "Z", "Autres métiers", "94", "2A", "9408", "PORTO VECCHIO SARTENE PROPRIANO", "Base_open_data_BMO_2024.csv", n(10), null, n(8), 1167},
 	} {
 		var g row
 		var label, fam, famLabel sql.NullString
@@ -251,8 +255,70 @@ func TestBMOReal2024(t *testing.T) {
 		}
 	}
 
-	// One ingest of the real file (slow under -race) serves both tests.
+	t.Run("workbook", func(t *testing.T) { bmoWorkbookSameRows(t, rep, db) })
+	// One ingest of the real file serves both tests.
 	t.Run("2023 after 2024", func(t *testing.T) { bmo2023After2024(t, dir) })
+}
+
+// bmoWorkbookSameRows ingests the workbook the embedded CSV was made from
+// (datasets/internal/genbmo) and checks that it loads to the same rows,
+// field by field, with the same accounting and notes: the CSV is a
+// faithful copy, and the XLSX path reads the real file. It is the suite's
+// only read of the 53,443-row workbook (about a minute under -race).
+func bmoWorkbookSameRows(t *testing.T, csvRep *observatory.Report, csvDB *duckdb.DB) {
+	b, err := os.ReadFile(bmo2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != datasets.BMO2024XLSXSHA256 {
+		t.Fatalf("%s is not the producer's file (SHA-256 %x)", bmo2024, sum)
+	}
+	dir := duckdb.Dir{Root: t.TempDir()}
+	rep, err := ingestWith(t, dir, "bmo", ingest.Options{}, bmo2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, c := rep.Inputs[0], csvRep.Inputs[0]
+	for _, in := range csvRep.Inputs {
+		if in.Kind == "bmo" {
+			c = in
+		}
+	}
+	if x.RowsRead != c.RowsRead || x.Loaded != c.Loaded || x.Quarantined != c.Quarantined {
+		t.Errorf("workbook: read %d, loaded %d, quarantined %d; CSV: %d, %d, %d", x.RowsRead, x.Loaded, x.Quarantined, c.RowsRead, c.Loaded, c.Quarantined)
+	}
+	var csvNotes []string
+	for _, n := range csvRep.Notes {
+		if strings.Contains(n, filepath.Base(bmo2024CSV)) || !strings.Contains(n, ".csv") {
+			csvNotes = append(csvNotes, strings.ReplaceAll(n, filepath.Base(bmo2024CSV), filepath.Base(bmo2024)))
+		}
+	}
+	for _, n := range rep.Notes {
+		if !slices.Contains(csvNotes, n) {
+			t.Errorf("the workbook's note is not the CSV's: %s", n)
+		}
+	}
+	// Every column but the file name, in file order.
+	const q = `SELECT string_agg(concat_ws('|', source_row, year, fap_edition, fap_code, fap_label, bmo_family, bmo_family_label,
+		region, departement, bassin, bassin_name, coalesce(projects, -1), coalesce(difficult, -1), coalesce(seasonal, -1)), chr(10) ORDER BY source_row)
+		FROM job_demand`
+	var fromXLSX, fromCSV string
+	ctx := context.Background()
+	if err := openCurrent(t, dir).SQL().QueryRowContext(ctx, q).Scan(&fromXLSX); err != nil {
+		t.Fatal(err)
+	}
+	if err := csvDB.SQL().QueryRowContext(ctx, q).Scan(&fromCSV); err != nil {
+		t.Fatal(err)
+	}
+	if fromXLSX != fromCSV {
+		xl, cl := strings.Split(fromXLSX, "\n"), strings.Split(fromCSV, "\n")
+		for i := range min(len(xl), len(cl)) {
+			if xl[i] != cl[i] {
+				t.Fatalf("first difference, row %d:\nXLSX %s\nCSV  %s\n(regenerate with go generate ./datasets)", i, xl[i], cl[i])
+			}
+		}
+		t.Fatalf("XLSX gives %d rows, CSV %d (regenerate with go generate ./datasets)", len(xl), len(cl))
+	}
 }
 
 // bmo2023 writes a 2023-style workbook as France Travail published it
@@ -510,7 +576,7 @@ func TestBMOCSV(t *testing.T) {
 // TestBMOCancel: a cancelled run leaves nothing behind.
 func TestBMOCancel(t *testing.T) {
 	dir := duckdb.Dir{Root: t.TempDir()}
-	f, c, err := ingest.OpenFile(bmo2024)
+	f, c, err := ingest.OpenFile(bmo2024CSV)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,8 @@ import (
 const (
 	syntheticCSV  = "../datasets/defaults/gen-formations-synthetique.csv"
 	syntheticXLSX = "testdata/gen-formations-synthetique.xlsx"
-	bmo2024       = "../datasets/defaults/Base_open_data_BMO_2024.xlsx"
+	bmo2024       = "../datasets/source/Base_open_data_BMO_2024.xlsx"  // the producer's workbook
+	bmo2024CSV    = "../datasets/defaults/Base_open_data_BMO_2024.csv" // its embedded copy
 	badDir        = "testdata/bad"
 )
 

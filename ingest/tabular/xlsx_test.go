@@ -466,13 +466,14 @@ func TestBMO2024(t *testing.T) {
 }
 
 // TestBMODictionary reads the first sheet of the BMO workbook: header on row
-// 7 in B:C below a logo, a note and a URL below the table.
+// 7 in B:C below a logo, a note and a URL below the table; the data sheet
+// scores lower.
 func TestBMODictionary(t *testing.T) {
 	s := Schema{Columns: []Column{
 		{Key: "variable", Names: []string{"Variables", "Variable"}, Required: true},
 		{Key: "description", Names: []string{"Description"}, Required: true},
 	}}
-	tb := openFile(t, bmo2024XLSX, s, Limits{})
+	tb := openFile(t, bmo2024Extract, s, Limits{})
 	if tb.Sheet() != "Description des variables" || tb.HeaderRow() != 7 || tb.Columns()["variable"] != "Variables" {
 		t.Fatalf("sheet %q header row %d columns %v", tb.Sheet(), tb.HeaderRow(), tb.Columns())
 	}
@@ -489,7 +490,7 @@ func TestBMODictionary(t *testing.T) {
 func TestXLSXContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	p := bmo2024XLSX
+	p := bmo2024Extract
 	tb, err := Open(ctx, p, "bmo.xlsx", bmoSchema, Limits{})
 	if err != nil {
 		t.Fatal(err)

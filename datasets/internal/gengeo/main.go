@@ -4,7 +4,7 @@
 //
 //	go run ./datasets/internal/gengeo -src ../shared/data/raw/geo \
 //		-bassins ../shared/data/raw/bmo/bassin_emploi.csv \
-//		-bmo datasets/defaults/Base_open_data_BMO_2024.xlsx -out datasets/geo
+//		-bmo datasets/source/Base_open_data_BMO_2024.xlsx -out datasets/geo
 //
 // Output is deterministic (sorted by code, fixed gzip header) so that
 // regenerating from the same sources gives byte-identical files.
@@ -48,7 +48,7 @@ type entry struct {
 func main() {
 	src := flag.String("src", "../shared/data/raw/geo", "directory of the raw geography sources")
 	bassins := flag.String("bassins", "../shared/data/raw/bmo/bassin_emploi.csv", "commune → bassin d'emploi table of France Travail's BMO zoning")
-	bmo := flag.String("bmo", "datasets/defaults/Base_open_data_BMO_2024.xlsx", "BMO 2024 survey, for the names of the bassins the table lacks")
+	bmo := flag.String("bmo", "datasets/source/Base_open_data_BMO_2024.xlsx", "BMO 2024 survey, for the names of the bassins the table lacks")
 	out := flag.String("out", "datasets/geo", "directory to write the generated files to")
 	flag.Parse()
 	log.SetFlags(0)
