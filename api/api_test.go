@@ -90,6 +90,7 @@ func defaultSnapshot(t testing.TB) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	closeShared()
 	for _, root := range []string{defaults.root, history.root} {
 		if root != "" {
 			os.RemoveAll(root)

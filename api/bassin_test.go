@@ -26,7 +26,7 @@ func sum(t *testing.T, e *env, path string) (float64, values) {
 // (every formation is in one of each), and BMO's projects by bassin add up
 // to its projects by région (the survey's rows are bassins).
 func TestBassinLevelReconciles(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for _, q := range []string{"", "&view=labelled", "&wave=1", "&family=developpement"} {
 		for _, ind := range []string{"formations", "learners"} {
 			var totals []float64
@@ -52,7 +52,7 @@ func TestBassinLevelReconciles(t *testing.T) {
 // The supply/demand ratio answers for every bassin: a value, or null with
 // the reason; the survey's bassins without communes say so.
 func TestSupplyDemandByBassin(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	_, v := sum(t, e, "/api/v1/indicators/supply_demand_ratio?level=bassin&family=developpement")
 	if len(v.Items) != 406 {
 		t.Fatalf("%d bassins", len(v.Items))
@@ -85,7 +85,7 @@ func TestSupplyDemandByBassin(t *testing.T) {
 // Coverage layers exist for bassins (every bassin with the main figures)
 // and communes (the access figures).
 func TestCoverageBassinCommune(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for _, c := range []struct {
 		level string
 		n     int
@@ -121,7 +121,7 @@ func TestCoverageBassinCommune(t *testing.T) {
 // (Lyon's bassin borders others) and its formations are those the list
 // endpoint gives for bassin=; a commune's names its bassin.
 func TestBassinProfile(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var p struct {
 		Territory struct {
 			Code   string `json:"code"`
@@ -172,7 +172,7 @@ func TestBassinProfile(t *testing.T) {
 // At bassin level the default gap rule is distance: with the first wave
 // it finds the empty diagonal, as at département level.
 func TestBassinDiagonal(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var g struct {
 		Rule struct {
 			Indicator string   `json:"indicator"`

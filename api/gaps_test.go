@@ -38,7 +38,7 @@ type featureCollection struct {
 // the zones are exactly the départements with no formation, each in one
 // zone, and two zones never touch (they would be one).
 func TestGapsPartitionUncovered(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var nb struct {
 		Items []struct {
 			Code  string `json:"code"`
@@ -93,7 +93,7 @@ func TestGapsPartitionUncovered(t *testing.T) {
 }
 
 func TestGapsGeoJSONAndFiles(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var g gapBody
 	e.get(t, "/api/v1/gaps?wave=1", &g)
 	var fc featureCollection
@@ -113,7 +113,7 @@ func TestGapsGeoJSONAndFiles(t *testing.T) {
 }
 
 func TestCoverageGeoJSON(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for level, n := range map[string]int{"departement": 101, "region": 18} {
 		var fc featureCollection
 		res := e.get(t, "/api/v1/coverage/"+level+".geojson?indicator=formations_per_100k", &fc)
@@ -137,7 +137,7 @@ func TestCoverageGeoJSON(t *testing.T) {
 }
 
 func TestGapAndCoverageErrors(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for path, want := range map[string]struct {
 		status int
 		param  string
@@ -168,7 +168,7 @@ func TestGapAndCoverageErrors(t *testing.T) {
 }
 
 func TestTerritories(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var l struct {
 		Total int `json:"total"`
 		Items []struct {

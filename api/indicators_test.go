@@ -58,7 +58,7 @@ type problem struct {
 }
 
 func TestIndicatorRegistry(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var reg struct {
 		Total int `json:"total"`
 		Items []struct {
@@ -73,7 +73,7 @@ func TestIndicatorRegistry(t *testing.T) {
 }
 
 func TestIndicatorValues(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var v values
 	res := e.get(t, "/api/v1/indicators/formations?level=region", &v)
 	if res.StatusCode != 200 || v.Total != 18 || len(v.Items) != 18 {
@@ -131,7 +131,7 @@ func TestIndicatorValues(t *testing.T) {
 }
 
 func TestIndicatorErrors(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for path, want := range map[string]struct {
 		status int
 		param  string
@@ -163,7 +163,7 @@ func TestIndicatorErrors(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var p struct {
 		Synthetic bool `json:"synthetic"`
 		Territory struct {

@@ -11,7 +11,7 @@ import (
 // job-demand aggregates, territories) come as Parquet too, with the same
 // rows as their JSON and typed columns.
 func TestParquetOfComputedTables(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
