@@ -101,6 +101,14 @@ func dpLicenceOf(l datasets.Licence) dpLicence {
 	return dpLicence{Name: l.ID, Path: l.URL, Title: l.Name}
 }
 
+func dpSourcesOf(ss []datasets.SourceLicence) []dpSource {
+	out := make([]dpSource, len(ss))
+	for i, s := range ss {
+		out[i] = dpSource{Title: s.Name, Path: s.URL, Licence: s.Licence}
+	}
+	return out
+}
+
 // datapackage serves the Data Package of the request's snapshot.
 func (s *Server) datapackage(c echo.Context) error {
 	if p := s.params(c); p.err != nil {
@@ -128,22 +136,24 @@ func (s *Server) datapackage(c echo.Context) error {
 		Contributors: []dpContrib{{Title: datasets.Publisher, Role: "publisher"}},
 		Keywords:     []string{"formation", "numérique", "Grande École du Numérique", "open data"},
 		Resources:    []dpResource{}}
-	for _, spec := range registered() {
-		e, err := s.entry(c, spec, info)
-		if err != nil {
-			return err
-		}
-		r, err := s.dpFile(c, spec.Name, "/api/v1/datasets/"+spec.Name+".csv", pin, FormatCSV)
+	entries, _, err := s.catalogue(c) // the registered datasets, then each programme's
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		r, err := s.dpFile(c, e.Name, "/api/v1/datasets/"+e.Name+".csv", pin, FormatCSV)
 		if err != nil {
 			return err
 		}
 		r.Profile, r.Encoding = "tabular-data-resource", "utf-8"
 		r.Title, r.TitleEN, r.Description = e.Title.FR, e.Title.EN, e.Description.EN
-		r.Schema = &dpSchema{Fields: e.Schema.Fields, PrimaryKey: primaryKeys[spec.Name], MissingValues: e.Schema.MissingValues}
-		r.Licenses = []dpLicence{dpLicenceOf(e.Licence)}
-		for _, src := range e.Sources {
-			r.Sources = append(r.Sources, dpSource{Title: src.Name, Path: src.URL, Licence: src.Licence})
+		pk, ok := primaryKeys[e.Name]
+		if !ok && strings.HasPrefix(e.Name, "formations-") {
+			pk = primaryKeys["formations"] // a programme's formations (programmeDatasets): the same table
 		}
+		r.Schema = &dpSchema{Fields: e.Schema.Fields, PrimaryKey: pk, MissingValues: e.Schema.MissingValues}
+		r.Licenses = []dpLicence{e.Licence}
+		r.Sources = e.Sources
 		r.Synthetic, r.Notice = e.Synthetic, e.Notice
 		dp.Synthetic = dp.Synthetic || e.Synthetic
 		dp.Resources = append(dp.Resources, r)

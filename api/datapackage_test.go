@@ -13,41 +13,68 @@ import (
 	"github.com/pb33f/jsonschema/v6"
 )
 
+// frictionless compiles one of the standard's published profiles,
+// vendored in testdata/frictionless (see its README).
+func frictionless(t *testing.T, name string) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open("testdata/frictionless/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(name, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
 // TestDataPackage validates datapackage.json against the Data Package
-// profile vendored in testdata/ (see its $comment), then checks what the
+// profile, and each tabular resource against the Tabular Data Resource
+// profile, as the standard publishes them, then checks what the
 // profile cannot: every dataset and layer is a resource, tabular ones have
 // their Table Schema with French and English titles and their primary
 // key, licences use the standard's keys, and each path serves the bytes
 // of the stated size and SHA-256.
 func TestDataPackage(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	res, body := e.fetch(t, "/api/v1/datasets/datapackage.json")
 	if res.StatusCode != 200 {
 		t.Fatalf("%d %.300s", res.StatusCode, body)
-	}
-	f, err := os.Open("testdata/datapackage.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	schemaDoc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("datapackage.schema.json", schemaDoc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("datapackage.schema.json")
-	if err != nil {
-		t.Fatal(err)
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sch.Validate(doc); err != nil {
+	if err := frictionless(t, "data-package.json").Validate(doc); err != nil {
 		t.Fatalf("datapackage.json is not a valid Data Package: %v", err)
+	}
+	var raw struct{ Resources []json.RawMessage }
+	if err := json.Unmarshal(body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	tabular := frictionless(t, "tabular-data-resource.json")
+	for _, r := range raw.Resources {
+		var head struct{ Name, Profile string }
+		json.Unmarshal(r, &head)
+		if head.Profile != "tabular-data-resource" {
+			continue
+		}
+		d, err := jsonschema.UnmarshalJSON(bytes.NewReader(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tabular.Validate(d); err != nil {
+			t.Errorf("resource %s is not a valid Tabular Data Resource: %v", head.Name, err)
+		}
 	}
 
 	var dp struct {
@@ -97,13 +124,14 @@ func TestDataPackage(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"formations", "territories", "job-demand", "indicators", "needs", "gaps", "metiers",
-		"coverage-region", "coverage-departement", "coverage-bassin", "coverage-commune"} {
+		"coverage-region", "coverage-departement", "coverage-bassin", "coverage-commune",
+		"formations-parcoursup-apprentissage-2020"} { // a programme's formations too
 		if !slices.Contains(names, want) {
 			t.Errorf("no resource %s in %v", want, names)
 		}
 	}
 	for _, r := range dp.Resources {
-		if r.Name == "formations" && !slices.Equal(r.Schema.PrimaryKey, []string{"id"}) {
+		if strings.HasPrefix(r.Name, "formations") && !slices.Equal(r.Schema.PrimaryKey, []string{"id"}) {
 			t.Errorf("formations primaryKey %v", r.Schema.PrimaryKey)
 		}
 		if r.Name != "formations" && r.Name != "metiers" && r.Name != "coverage-departement" {
@@ -120,7 +148,7 @@ func TestDataPackage(t *testing.T) {
 // TestDataPackageDCAT: the DCAT-AP document covers every dataset of the
 // package, the job referential and the coverage layers included.
 func TestDataPackageDCAT(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var cat struct {
 		Datasets []struct {
 			ID           string           `json:"dct:identifier"`

@@ -57,20 +57,20 @@ func lookupSpec(name string) (datasetSpec, bool) {
 
 // datasetEntry is one dataset of the catalogue as /api/v1/datasets shows it.
 type datasetEntry struct {
-	Name        string                   `json:"name"`
-	Title       langText                 `json:"title"`
-	Description langText                 `json:"description"`
-	Keywords    []string                 `json:"keywords"`
-	Publisher   string                   `json:"publisher"`
-	Licence     datasets.Licence         `json:"licence"`
-	Sources     []datasets.SourceLicence `json:"sources"`
-	Synthetic   bool                     `json:"synthetic"`
-	Notice      string                   `json:"notice,omitempty"`
-	Provenance  provenance               `json:"provenance"`
-	Schema      tableSchema              `json:"schema"`
-	API         string                   `json:"api,omitempty"`
-	Downloads   []download               `json:"downloads"`
-	Cite        string                   `json:"cite"` // how to cite it (text, BibTeX, CSL-JSON)
+	Name        string      `json:"name"`
+	Title       langText    `json:"title"`
+	Description langText    `json:"description"`
+	Keywords    []string    `json:"keywords"`
+	Publisher   string      `json:"publisher"`
+	Licence     dpLicence   `json:"licence"` // the Data Package standard's keys
+	Sources     []dpSource  `json:"sources"`
+	Synthetic   bool        `json:"synthetic"`
+	Notice      string      `json:"notice,omitempty"`
+	Provenance  provenance  `json:"provenance"`
+	Schema      tableSchema `json:"schema"`
+	API         string      `json:"api,omitempty"`
+	Downloads   []download  `json:"downloads"`
+	Cite        string      `json:"cite"` // how to cite it (text, BibTeX, CSL-JSON)
 }
 
 type langText struct {
@@ -126,7 +126,7 @@ func (s *Server) entry(c echo.Context, spec datasetSpec, info *observatory.Snaps
 func (s *Server) entryOf(c echo.Context, spec datasetSpec, d datasets.Dataset, info *observatory.Snapshot) datasetEntry {
 	e := datasetEntry{
 		Name: d.Name, Title: langText{d.TitleFR, d.TitleEN}, Description: langText{d.DescriptionFR, d.DescriptionEN},
-		Keywords: d.Keywords, Publisher: datasets.Publisher, Licence: d.Licence, Sources: d.Sources,
+		Keywords: d.Keywords, Publisher: datasets.Publisher, Licence: dpLicenceOf(d.Licence), Sources: dpSourcesOf(d.Sources),
 		Provenance: provenance{Snapshot: info.ID, SnapshotDate: info.Created.UTC().Format("2006-01-02T15:04:05Z"),
 			Inputs: inputsOf(info, d.InputKinds)},
 		API:    pinLink(spec.List, replayed(c)),
@@ -162,9 +162,13 @@ func (s *Server) entryOf(c echo.Context, spec datasetSpec, d datasets.Dataset, i
 		u := "/api/v1/datasets/" + d.Name + "." + string(f)
 		mt, _, _ := strings.Cut(mediaTypes[f], ";")
 		e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: pinLink(u, replayed(c))})
-		if f == FormatCSV {
+		switch f {
+		case FormatCSV:
 			e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: pinLink(u+"?dialect=fr", replayed(c)),
-				Note: "French spreadsheet dialect: semicolons, UTF-8 BOM, decimal commas"})
+				Note: "French spreadsheet dialect: semicolons, UTF-8 BOM, decimal commas, French headers, labels and dates"})
+		case FormatXLSX:
+			e.Downloads = append(e.Downloads, download{Format: f, MediaType: mt, URL: pinLink(u+"?dialect=fr", replayed(c)),
+				Note: "French headers, labels and dates (cells stay typed)"})
 		}
 	}
 	return e
@@ -192,6 +196,7 @@ func (s *Server) datasetsList(c echo.Context) error {
 		_, err := c.Response().Write(withPermalink(buf.Bytes(), permalinkOf(c)))
 		return err
 	}
+	listed(c, "")
 	return c.JSON(http.StatusOK, map[string]any{"snapshot": info.ID, "total": len(entries), "items": entries})
 }
 
@@ -251,7 +256,7 @@ func (s *Server) datasetFile(c echo.Context) error {
 	}
 	if !hasExt {
 		if p.str("dialect") != "" {
-			p.fail("dialect", "dialect applies to CSV downloads only")
+			p.fail("dialect", "dialect applies to CSV and XLSX downloads only")
 		}
 		if p.err != nil {
 			return p.err

@@ -48,7 +48,7 @@ func (s *Server) dcat(c echo.Context, entries []datasetEntry, info *observatory.
 				"dcat:accessURL":   iri(base + d.URL),
 				"dcat:mediaType":   iri("https://www.iana.org/assignments/media-types/" + d.MediaType),
 				"dct:format":       strings.ToUpper(string(d.Format)),
-				"dct:license":      iri(e.Licence.URL),
+				"dct:license":      iri(e.Licence.Path),
 				"dct:conformsTo":   iri(base + "/api/v1/datasets/" + e.Name + "#schema"),
 			}
 			if d.Note != "" {
@@ -63,12 +63,12 @@ func (s *Server) dcat(c echo.Context, entries []datasetEntry, info *observatory.
 				"dcat:accessURL": iri(base + e.API),
 				"dcat:mediaType": iri("https://www.iana.org/assignments/media-types/application/json"),
 				"dct:format":     "JSON",
-				"dct:license":    iri(e.Licence.URL),
+				"dct:license":    iri(e.Licence.Path),
 			})
 		}
 		var sources []string
 		for _, sl := range e.Sources {
-			sources = append(sources, sl.Name+" — "+sl.Licence)
+			sources = append(sources, sl.Title+" — "+sl.Licence)
 		}
 		var files []string
 		for _, in := range e.Provenance.Inputs {
@@ -81,7 +81,7 @@ func (s *Server) dcat(c echo.Context, entries []datasetEntry, info *observatory.
 			"dct:title":       langs(e.Title.FR, e.Title.EN),
 			"dct:description": desc,
 			"dcat:keyword":    e.Keywords,
-			"dct:license":     iri(e.Licence.URL),
+			"dct:license":     iri(e.Licence.Path),
 			"dct:publisher":   publisher,
 			"dct:modified":    modified,
 			"dct:spatial":     iri("http://publications.europa.eu/resource/authority/country/FRA"),

@@ -67,7 +67,7 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 		return s.writeParquet(c, t, meta)
 	case FormatXLSX:
 		c.Response().WriteHeader(http.StatusOK)
-		return s.abortOn(c, export.WriteXLSX(c.Response(), t, meta))
+		return s.abortOn(c, export.WriteXLSX(c.Response(), t, meta, dialectOf(c)))
 	}
 	bw := bufio.NewWriterSize(c.Response(), 32<<10)
 	c.Response().WriteHeader(http.StatusOK)
@@ -77,16 +77,21 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	case FormatNDJSON:
 		err = export.WriteNDJSON(bw, t, meta)
 	default:
-		d := export.RFC4180
-		if c.QueryParam("dialect") == "fr" {
-			d = export.French
-		}
-		err = export.WriteCSV(bw, t, d)
+		err = export.WriteCSV(bw, t, dialectOf(c))
 	}
 	if err == nil {
 		err = bw.Flush()
 	}
 	return s.abortOn(c, err)
+}
+
+// dialectOf is the dialect of a CSV or XLSX download (params.dialect has
+// checked it).
+func dialectOf(c echo.Context) export.Dialect {
+	if c.QueryParam("dialect") == "fr" {
+		return export.French
+	}
+	return export.RFC4180
 }
 
 // xlsxCapped: XLSX is the one download format with a row cap,

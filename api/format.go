@@ -114,6 +114,7 @@ const formatParam = "format"
 // offer is a 400 naming the parameter; an Accept header that matches none
 // is a 406 naming the header.
 func (p *params) format(c echo.Context, offered ...Format) Format {
+	c.Set(offeredKey, offered) // for the links of a list (links.go)
 	name, v := "format", c.Param("format")
 	if v == "" {
 		v = p.str(formatParam)

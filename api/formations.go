@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -95,12 +94,7 @@ func (s *Server) formations(c echo.Context) error {
 	if sel.Mixed {
 		out.Synthetic, out.MixedSynthetic, out.Notice = markSelection(c, sel)
 	}
-	if page.Next != "" {
-		q := c.QueryParams()
-		q.Set("cursor", page.Next)
-		out.Next = page.Next
-		c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
-	}
+	out.Next = listed(c, page.Next)
 	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
 	return c.JSON(http.StatusOK, out)
 }
@@ -129,5 +123,3 @@ func noticeIf(synthetic bool) string {
 	}
 	return ""
 }
-
-func encode(q url.Values) string { return q.Encode() }

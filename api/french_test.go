@@ -87,7 +87,7 @@ func frNumber(t *testing.T, s string) float64 {
 // decimals with a decimal comma, equal to the JSON value rounded; the
 // English dialect keeps machine names, rounded alike.
 func TestFrenchCSVReadsAsFrench(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var js struct {
 		Values []struct {
 			Code  string   `json:"code"`
@@ -172,7 +172,7 @@ func TestFrenchCSVReadsAsFrench(t *testing.T) {
 // TestFrenchCSVSharesDatesAndTitles: shares to 0.1 point, counts as
 // integers, dates jj/mm/aaaa in the French formations file only.
 func TestFrenchCSVSharesDatesAndTitles(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	b, _ := fetch(t, e, "/api/v1/indicators/women_share.csv?level=region&dialect=fr")
 	_, rows := frenchCSV(t, b)
 	for _, r := range rows {
@@ -240,7 +240,7 @@ func TestFrenchCSVSharesDatesAndTitles(t *testing.T) {
 
 // TestFrenchXLSXRounded: the workbook rounds like the CSV.
 func TestFrenchXLSXRounded(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	b, _ := fetch(t, e, "/api/v1/indicators/coverage_class.xlsx?level=departement")
 	f, err := excelize.OpenReader(bytes.NewReader(b))
 	if err != nil {
@@ -266,10 +266,69 @@ func TestFrenchXLSXRounded(t *testing.T) {
 	}
 }
 
+// TestFrenchXLSX: dialect=fr gives the workbook the French CSV's headers
+// and labels, with typed cells and dates shown jj/mm/aaaa; the default
+// keeps the machine names.
+func TestFrenchXLSX(t *testing.T) {
+	e := sharedEnv(t)
+	read := func(path string) (*excelize.File, [][]string) {
+		b, _ := fetch(t, e, path)
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		rows, err := f.GetRows(f.GetSheetName(0))
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s: %d rows, %v", path, len(rows), err)
+		}
+		return f, rows
+	}
+	body, _ := fetch(t, e, "/api/v1/indicators/coverage_class.csv?level=departement&dialect=fr")
+	head, _, _ := strings.Cut(strings.TrimPrefix(string(body), "\ufeff"), "\r\n")
+	_, rows := read("/api/v1/indicators/coverage_class.xlsx?level=departement&dialect=fr")
+	if got := strings.Join(rows[0], ";"); got != head {
+		t.Errorf("French XLSX header\n%s\nwant the French CSV's\n%s", got, head)
+	}
+	class := slices.Index(rows[0], "Classe de couverture")
+	level := slices.Index(rows[0], "Niveau")
+	if class < 0 || level < 0 {
+		t.Fatalf("header %v", rows[0])
+	}
+	classes := map[string]bool{}
+	for _, r := range rows[1:] {
+		if class < len(r) {
+			classes[r[class]] = true
+		}
+		if r[level] != "département" {
+			t.Fatalf("level %q, want département", r[level])
+		}
+	}
+	for c := range classes {
+		if c != "" && !slices.Contains([]string{"aucune", "faible", "suffisante"}, c) {
+			t.Errorf("class %q is not French", c)
+		}
+	}
+	// Dates: typed, shown jj/mm/aaaa.
+	f, rows := read("/api/v1/formations.xlsx?dialect=fr&limit=3")
+	date := slices.Index(rows[0], "Date de labellisation")
+	if date < 0 || !regexp.MustCompile(`^\d\d/\d\d/20\d\d$`).MatchString(rows[1][date]) {
+		t.Fatalf("date column %d: %v", date, rows[1])
+	}
+	cell, _ := excelize.CoordinatesToCellName(date+1, 2)
+	if typ, _ := f.GetCellType(f.GetSheetName(0), cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("date cell %s is text, want a typed date", cell)
+	}
+	_, en := read("/api/v1/formations.xlsx?limit=3")
+	if en[0][0] != "id" || !slices.Contains(en[0], "labelled_on") {
+		t.Errorf("English XLSX header %v", en[0])
+	}
+}
+
 // TestFrenchPage: the French page offers the French CSV, writes its units
 // and errors in French; the English page the RFC 4180 file.
 func TestFrenchPage(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	b, _ := fetch(t, e, "/?indicator=access_e2sfca&level=departement")
 	page := string(b)
 	if !strings.Contains(page, "/api/v1/indicators/access_e2sfca.csv?dialect=fr&amp;level=departement") &&

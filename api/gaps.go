@@ -220,7 +220,7 @@ func (s *Server) gaps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: items, Next: setNext(c, next)}
+	out := gapList{Snapshot: st.Snapshot(), Rule: r, Total: len(gaps), Items: items, Next: listed(c, next)}
 	for _, g := range gaps {
 		out.Diagonal = out.Diagonal || g.Diagonal
 	}

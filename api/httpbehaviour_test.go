@@ -38,7 +38,7 @@ func TestListParamErrors(t *testing.T) {
 		{"/api/v1/formations?fields=id,id", "", "fields", 400, "twice"},
 		{"/api/v1/formations.pdf", "", "format", 400, "csv, xlsx"},
 		{"/api/v1/formations?format=pdf", "", "format", 400, "csv, xlsx"},
-		{"/api/v1/formations?dialect=fr", "", "dialect", 400, "CSV only"},
+		{"/api/v1/formations?dialect=fr", "", "dialect", 400, "CSV and XLSX only"},
 		{"/api/v1/formations.csv?dialect=de", "", "dialect", 400, "fr, rfc4180"},
 		{"/api/v1/formations?sort=title&cursor=ZjE6R0VOLTAwMDE", "", "cursor", 400, "cursor"},
 		{"/api/v1/formations?format=csv&format=xlsx", "", "format", 400, "once"},
@@ -51,7 +51,6 @@ func TestListParamErrors(t *testing.T) {
 		{"/api/v1/datasets/formations.pdf", "", "format", 400, "csv"},
 		{"/api/v1/datasets/nope.csv", "", "", 404, "formations"},
 		{"/api/v1/datasets?format=csv", "", "format", 400, "json, jsonld"},
-		{"/api/v1/datasets/territories.xlsx?dialect=fr", "", "dialect", 400, "CSV only"},
 		{"/api/v1/openapi.json?x=1", "", "x", 400, "unknown"},
 		{"/metrics?x=1", "", "x", 400, "unknown"},
 	}
@@ -331,18 +330,22 @@ func TestMetrics(t *testing.T) {
 // TestDatasets reads the catalogue and downloads each dataset in each
 // format it lists.
 func TestDatasets(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	var cat struct {
 		Snapshot string `json:"snapshot"`
 		Items    []struct {
 			Name        string            `json:"name"`
 			Title       map[string]string `json:"title"`
 			Description map[string]string `json:"description"`
-			Licence     struct{ ID, Name, URL string }
-			Sources     []struct{ Name, Licence string } `json:"sources"`
-			Synthetic   bool                             `json:"synthetic"`
-			Notice      string                           `json:"notice"`
-			Provenance  struct {
+			Licence     map[string]string `json:"licence"` // the Data Package keys: name, path, title
+			Sources     []struct {
+				Title   string `json:"title"`
+				Path    string `json:"path"`
+				Licence string `json:"licence"`
+			} `json:"sources"`
+			Synthetic  bool   `json:"synthetic"`
+			Notice     string `json:"notice"`
+			Provenance struct {
 				Snapshot string `json:"snapshot"`
 				Inputs   []struct {
 					Name   string `json:"name"`
@@ -365,7 +368,8 @@ func TestDatasets(t *testing.T) {
 	for _, d := range cat.Items {
 		names = append(names, d.Name)
 		if d.Title["fr"] == "" || d.Title["en"] == "" || d.Description["fr"] == "" || d.Description["en"] == "" ||
-			d.Licence.ID != "etalab-2.0" || len(d.Sources) == 0 || d.Provenance.Snapshot != cat.Snapshot ||
+			d.Licence["name"] != "etalab-2.0" || d.Licence["path"] == "" || d.Licence["title"] == "" || len(d.Licence) != 3 ||
+			len(d.Sources) == 0 || d.Sources[0].Title == "" || d.Provenance.Snapshot != cat.Snapshot ||
 			len(d.Provenance.Inputs) == 0 || len(d.Schema.Fields) < 5 || len(d.Downloads) < 3 {
 			t.Errorf("dataset %+v", d)
 		}

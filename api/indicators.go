@@ -26,6 +26,7 @@ func (s *Server) indicatorList(c echo.Context) error {
 		return p.err
 	}
 	reg := observatory.Registry()
+	listed(c, "")
 	return c.JSON(http.StatusOK, struct {
 		Total      int                     `json:"total"`
 		Items      []observatory.Indicator `json:"items"`
@@ -139,7 +140,7 @@ func (s *Server) indicatorValues(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(res.Values), Items: items, Time: timeOf(res), Next: setNext(c, next),
+	out := valueList{Snapshot: store(c).Snapshot(), Indicator: ind, Total: len(res.Values), Items: items, Time: timeOf(res), Next: listed(c, next),
 		Query: indicatorQuery{Level: q.Level, View: q.View, Year: q.Year, Wave: q.Wave, Family: q.Family, Code: q.Territory,
 			Series: q.Series(), Explain: q.Explain, Programmes: programmesOut(sel)}}
 	if !q.At.IsZero() {

@@ -110,11 +110,7 @@ func (s *Server) jobDemand(c echo.Context) error {
 		out.Notice = syntheticBMONotice
 		c.Response().Header().Set(headerSynthetic, "true")
 	}
-	if page.Next != "" {
-		q := c.QueryParams()
-		q.Set("cursor", page.Next)
-		c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
-	}
+	listed(c, page.Next)
 	c.Response().Header().Set(headerTotal, strconv.Itoa(page.Total))
 	return c.JSON(http.StatusOK, out)
 }

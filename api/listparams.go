@@ -56,8 +56,8 @@ func (p *params) dialect(f Format) string {
 	switch v := p.str("dialect"); {
 	case v == "":
 		return ""
-	case f != FormatCSV:
-		p.fail("dialect", "dialect applies to CSV only (.csv or format=csv)")
+	case f != FormatCSV && f != FormatXLSX:
+		p.fail("dialect", "dialect applies to CSV and XLSX only (.csv, .xlsx or format=)")
 	case v == "fr" || v == "rfc4180":
 		return v
 	default:

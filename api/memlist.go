@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/gen-numerique/observatory/api/export"
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -177,15 +175,4 @@ func compareJSON(a, b json.RawMessage, desc bool) int {
 
 func isNull(v json.RawMessage) bool {
 	return len(v) == 0 || bytes.Equal(v, []byte("null"))
-}
-
-// setNext gives a list its next page link, in the body and in Link.
-func setNext(c echo.Context, next string) string {
-	if next == "" {
-		return ""
-	}
-	q := c.QueryParams()
-	q.Set("cursor", next)
-	c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
-	return next
 }

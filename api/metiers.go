@@ -100,6 +100,7 @@ func (s *Server) metiers(c echo.Context) error {
 		}
 	}
 	out.Synthetic, out.MixedSynthetic, out.Notice = markMetiers(c, ref, sel)
+	listed(c, "")
 	return c.JSON(http.StatusOK, out)
 }
 

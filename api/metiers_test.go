@@ -108,7 +108,7 @@ func TestMetiersShape(t *testing.T) {
 	e := newEnv(t)
 	var raw map[string]json.RawMessage
 	e.get(t, "/api/v1/metiers", &raw)
-	want := "formations items notice permalink snapshot sources synthetic title_rules total"
+	want := "formations items links notice permalink snapshot sources synthetic title_rules total"
 	if got := keys(t, raw); got != want {
 		t.Fatalf("keys %q, want %q", got, want)
 	}

@@ -87,6 +87,7 @@ func (s *Server) needs(c echo.Context) error {
 	if fm != FormatJSON {
 		return s.download(c, fm, needsTable("needs-"+string(q.Level), ns, out.Synthetic))
 	}
+	listed(c, "")
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -131,6 +132,7 @@ func (s *Server) territoryNeeds(c echo.Context) error {
 	if fm != FormatJSON {
 		return s.download(c, fm, jobsTable("needs-"+string(lv)+"-"+t.Code, ns, out.Synthetic))
 	}
+	listed(c, "")
 	return c.JSON(http.StatusOK, out)
 }
 

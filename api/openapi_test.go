@@ -75,7 +75,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 			documented[strings.ToUpper(method)+" "+path] = true
 		}
 	}
-	e := newEnv(t)
+	e := sharedEnv(t)
 	ec, ok := e.srv.Config.Handler.(*echo.Echo)
 	if !ok {
 		t.Fatalf("handler is %T", e.srv.Config.Handler)
@@ -125,7 +125,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	if ok, _ := v.ValidateHttpRequest(breq); ok {
 		t.Fatal("validator accepts region=ABC")
 	}
-	e := newEnv(t)
+	e := sharedEnv(t)
 	for _, c := range []struct{ path, accept string }{
 		{"/api/v1/formations?region=84&limit=3", ""},
 		{"/api/v1/formations?fields=id,title&sort=-learners&limit=2", ""},

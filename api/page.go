@@ -149,10 +149,10 @@ func mappable() []string {
 	return ids
 }
 
-// csvQuery is apiQuery for a CSV download: the French page offers the
-// French dialect (semicolons, decimal commas, French headers and labels),
-// which French Excel opens by double-click; the English page the RFC 4180
-// one.
+// csvQuery is apiQuery for a CSV or XLSX download: the French page offers
+// the French dialect (semicolons, decimal commas, French headers and
+// labels), which French Excel opens by double-click; the English page the
+// RFC 4180 one.
 func (q pageQuery) csvQuery(withLevel bool) string {
 	return withDialect(q.apiQuery(withLevel), q.Lang)
 }

@@ -165,7 +165,7 @@ func (s *Server) pageView(c echo.Context, d *mapData) (*pageView, error) {
 	apiQ := q.apiQuery(true)
 	v.Downloads = []link{
 		{"/api/v1/indicators/" + q.Indicator + ".csv" + q.csvQuery(true), t["csv"], "text/csv", ""},
-		{"/api/v1/indicators/" + q.Indicator + ".xlsx" + apiQ, t["xlsx"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""},
+		{"/api/v1/indicators/" + q.Indicator + ".xlsx" + q.csvQuery(true), t["xlsx"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""},
 		{"/api/v1/coverage/" + string(q.Level) + ".geojson" + d.coverageQuery(), t["geojson"], "application/geo+json", ""},
 		{q.href("/map.svg", "code", "", "sort", ""), t["svg"], "image/svg+xml", "carte.svg"},
 		{q.href("/map.png", "code", "", "sort", ""), t["png"], "image/png", "carte.png"},

@@ -67,23 +67,32 @@ func withPermalink(body []byte, link string) []byte {
 	if link == "" {
 		return body
 	}
-	b := bytes.TrimRight(body, "\n")
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
-		return body
-	}
 	var l bytes.Buffer
 	enc := json.NewEncoder(&l)
 	enc.SetEscapeHTML(false) // a link to copy: & stays &
 	if err := enc.Encode(link); err != nil {
 		return body
 	}
-	out := make([]byte, 0, len(body)+l.Len()+16)
+	return withMember(body, "permalink", bytes.TrimRight(l.Bytes(), "\n"))
+}
+
+// withMember adds the member name (a JSON-safe key) with the encoded value
+// raw to a JSON object, as its last member; any other body is returned as
+// it is.
+func withMember(body []byte, name string, raw []byte) []byte {
+	b := bytes.TrimRight(body, "\n")
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return body
+	}
+	out := make([]byte, 0, len(body)+len(name)+len(raw)+8)
 	out = append(out, b[:len(b)-1]...)
 	if len(bytes.TrimSpace(b[1:len(b)-1])) > 0 {
 		out = append(out, ',')
 	}
-	out = append(out, `"permalink":`...)
-	out = append(out, bytes.TrimRight(l.Bytes(), "\n")...)
+	out = append(out, '"')
+	out = append(out, name...)
+	out = append(out, '"', ':')
+	out = append(out, raw...)
 	out = append(out, '}')
 	if len(b) < len(body) {
 		out = append(out, '\n')
@@ -91,15 +100,16 @@ func withPermalink(body []byte, link string) []byte {
 	return out
 }
 
-// jsonSerializer is Echo's, adding the permalink to the JSON of requests
-// that read a snapshot: one place, rather than a field in every body type.
+// jsonSerializer is Echo's, adding the links of a list (links.go) and the
+// permalink of requests that read a snapshot: one place, rather than a
+// field in every body type.
 type jsonSerializer struct {
 	echo.DefaultJSONSerializer
 }
 
 func (j jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 	link := permalinkOf(c)
-	if link == "" {
+	if _, list := c.Get(listKey).(listMark); link == "" && !list {
 		return j.DefaultJSONSerializer.Serialize(c, i, indent)
 	}
 	var buf bytes.Buffer
@@ -110,6 +120,6 @@ func (j jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 	if err := enc.Encode(i); err != nil {
 		return err
 	}
-	_, err := c.Response().Write(withPermalink(buf.Bytes(), link))
+	_, err := c.Response().Write(withPermalink(withLinks(c, buf.Bytes()), link))
 	return err
 }

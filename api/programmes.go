@@ -126,6 +126,7 @@ func (s *Server) programmesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	listed(c, "")
 	return c.JSON(http.StatusOK, programmeBody{Snapshot: store(c).Snapshot(), Total: len(ps), Items: ps})
 }
 

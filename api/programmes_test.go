@@ -110,14 +110,18 @@ func checkFlags(t *testing.T, path string, res *http.Response, f flagged, prog s
 	}
 }
 
-// permalinkField is the one part of an answer that names its query.
-var permalinkField = regexp.MustCompile(`"permalink":"[^"]*",?`)
+// permalinkField and linksField are the parts of an answer that name its
+// query.
+var (
+	permalinkField = regexp.MustCompile(`"permalink":"[^"]*",?`)
+	linksField     = regexp.MustCompile(`"links":\[[^\]]*\],?`)
+)
 
 // Every endpoint that reads the offer takes programme=: the default is the
 // GEN label (the same answer as programme=gen), Parcoursup alone is never
 // flagged synthetic, and all (or both named) is flagged as mixing them.
 func TestProgrammeFilterEveryEndpoint(t *testing.T) {
-	e := newEnv(t)
+	e := sharedEnv(t)
 	endpoints := []string{
 		"/api/v1/formations?limit=5",
 		"/api/v1/indicators/formations?level=region",
@@ -153,7 +157,7 @@ func TestProgrammeFilterEveryEndpoint(t *testing.T) {
 			// The GEN label by name answers as the default does (but for
 			// the permalink, which names the query as asked).
 			b := strings.ReplaceAll(string(body), `,"programmes":["gen"]`, "")
-			b = permalinkField.ReplaceAllString(b, "")
+			b = linksField.ReplaceAllString(permalinkField.ReplaceAllString(b, ""), "")
 			bodies[prog], items[prog] = b, string(f.Items)
 			if strings.HasPrefix(path, "/api/v1/formations") {
 				totals[prog] = f.Total
@@ -322,12 +326,12 @@ func TestProgrammeDatasets(t *testing.T) {
 	e := newEnv(t)
 	var l struct {
 		Items []struct {
-			Name      string `json:"name"`
-			Synthetic bool   `json:"synthetic"`
-			Sources   []struct {
-				Name    string `json:"name"`
+			Name      string     `json:"name"`
+			Synthetic bool       `json:"synthetic"`
+			Sources   []struct { // the Data Package keys
+				Name    string `json:"title"`
 				Licence string `json:"licence"`
-				URL     string `json:"url"`
+				URL     string `json:"path"`
 			} `json:"sources"`
 			Provenance struct {
 				Inputs []struct {

@@ -98,11 +98,9 @@ func (s *Server) setAside(c echo.Context) error {
 	}
 	out := setAsideList{Snapshot: st.Snapshot(), Total: len(rows), Items: items}
 	if end < len(rows) {
-		q := c.QueryParams()
 		out.Next = base64.RawURLEncoding.EncodeToString([]byte("s1:" + strconv.Itoa(end)))
-		q.Set("cursor", out.Next)
-		c.Response().Header().Set("Link", "<"+c.Request().URL.Path+"?"+encode(q)+`>; rel="next"`)
 	}
+	listed(c, out.Next)
 	return c.JSON(http.StatusOK, out)
 }
 

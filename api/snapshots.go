@@ -20,6 +20,7 @@ func (s *Server) snapshots(c echo.Context) error {
 	if id := s.hub.Current(); id != "" {
 		c.Response().Header().Set(headerSnapshot, id)
 	}
+	listed(c, "")
 	return c.JSON(http.StatusOK, map[string]any{"items": list})
 }
 

@@ -29,6 +29,7 @@ func (s *Server) territories(c echo.Context) error {
 	}
 	switch fm {
 	case FormatJSON:
+		listed(c, "")
 		return c.JSON(http.StatusOK, struct {
 			Level observatory.Level       `json:"level"`
 			Total int                     `json:"total"`

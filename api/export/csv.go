@@ -111,6 +111,25 @@ func frenchCell(v any, c Column) string {
 	}
 }
 
+// frenchLabels replaces the machine names of an enumerated column's
+// values by their French labels, keeping every other value as it is.
+func frenchLabels(v any, c Column) any {
+	if c.LabelsFR == nil {
+		return v
+	}
+	switch x := Norm(v).(type) {
+	case string:
+		return FrenchLabel(c, x)
+	case []string:
+		ls := make([]string, len(x))
+		for i, s := range x {
+			ls[i] = FrenchLabel(c, s)
+		}
+		return ls
+	}
+	return v
+}
+
 // FrenchLabel is the French label of value s of column c: s itself when
 // the column is not enumerated or s has no label.
 func FrenchLabel(c Column, s string) string {

@@ -22,14 +22,19 @@ const metaSheet = "Métadonnées – Metadata"
 // widths by type, and a second sheet with the dataset's metadata. Rows go
 // through excelize's StreamWriter, which spills to a temporary file, so a
 // large table is never held in memory.
-func WriteXLSX(w io.Writer, t Table, m Meta) error {
+//
+// In the French dialect the header row holds the columns' French titles and
+// enumerated values their French labels, as in the French CSV; dates show
+// as jj/mm/aaaa; cells stay typed (a number is a number, whatever the
+// locale that opens it).
+func WriteXLSX(w io.Writer, t Table, m Meta, d Dialect) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := sheetName(m.Dataset.Name)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	st, err := newXLSXStyles(f)
+	st, err := newXLSXStyles(f, d)
 	if err != nil {
 		return err
 	}
@@ -47,9 +52,16 @@ func WriteXLSX(w io.Writer, t Table, m Meta) error {
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	head := make([]any, len(cols))
+	names := make([]string, len(cols))
 	for i, c := range cols {
-		head[i] = excelize.Cell{StyleID: st.header, Value: c.Name}
+		names[i] = c.Name
+	}
+	if d == French {
+		names = FrenchTitles(cols)
+	}
+	head := make([]any, len(cols))
+	for i, n := range names {
+		head[i] = excelize.Cell{StyleID: st.header, Value: n}
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 20}); err != nil {
 		return err
@@ -61,6 +73,9 @@ func WriteXLSX(w io.Writer, t Table, m Meta) error {
 		rowN++
 		buf = t.Pick(row, buf)
 		for i, v := range buf {
+			if d == French {
+				v = frenchLabels(v, cols[i])
+			}
 			out[i] = st.cell(v)
 		}
 		ref, err := excelize.CoordinatesToCellName(1, rowN)
@@ -101,7 +116,7 @@ func WriteXLSX(w io.Writer, t Table, m Meta) error {
 
 type xlsxStyles struct{ header, date, key, wrap int }
 
-func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
+func newXLSXStyles(f *excelize.File, d Dialect) (xlsxStyles, error) {
 	var st xlsxStyles
 	var err error
 	if st.header, err = f.NewStyle(&excelize.Style{
@@ -113,6 +128,9 @@ func newXLSXStyles(f *excelize.File) (xlsxStyles, error) {
 		return st, err
 	}
 	dateFmt := "yyyy-mm-dd"
+	if d == French {
+		dateFmt = "dd/mm/yyyy"
+	}
 	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
 		return st, err
 	}
