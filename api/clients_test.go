@@ -76,7 +76,7 @@ print("ok", kind, len(df), df["lat"].dtype, df["learners"].dtype, labelled.dtype
 // with the dtypes an analyst expects and the row count of the JSON total.
 func TestPandasReadsDownloads(t *testing.T) {
 	py := pandasPython(t)
-	e := newEnv(t)
+	e := sharedEnv(t)
 	dir := t.TempDir()
 	total := strconv.Itoa(e.total(t, ""))
 	_, head := e.fetch(t, "/api/v1/formations.csv?limit=1")
@@ -96,10 +96,12 @@ func TestPandasReadsDownloads(t *testing.T) {
 	}
 }
 
-// TestOGRReadsGeoJSON has GDAL's ogrinfo open the GeoJSON download.
+// TestOGRReadsGeoJSON has GDAL's ogrinfo open the GeoJSON download, and
+// every other GeoJSON the API serves, with the feature count its JSON
+// form gives.
 func TestOGRReadsGeoJSON(t *testing.T) {
 	ogr := observatorytest.Program(t, "gdal-bin", "ogrinfo")
-	e := newEnv(t)
+	e := sharedEnv(t)
 	dir := t.TempDir()
 	for _, q := range []string{"", "?region=84&fields=id,title,learners"} {
 		p := e.download(t, dir, "/api/v1/formations.geojson"+q, "f.geojson")
@@ -110,13 +112,39 @@ func TestOGRReadsGeoJSON(t *testing.T) {
 			t.Errorf("ogrinfo %s: %v, want %q\n%s", q, err, want, text)
 		}
 	}
+	count := func(path string) int {
+		var l struct{ Total int }
+		e.get(t, path, &l)
+		return l.Total
+	}
+	gaps := count("/api/v1/gaps?limit=1")
+	for _, c := range []struct {
+		path, geometry string // geometry: "" for outlines
+		features       int
+	}{
+		{"/api/v1/coverage/region.geojson", "", count("/api/v1/territories/region")},
+		{"/api/v1/coverage/departement.geojson?indicator=formations_per_100k", "", count("/api/v1/territories/departement")},
+		{"/api/v1/coverage/bassin.geojson", "", count("/api/v1/territories/bassin")},
+		{"/api/v1/coverage/commune.geojson", "", count("/api/v1/territories/commune")},
+		{"/api/v1/territories/region.geojson", "", count("/api/v1/territories/region")},
+		{"/api/v1/gaps.geojson", "", gaps},
+		{"/api/v1/datasets/formations-parcoursup-apprentissage-2020.geojson", "Point", count("/api/v1/formations?limit=1&programme=parcoursup-apprentissage-2020")},
+	} {
+		p := e.download(t, dir, c.path, "layer.geojson")
+		out, err := exec.Command(ogr, "-ro", "-so", "-al", p).CombinedOutput()
+		text := string(out)
+		if want := "Feature Count: " + strconv.Itoa(c.features); err != nil || c.features == 0 || !strings.Contains(text, want) ||
+			!strings.Contains(text, "Geometry: "+c.geometry) { // outlines mix Polygon and MultiPolygon: "Unknown (any)"
+			t.Errorf("ogrinfo %s: %v, want %q and %s\n%.600s", c.path, err, want, c.geometry, text)
+		}
+	}
 }
 
 // TestLibreOfficeConvertsXLSX has LibreOffice, headless, convert the XLSX
 // downloads to CSV without error and with every row.
 func TestLibreOfficeConvertsXLSX(t *testing.T) {
 	lo := observatorytest.Program(t, "libreoffice-calc-nogui", "libreoffice", "soffice")
-	e := newEnv(t)
+	e := sharedEnv(t)
 	dir := t.TempDir()
 	for _, c := range []struct{ path, name string }{
 		{"/api/v1/formations.xlsx", "formations.xlsx"},
