@@ -200,11 +200,18 @@ func TestBrowserDocsPhone(t *testing.T) {
 		}
 	}
 	var position string
+	var shot []byte
 	b.run(t, "desktop",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(e.srv.URL+"/api/v1/docs"),
 		chromedp.WaitVisible("main h2", chromedp.ByQuery),
-		chromedp.Evaluate(`getComputedStyle(document.querySelector('nav')).position`, &position))
+		chromedp.Evaluate(`getComputedStyle(document.querySelector('nav')).position`, &position),
+		chromedp.CaptureScreenshot(&shot))
+	if dir := os.Getenv("MAP_SCREENSHOTS"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, "docs-desktop-fr.png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if position != "sticky" {
 		t.Errorf("desktop nav is %q, not a sticky sidebar", position)
 	}
