@@ -143,7 +143,10 @@ func renderDocs() (map[string][]byte, error) {
 				continue
 			}
 			sec := docSection{Anchor: "tag-" + strings.ReplaceAll(t.Name, " ", "-"),
-				Title: strings.ToUpper(t.Name[:1]) + t.Name[1:], Description: t.Description}
+				Title: t.Name, Description: t.Description}
+			if t.Name != "" {
+				sec.Title = strings.ToUpper(t.Name[:1]) + t.Name[1:]
+			}
 			if fr && t.NameFR != "" {
 				sec.Title, sec.Description = t.NameFR, t.DescriptionFR
 			}
@@ -268,7 +271,7 @@ func (s *Server) docs(c echo.Context) error {
 // docsText is every text of the page itself, per language.
 var docsText = map[string]map[string]string{
 	"fr": {
-		"api":         "API",
+		"title":       "Documentation de l'API de l'observatoire GEN",
 		"about":       "Cette API publie en données ouvertes l'offre de formation au numérique de la Grande École du Numérique, les besoins de recrutement (BMO), les indicateurs par territoire et les zones blanches. Elle se parcourt depuis sa [page d'accueil](/api/v1) ; les fichiers sont au [catalogue des jeux de données](/api/v1/datasets), la description machine dans [openapi.json](/api/v1/openapi.json), et la [carte](/) montre les indicateurs.",
 		"contents":    "Sommaire",
 		"conventions": "Conventions communes",
@@ -287,7 +290,7 @@ var docsText = map[string]map[string]string{
 		"header":      "en-tête",
 	},
 	"en": {
-		"api":         "API",
+		"title":       "GEN observatory API documentation",
 		"about":       "This API publishes as open data the digital training offer of the Grande École du Numérique, hiring projects (BMO), indicators per territory and coverage gaps. Start from its [landing page](/api/v1); the files are in the [dataset catalogue](/api/v1/datasets), the machine description in [openapi.json](/api/v1/openapi.json), and the [map](/?lang=en) shows the indicators.",
 		"contents":    "Contents",
 		"conventions": "Common conventions",

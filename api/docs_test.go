@@ -59,7 +59,7 @@ func TestDocsPage(t *testing.T) {
 	if strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Language") {
 		t.Error("the language is the query's, yet Vary names Accept-Language")
 	}
-	for _, want := range []string{"<th>paramètre</th><th>dans</th><th>schéma</th><th>description</th>", "<th>statut</th>", "types de contenu",
+	for _, want := range []string{"<h1>Documentation de l&#39;API de l&#39;observatoire GEN</h1>", "<th>paramètre</th><th>dans</th><th>schéma</th><th>description</th>", "<th>statut</th>", "types de contenu",
 		`href="/api/v1/docs?lang=en" hreflang="en" lang="en">English</a>`, `href="/api/v1"`, `href="/api/v1/datasets"`,
 		`href="/api/v1/openapi.json"`, `href="/"`, "Catalogue des données ouvertes", "Besoins en main-d&#39;œuvre",
 		"<code>/api/v1/formations.{format}</code>", "<code>dialect=fr</code>", "application/problem", "If-None-Match"} {
@@ -116,7 +116,7 @@ func TestDocsPageEnglish(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Language") != "en" || !strings.Contains(page, `<html lang="en">`) {
 		t.Fatalf("%d, Content-Language %q", res.StatusCode, res.Header.Get("Content-Language"))
 	}
-	for _, want := range []string{"<th>parameter</th><th>in</th><th>schema</th><th>description</th>", "media types",
+	for _, want := range []string{"<h1>GEN observatory API documentation</h1>", "<th>parameter</th><th>in</th><th>schema</th><th>description</th>", "media types",
 		`href="/api/v1/docs" hreflang="fr" lang="fr">Français</a>`, "Open-data catalogue", "Job demand", "<code>dialect=fr</code>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("English docs page lacks %q", want)
@@ -145,6 +145,18 @@ func TestDocsPageParams(t *testing.T) {
 	e := newEnv(t)
 	if res, _ := e.fetch(t, "/api/v1/docs?lang=fr"); res.StatusCode != 200 || res.Header.Get("Content-Language") != "fr" {
 		t.Errorf("lang=fr: %d %q", res.StatusCode, res.Header.Get("Content-Language"))
+	}
+	// Each language is its own cached response, with its own ETag and
+	// header, from the cache as from the handler.
+	fr, _ := e.fetch(t, "/api/v1/docs")
+	for range 2 {
+		en, _ := e.fetch(t, "/api/v1/docs?lang=en")
+		if en.Header.Get("Content-Language") != "en" || en.Header.Get("ETag") == "" || en.Header.Get("ETag") == fr.Header.Get("ETag") {
+			t.Errorf("lang=en: Content-Language %q, ETag %q (French %q)", en.Header.Get("Content-Language"), en.Header.Get("ETag"), fr.Header.Get("ETag"))
+		}
+		if r, _ := e.fetch(t, "/api/v1/docs?lang=en", "If-None-Match", en.Header.Get("ETag")); r.StatusCode != 304 {
+			t.Errorf("conditional GET: %d", r.StatusCode)
+		}
 	}
 	for _, c := range []struct{ path, param string }{
 		{"/api/v1/docs?lang=de", "lang"}, {"/api/v1/docs?lang=EN", "lang"}, {"/api/v1/docs?lang=fr&lang=en", "lang"},
