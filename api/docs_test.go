@@ -187,6 +187,7 @@ func TestBrowserDocsPhone(t *testing.T) {
 		var got struct {
 			InnerWidth, ScrollWidth int
 			MainLeft                float64
+			Scrolling               int // tables wider than the screen, scrolling in their box
 			Lang                    string
 			Headings                []string
 		}
@@ -196,8 +197,9 @@ func TestBrowserDocsPhone(t *testing.T) {
 			chromedp.WaitVisible("main h2", chromedp.ByQuery),
 			chromedp.Evaluate(`({innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
 				mainLeft: document.querySelector('main').getBoundingClientRect().left, lang: document.documentElement.lang,
-				headings: [...document.querySelectorAll('main h2')].map(h => h.textContent)})`, &got))
-		if got.InnerWidth != 390 || got.ScrollWidth > got.InnerWidth || got.MainLeft > 1 {
+				headings: [...document.querySelectorAll('main h2')].map(h => h.textContent),
+				scrolling: [...document.querySelectorAll('.scroll')].filter(d => d.scrollWidth > d.clientWidth && getComputedStyle(d).overflowX == 'auto').length})`, &got))
+		if got.InnerWidth != 390 || got.ScrollWidth > got.InnerWidth || got.MainLeft > 1 || got.Scrolling == 0 {
 			t.Errorf("%s at 390 px: %+v", c.path, got)
 		}
 		if got.Lang != c.lang || !slices.Contains(got.Headings, c.heading) {
