@@ -22,7 +22,6 @@ import (
 
 type oaDoc struct {
 	Info struct {
-		Title         string `json:"title"`
 		Version       string `json:"version"`
 		Description   string `json:"description"`
 		DescriptionFR string `json:"x-description-fr"`
@@ -98,7 +97,6 @@ type docSection struct {
 type docsPage struct {
 	Lang     string
 	T        map[string]string
-	Title    string
 	Version  string
 	Intro    string // the document's description, French when it has one
 	IntroEN  bool   // the intro is in English on the French page
@@ -130,7 +128,7 @@ func renderDocs() (map[string][]byte, error) {
 	pages := map[string][]byte{}
 	for _, lang := range docsLangs {
 		fr := lang == "fr"
-		page := docsPage{Lang: lang, T: docsText[lang], Title: d.Info.Title, Version: d.Info.Version, Intro: d.Info.Description}
+		page := docsPage{Lang: lang, T: docsText[lang], Version: d.Info.Version, Intro: d.Info.Description}
 		if fr {
 			page.Intro, page.IntroEN = d.Info.DescriptionFR, d.Info.DescriptionFR == ""
 			if page.IntroEN {
@@ -272,8 +270,9 @@ func (s *Server) docs(c echo.Context) error {
 var docsText = map[string]map[string]string{
 	"fr": {
 		"title":       "Documentation de l'API de l'observatoire GEN",
-		"about":       "Cette API publie en données ouvertes l'offre de formation au numérique de la Grande École du Numérique, les besoins de recrutement (BMO), les indicateurs par territoire et les zones blanches. Elle se parcourt depuis sa [page d'accueil](/api/v1) ; les fichiers sont au [catalogue des jeux de données](/api/v1/datasets), la description machine dans [openapi.json](/api/v1/openapi.json), et la [carte](/) montre les indicateurs.",
+		"about":       "Cette API publie en données ouvertes l'offre de formation au numérique de la Grande École du Numérique, les projets de recrutement (enquête BMO), les indicateurs par territoire et les zones blanches. Elle se parcourt depuis sa [page d'accueil](/api/v1) ; les fichiers sont au [catalogue des jeux de données](/api/v1/datasets), la description machine dans [openapi.json](/api/v1/openapi.json), et la [carte](/) montre les indicateurs.",
 		"contents":    "Sommaire",
+		"version":     "Version de l'API :",
 		"conventions": "Conventions communes",
 		"switch":      "English",
 		"switchTo":    "en",
@@ -293,6 +292,7 @@ var docsText = map[string]map[string]string{
 		"title":       "GEN observatory API documentation",
 		"about":       "This API publishes as open data the digital training offer of the Grande École du Numérique, hiring projects (BMO), indicators per territory and coverage gaps. Start from its [landing page](/api/v1); the files are in the [dataset catalogue](/api/v1/datasets), the machine description in [openapi.json](/api/v1/openapi.json), and the [map](/?lang=en) shows the indicators.",
 		"contents":    "Contents",
+		"version":     "API version",
 		"conventions": "Common conventions",
 		"switch":      "Français",
 		"switchTo":    "fr",
