@@ -90,6 +90,7 @@ type docResponse struct {
 
 type docSection struct {
 	Anchor, Title, Description string
+	DescriptionLang            string // "en" when Description is not in the page's language
 	Ops                        []docOp
 }
 
@@ -146,7 +147,12 @@ func renderDocs() (map[string][]byte, error) {
 				sec.Title = strings.ToUpper(t.Name[:1]) + t.Name[1:]
 			}
 			if fr && t.NameFR != "" {
-				sec.Title, sec.Description = t.NameFR, t.DescriptionFR
+				sec.Title = t.NameFR
+			}
+			if fr && t.DescriptionFR != "" {
+				sec.Description = t.DescriptionFR
+			} else if fr && t.Description != "" {
+				sec.DescriptionLang = "en"
 			}
 			for _, o := range ops {
 				o.Summary = o.summaryEN
