@@ -2,9 +2,11 @@ package api
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,14 +14,19 @@ import (
 )
 
 // The docs page is the OpenAPI document rendered on the server: no
-// script, no CDN, nothing fetched from elsewhere.
+// script, no CDN, nothing fetched from elsewhere. It is French by default
+// (the observatory's public is French) and English with ?lang=en; the
+// French texts come from the document's x-summary-fr, x-name-fr and
+// x-description-fr members, so each fact has one copy. Descriptions the
+// document only has in English keep lang="en" on the French page.
 
 type oaDoc struct {
 	Info struct {
-		Title       string `json:"title"`
-		Version     string `json:"version"`
-		Description string `json:"description"`
+		Version       string `json:"version"`
+		Description   string `json:"description"`
+		DescriptionFR string `json:"x-description-fr"`
 	} `json:"info"`
+	Tags       []oaTag                               `json:"tags"`
 	Paths      map[string]map[string]json.RawMessage `json:"paths"`
 	Components struct {
 		Parameters map[string]oaParam    `json:"parameters"`
@@ -27,8 +34,16 @@ type oaDoc struct {
 	} `json:"components"`
 }
 
+type oaTag struct {
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	NameFR        string `json:"x-name-fr"`
+	DescriptionFR string `json:"x-description-fr"`
+}
+
 type oaOperation struct {
 	Summary     string                `json:"summary"`
+	SummaryFR   string                `json:"x-summary-fr"`
 	Description string                `json:"description"`
 	Tags        []string              `json:"tags"`
 	Parameters  []oaParam             `json:"parameters"`
@@ -57,12 +72,16 @@ type oaResponse struct {
 
 // docOp is one operation as the page shows it.
 type docOp struct {
-	Method, Path, Summary, Description, Anchor string
-	Params                                     []docParam
-	Responses                                  []docResponse
+	Method, Path, Anchor string
+	Summary              string // in the page's language; English when no French is given
+	SummaryLang          string // "en" when Summary is not in the page's language
+	summaryEN, summaryFR string
+	Description          string
+	Params               []docParam
+	Responses            []docResponse
 }
 
-type docParam struct{ Name, In, Description, Schema string }
+type docParam struct{ Name, In, Description, Schema, Default string }
 
 type docResponse struct {
 	Status, Description string
@@ -70,17 +89,95 @@ type docResponse struct {
 }
 
 type docSection struct {
-	Tag string
-	Ops []docOp
+	Anchor, Title, Description string
+	DescriptionLang            string // "en" when Description is not in the page's language
+	Ops                        []docOp
 }
 
-// renderDocs renders the docs page from the OpenAPI document, once, when
-// the server starts.
-func renderDocs() ([]byte, error) {
+// docsPage is what the template gets for one language.
+type docsPage struct {
+	Lang     string
+	T        map[string]string
+	Version  string
+	Intro    string // the document's description, French when it has one
+	IntroEN  bool   // the intro is in English on the French page
+	Sections []docSection
+}
+
+// docsLangs are the page's languages, the default first.
+var docsLangs = []string{"fr", "en"}
+
+// renderDocs renders the docs page in each language from the OpenAPI
+// document, once, when the server starts.
+func renderDocs() (map[string][]byte, error) {
 	var d oaDoc
 	if err := json.Unmarshal(openapiJSON, &d); err != nil {
 		return nil, err
 	}
+	byTag, err := docOperations(&d)
+	if err != nil {
+		return nil, err
+	}
+	// Sections follow the document's tags, which list the public data first
+	// and admin last; a tag the list lacks comes after it.
+	tags := slices.Clone(d.Tags)
+	for _, name := range sortedKeys(byTag) {
+		if !slices.ContainsFunc(tags, func(t oaTag) bool { return t.Name == name }) {
+			tags = append(tags, oaTag{Name: name})
+		}
+	}
+	pages := map[string][]byte{}
+	for _, lang := range docsLangs {
+		fr := lang == "fr"
+		page := docsPage{Lang: lang, T: docsText[lang], Version: d.Info.Version, Intro: d.Info.Description}
+		if fr {
+			page.Intro, page.IntroEN = d.Info.DescriptionFR, d.Info.DescriptionFR == ""
+			if page.IntroEN {
+				page.Intro = d.Info.Description
+			}
+		}
+		for _, t := range tags {
+			ops := byTag[t.Name]
+			if len(ops) == 0 {
+				continue
+			}
+			sec := docSection{Anchor: "tag-" + strings.ReplaceAll(t.Name, " ", "-"),
+				Title: t.Name, Description: t.Description}
+			if t.Name != "" {
+				sec.Title = strings.ToUpper(t.Name[:1]) + t.Name[1:]
+			}
+			if fr && t.NameFR != "" {
+				sec.Title = t.NameFR
+			}
+			if fr && t.DescriptionFR != "" {
+				sec.Description = t.DescriptionFR
+			} else if fr && t.Description != "" {
+				sec.DescriptionLang = "en"
+			}
+			for _, o := range ops {
+				o.Summary = o.summaryEN
+				if fr {
+					o.Summary = o.summaryFR
+					if o.Summary == "" {
+						o.Summary, o.SummaryLang = o.summaryEN, "en"
+					}
+				}
+				sec.Ops = append(sec.Ops, o)
+			}
+			page.Sections = append(page.Sections, sec)
+		}
+		var b bytes.Buffer
+		if err := docsTemplate.Execute(&b, page); err != nil {
+			return nil, err
+		}
+		pages[lang] = b.Bytes()
+	}
+	return pages, nil
+}
+
+// docOperations reads the document's operations by their first tag, each
+// tag's in path order.
+func docOperations(d *oaDoc) (map[string][]docOp, error) {
 	resolveParam := func(p oaParam) oaParam {
 		if name, ok := strings.CutPrefix(p.Ref, "#/components/parameters/"); ok {
 			return d.Components.Parameters[name]
@@ -109,28 +206,10 @@ func renderDocs() ([]byte, error) {
 			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, err
 			}
-			o := docOp{Method: strings.ToUpper(method), Path: path, Summary: op.Summary, Description: op.Description,
-				Anchor: strings.NewReplacer("/", "-", "{", "", "}", "", ".", "-").Replace(method + path)}
+			o := docOp{Method: strings.ToUpper(method), Path: path, summaryEN: op.Summary, summaryFR: op.SummaryFR,
+				Description: op.Description, Anchor: strings.NewReplacer("/", "-", "{", "", "}", "", ".", "-").Replace(method + path)}
 			for _, p := range append(shared, op.Parameters...) {
-				p = resolveParam(p)
-				schema := ""
-				if p.Schema.Type != nil {
-					schema = strings.Trim(strings.ReplaceAll(string(mustJSON(p.Schema.Type)), `"`, ""), "[]")
-				}
-				if len(p.Schema.Enum) > 0 {
-					var vals []string
-					for _, v := range p.Schema.Enum {
-						vals = append(vals, strings.Trim(string(mustJSON(v)), `"`))
-					}
-					schema += ": " + strings.Join(vals, " | ")
-				}
-				if p.Schema.Pattern != "" {
-					schema += " /" + p.Schema.Pattern + "/"
-				}
-				if p.Schema.Default != nil {
-					schema += ", default " + strings.Trim(string(mustJSON(p.Schema.Default)), `"`)
-				}
-				o.Params = append(o.Params, docParam{p.Name, p.In, p.Description, schema})
+				o.Params = append(o.Params, docParameter(resolveParam(p)))
 			}
 			codes := make([]string, 0, len(op.Responses))
 			for code := range op.Responses {
@@ -148,13 +227,31 @@ func renderDocs() ([]byte, error) {
 			byTag[tag] = append(byTag[tag], o)
 		}
 	}
-	var sections []docSection
-	for _, tag := range sortedKeys(byTag) {
-		sections = append(sections, docSection{tag, byTag[tag]})
+	return byTag, nil
+}
+
+// docParameter writes a parameter's schema in one line: its type, values,
+// pattern and default.
+func docParameter(p oaParam) docParam {
+	schema := ""
+	if p.Schema.Type != nil {
+		schema = strings.Trim(strings.ReplaceAll(string(mustJSON(p.Schema.Type)), `"`, ""), "[]")
 	}
-	var b bytes.Buffer
-	err := docsTemplate.Execute(&b, map[string]any{"Info": d.Info, "Sections": sections})
-	return b.Bytes(), err
+	if len(p.Schema.Enum) > 0 {
+		var vals []string
+		for _, v := range p.Schema.Enum {
+			vals = append(vals, strings.Trim(string(mustJSON(v)), `"`))
+		}
+		schema += ": " + strings.Join(vals, " | ")
+	}
+	if p.Schema.Pattern != "" {
+		schema += " /" + p.Schema.Pattern + "/"
+	}
+	def := ""
+	if p.Schema.Default != nil {
+		def = strings.Trim(string(mustJSON(p.Schema.Default)), `"`)
+	}
+	return docParam{p.Name, p.In, p.Description, schema, def}
 }
 
 func mustJSON(v any) []byte {
@@ -162,56 +259,69 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// docs serves the human documentation page.
+// docs serves the human documentation page, in French unless lang=en.
 func (s *Server) docs(c echo.Context) error {
-	if p := s.params(c); p.err != nil {
+	p := s.params(c, "lang")
+	lang := p.oneOf("lang", docsLangs...)
+	if p.err != nil {
 		return p.err
 	}
-	return c.HTMLBlob(http.StatusOK, s.docsHTML)
+	// The language is chosen by the query alone, never by Accept-Language,
+	// so the URL names the bytes and Vary needs nothing more.
+	c.Response().Header().Set("Content-Language", lang)
+	return c.HTMLBlob(http.StatusOK, s.docsHTML[lang])
 }
 
-var docsTemplate = template.Must(template.New("docs").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Info.Title}} — API</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;display:flex}
-nav{width:18rem;flex:none;height:100vh;overflow:auto;position:sticky;top:0;background:#f4f6f9;padding:1rem;box-sizing:border-box;font-size:13px}
-nav a{display:block;color:#1f4e79;text-decoration:none;padding:.1rem 0}
-main{padding:1rem 2rem;max-width:60rem}
-h1{font-size:1.6rem}h2{border-bottom:2px solid #1f4e79;margin-top:2.5rem}
-.op{border:1px solid #d0d7e2;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
-.m{font-weight:bold;color:#fff;background:#1f4e79;border-radius:3px;padding:0 .4rem;margin-right:.5rem;font-size:12px}
-code{background:#eef1f5;padding:0 .25rem;border-radius:3px}
-table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-top:1px solid #e3e7ee;padding:.25rem .4rem;text-align:left;vertical-align:top}
-.desc{white-space:pre-wrap}
-</style>
-</head>
-<body>
-<nav>
-<strong>{{.Info.Title}}</strong><br><small>version {{.Info.Version}} · <a href="/api/v1/openapi.json" style="display:inline">openapi.json</a></small>
-{{range .Sections}}<p><strong>{{.Tag}}</strong></p>{{range .Ops}}<a href="#{{.Anchor}}">{{.Method}} {{.Path}}</a>{{end}}{{end}}
-</nav>
-<main>
-<h1>{{.Info.Title}}</h1>
-<p class="desc">{{.Info.Description}}</p>
-{{range .Sections}}
-<h2>{{.Tag}}</h2>
-{{range .Ops}}
-<div class="op" id="{{.Anchor}}">
-<p><span class="m">{{.Method}}</span><code>{{.Path}}</code> — {{.Summary}}</p>
-{{if .Description}}<p class="desc">{{.Description}}</p>{{end}}
-{{if .Params}}<table><tr><th>parameter</th><th>in</th><th>schema</th><th>description</th></tr>
-{{range .Params}}<tr><td><code>{{.Name}}</code></td><td>{{.In}}</td><td>{{.Schema}}</td><td>{{.Description}}</td></tr>{{end}}
-</table>{{end}}
-<table><tr><th>status</th><th>description</th><th>media types</th></tr>
-{{range .Responses}}<tr><td>{{.Status}}</td><td>{{.Description}}</td><td>{{range .Types}}<code>{{.}}</code> {{end}}</td></tr>{{end}}
-</table>
-</div>
-{{end}}{{end}}
-</main>
-</body>
-</html>
-`))
+// docsText is every text of the page itself, per language.
+var docsText = map[string]map[string]string{
+	"fr": {
+		"title":       "Documentation de l'API de l'observatoire GEN",
+		"about":       "Cette API publie en données ouvertes l'offre de formation au numérique de la Grande École du Numérique, les projets de recrutement (enquête BMO), les indicateurs par territoire et les zones blanches. Elle se parcourt depuis sa [page d'accueil](/api/v1) ; les fichiers sont au [catalogue des jeux de données](/api/v1/datasets), la description machine dans [openapi.json](/api/v1/openapi.json), et la [carte](/) montre les indicateurs.",
+		"contents":    "Sommaire",
+		"version":     "Version de l'API :",
+		"conventions": "Conventions communes",
+		"switch":      "English",
+		"switchTo":    "en",
+		"href":        "/api/v1/docs?lang=en",
+		"param":       "paramètre",
+		"in":          "dans",
+		"schema":      "schéma",
+		"desc":        "description",
+		"status":      "statut",
+		"types":       "types de contenu",
+		"default":     "défaut",
+		"query":       "requête",
+		"path":        "chemin",
+		"header":      "en-tête",
+	},
+	"en": {
+		"title":       "GEN observatory API documentation",
+		"about":       "This API publishes as open data the digital training offer of the Grande École du Numérique, hiring projects (BMO), indicators per territory and coverage gaps. Start from its [landing page](/api/v1); the files are in the [dataset catalogue](/api/v1/datasets), the machine description in [openapi.json](/api/v1/openapi.json), and the [map](/?lang=en) shows the indicators.",
+		"contents":    "Contents",
+		"version":     "API version",
+		"conventions": "Common conventions",
+		"switch":      "Français",
+		"switchTo":    "fr",
+		"href":        "/api/v1/docs",
+		"param":       "parameter",
+		"in":          "in",
+		"schema":      "schema",
+		"desc":        "description",
+		"status":      "status",
+		"types":       "media types",
+		"default":     "default",
+		"query":       "query",
+		"path":        "path",
+		"header":      "header",
+	},
+}
+
+//go:embed web/docs.html.tmpl
+var docsHTMLTemplate string
+
+var docsTemplate = template.Must(template.New("docs").Funcs(template.FuncMap{
+	"md": markdownHTML,
+	"mdInline": func(s string) template.HTML {
+		return template.HTML(markdownInline(s)) // escaped by markdownInline
+	},
+}).Parse(docsHTMLTemplate))

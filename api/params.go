@@ -136,6 +136,20 @@ func (p *params) level(name string, def observatory.Level, allowed ...observator
 	return observatory.Level(v)
 }
 
+// oneOf reads a parameter that takes one value among allowed, the first
+// when absent.
+func (p *params) oneOf(name string, allowed ...string) string {
+	v := p.str(name)
+	if v == "" {
+		return allowed[0]
+	}
+	if !slices.Contains(allowed, v) {
+		p.fail(name, "%s %q is not allowed here; allowed: %s", name, v, strings.Join(allowed, ", "))
+		return allowed[0]
+	}
+	return v
+}
+
 // territory reads a territory code of level l that must exist.
 func (p *params) territory(name string, l observatory.Level) string {
 	return p.territoryCode(name, l, p.str(name))

@@ -118,7 +118,7 @@ type Server struct {
 	fonts   *carto.Fonts
 	adj     adjacencies
 
-	docsHTML  []byte // the docs page, rendered from the OpenAPI document
+	docsHTML  map[string][]byte // the docs page by language, rendered from the OpenAPI document
 	geoInputs []observatory.Input
 
 	ingestMu sync.Mutex // one admin ingest at a time
