@@ -207,7 +207,7 @@ func docOperations(d *oaDoc) (map[string][]docOp, error) {
 				return nil, err
 			}
 			o := docOp{Method: strings.ToUpper(method), Path: path, summaryEN: op.Summary, summaryFR: op.SummaryFR,
-				Description: op.Description, Anchor: strings.NewReplacer("/", "-", "{", "", "}", "", ".", "-").Replace(method + path)}
+				Description: op.Description, Anchor: docAnchor(method, path)}
 			for _, p := range append(shared, op.Parameters...) {
 				o.Params = append(o.Params, docParameter(resolveParam(p)))
 			}

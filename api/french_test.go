@@ -342,6 +342,9 @@ func TestFrenchPage(t *testing.T) {
 	if strings.Contains(string(b), "dialect=fr") {
 		t.Error("the English page offers the French dialect")
 	}
+	if !strings.Contains(string(b), `href="/api/v1/docs?lang=en"`) {
+		t.Error("the English page links to the French docs")
+	}
 	res, err := http.Get(e.srv.URL + "/?wave=abc")
 	if err != nil {
 		t.Fatal(err)
