@@ -48,6 +48,9 @@ type oaOperation struct {
 	Tags        []string              `json:"tags"`
 	Parameters  []oaParam             `json:"parameters"`
 	Responses   map[string]oaResponse `json:"responses"`
+	Example     struct {
+		Request string `json:"request"`
+	} `json:"x-example"` // checked against a real answer by TestOpenAPIExamples
 }
 
 type oaParam struct {
@@ -73,6 +76,7 @@ type oaResponse struct {
 // docOp is one operation as the page shows it.
 type docOp struct {
 	Method, Path, Anchor string
+	Example              string // a request that works, for GET a link
 	Summary              string // in the page's language; English when no French is given
 	SummaryLang          string // "en" when Summary is not in the page's language
 	summaryEN, summaryFR string
@@ -207,7 +211,7 @@ func docOperations(d *oaDoc) (map[string][]docOp, error) {
 				return nil, err
 			}
 			o := docOp{Method: strings.ToUpper(method), Path: path, summaryEN: op.Summary, summaryFR: op.SummaryFR,
-				Description: op.Description, Anchor: docAnchor(method, path)}
+				Description: op.Description, Anchor: docAnchor(method, path), Example: op.Example.Request}
 			for _, p := range append(shared, op.Parameters...) {
 				o.Params = append(o.Params, docParameter(resolveParam(p)))
 			}
@@ -284,6 +288,7 @@ var docsText = map[string]map[string]string{
 		"switchTo":    "en",
 		"href":        "/api/v1/docs?lang=en",
 		"param":       "paramètre",
+		"example":     "Exemple :",
 		"in":          "dans",
 		"schema":      "schéma",
 		"desc":        "description",
@@ -304,6 +309,7 @@ var docsText = map[string]map[string]string{
 		"switchTo":    "fr",
 		"href":        "/api/v1/docs",
 		"param":       "parameter",
+		"example":     "Example:",
 		"in":          "in",
 		"schema":      "schema",
 		"desc":        "description",
@@ -320,7 +326,8 @@ var docsText = map[string]map[string]string{
 var docsHTMLTemplate string
 
 var docsTemplate = template.Must(template.New("docs").Funcs(template.FuncMap{
-	"md": markdownHTML,
+	"md":       markdownHTML,
+	"contains": strings.Contains,
 	"mdInline": func(s string) template.HTML {
 		return template.HTML(markdownInline(s)) // escaped by markdownInline
 	},

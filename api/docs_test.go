@@ -59,7 +59,8 @@ func TestDocsPage(t *testing.T) {
 	if strings.Contains(strings.Join(res.Header.Values("Vary"), ","), "Accept-Language") {
 		t.Error("the language is the query's, yet Vary names Accept-Language")
 	}
-	for _, want := range []string{"<h1>Documentation de l&#39;API de l&#39;observatoire GEN</h1>", "<th>paramètre</th><th>dans</th><th>schéma</th><th>description</th>", "<th>statut</th>", "types de contenu",
+	for _, want := range []string{`Exemple : <a href="/api/v1/formations?region=84&amp;facet=family&amp;facet_size=3&amp;limit=2">`,
+		"<h1>Documentation de l&#39;API de l&#39;observatoire GEN</h1>", "<th>paramètre</th><th>dans</th><th>schéma</th><th>description</th>", "<th>statut</th>", "types de contenu",
 		`href="/api/v1/docs?lang=en" hreflang="en" lang="en">English</a>`, `href="/api/v1"`, `href="/api/v1/datasets"`,
 		`href="/api/v1/openapi.json"`, `href="/"`, "Catalogue des données ouvertes", "Besoins en main-d&#39;œuvre",
 		"<code>/api/v1/formations.{format}</code>", "<code>dialect=fr</code>", "application/problem", "If-None-Match"} {

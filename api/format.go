@@ -41,7 +41,9 @@ package api
 //
 //  4. OpenAPI (openapi.json): document the paths; TestOpenAPIRoutes fails
 //     until every route registered on Echo is documented, and validates
-//     real responses against the documented schemas. Reuse the shared
+//     real responses against the documented schemas. Give each operation
+//     an "x-example" request; `go test -run TestOpenAPIExamples ./api/
+//     -update` writes its example response from a real answer. Reuse the shared
 //     components: parameters Format, Dialect, Sort, Fields, Limit, Cursor;
 //     responses BadRequest, NotAcceptable; headers Snapshot, ETag.
 
