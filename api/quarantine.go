@@ -19,7 +19,7 @@ var quarantineColumns = []export.Column{
 	{Name: "row", Type: "integer", Title: "Ligne", TitleEN: "Row", Description: "row as a spreadsheet numbers it (the header counts)"},
 	{Name: "column", Type: "string", Title: "Colonne", TitleEN: "Column", Description: "header of the column at fault, when one is"},
 	{Name: "value", Type: "string", Title: "Valeur", TitleEN: "Value", Description: "the value at fault, as read"},
-	{Name: "reason", Type: "string", Title: "Raison", TitleEN: "Reason", Description: "why the row was not loaded"},
+	{Name: "reason", Type: "string", Title: "Raison", TitleEN: "Reason", TextFR: observatory.ReasonFR, Description: "why the row was not loaded (in French in French files)"},
 }
 
 type quarantineList struct {

@@ -114,7 +114,7 @@ func frenchCell(v any, c Column) string {
 // frenchLabels replaces the machine names of an enumerated column's
 // values by their French labels, keeping every other value as it is.
 func frenchLabels(v any, c Column) any {
-	if c.LabelsFR == nil {
+	if c.LabelsFR == nil && c.TextFR == nil {
 		return v
 	}
 	switch x := Norm(v).(type) {
@@ -135,6 +135,9 @@ func frenchLabels(v any, c Column) any {
 func FrenchLabel(c Column, s string) string {
 	if l, ok := c.LabelsFR[s]; ok {
 		return l
+	}
+	if c.TextFR != nil {
+		return c.TextFR(s)
 	}
 	return s
 }

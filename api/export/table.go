@@ -29,6 +29,9 @@ type Column struct {
 	// French files write them instead of the machine names (for a list
 	// column, label by label).
 	LabelsFR map[string]string `json:"labels_fr,omitempty"`
+	// TextFR translates a free-text column's values for French files
+	// (the reasons of a quarantine); nil keeps them as they are.
+	TextFR func(string) string `json:"-"`
 }
 
 // Dec is a precision for Column.Decimals.
