@@ -26,6 +26,7 @@ func sum(t *testing.T, e *env, path string) (float64, values) {
 // (every formation is in one of each), and BMO's projects by bassin add up
 // to its projects by région (the survey's rows are bassins).
 func TestBassinLevelReconciles(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for _, q := range []string{"", "&view=labelled", "&wave=1", "&family=developpement"} {
 		for _, ind := range []string{"formations", "learners"} {
@@ -52,6 +53,7 @@ func TestBassinLevelReconciles(t *testing.T) {
 // The supply/demand ratio answers for every bassin: a value, or null with
 // the reason; the survey's bassins without communes say so.
 func TestSupplyDemandByBassin(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	_, v := sum(t, e, "/api/v1/indicators/supply_demand_ratio?level=bassin&family=developpement")
 	if len(v.Items) != 406 {
@@ -85,6 +87,7 @@ func TestSupplyDemandByBassin(t *testing.T) {
 // Coverage layers exist for bassins (every bassin with the main figures)
 // and communes (the access figures).
 func TestCoverageBassinCommune(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for _, c := range []struct {
 		level string
@@ -121,6 +124,7 @@ func TestCoverageBassinCommune(t *testing.T) {
 // (Lyon's bassin borders others) and its formations are those the list
 // endpoint gives for bassin=; a commune's names its bassin.
 func TestBassinProfile(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var p struct {
 		Territory struct {
@@ -172,6 +176,7 @@ func TestBassinProfile(t *testing.T) {
 // At bassin level the default gap rule is distance: with the first wave
 // it finds the empty diagonal, as at département level.
 func TestBassinDiagonal(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var g struct {
 		Rule struct {

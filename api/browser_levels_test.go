@@ -13,6 +13,7 @@ import (
 // a bassin's profile (with its skill needs) on the mainland and one in the
 // Paris inset, then draws the communes and opens one.
 func TestBrowserBassinsAndCommunes(t *testing.T) {
+	t.Parallel() // its own server and data directory
 	e := newEnv(t)
 	b := newBrowser(t, 1280, 900)
 	var ind struct {

@@ -58,6 +58,7 @@ type changesJSON struct {
 // stand-in before and after the planted edits (editedCatalogue), then a
 // BMO survey added; the diff lists exactly what was planted.
 func TestChangesBetweenIngests(t *testing.T) {
+	t.Parallel() // its own server and data directory
 	e, ids := historyEnv(t)
 	a, b, c := ids[0], ids[1], ids[2]
 

@@ -45,6 +45,7 @@ func frictionless(t *testing.T, name string) *jsonschema.Schema {
 // key, licences use the standard's keys, and each path serves the bytes
 // of the stated size and SHA-256.
 func TestDataPackage(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	res, body := e.fetch(t, "/api/v1/datasets/datapackage.json")
 	if res.StatusCode != 200 {
@@ -148,6 +149,7 @@ func TestDataPackage(t *testing.T) {
 // TestDataPackageDCAT: the DCAT-AP document covers every dataset of the
 // package, the job referential and the coverage layers included.
 func TestDataPackageDCAT(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var cat struct {
 		Datasets []struct {

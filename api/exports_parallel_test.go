@@ -30,6 +30,7 @@ import (
 // 200 holds every row; the others are 503 with Retry-After, refused
 // before any byte of a file. Then with room for all 32, all complete.
 func TestParallelExportsComplete(t *testing.T) {
+	t.Parallel() // its own server and data directory
 	const (
 		rows     = 2_000
 		deadline = 20 * time.Millisecond

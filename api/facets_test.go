@@ -33,6 +33,7 @@ type facetList struct {
 // the same filters, each value's count is the total of the list filtered
 // by it, values are labelled, and facets follow the filters.
 func TestFacetCounts(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var all facetList
 	if res := e.get(t, "/api/v1/formations?limit=1&facet=region,departement,bassin,family,wave,programme,structure&facet_size=1000", &all); res.StatusCode != 200 {
@@ -110,6 +111,7 @@ func TestFacetCounts(t *testing.T) {
 // TestFacetListParams: indicators and gaps take sort, limit, cursor and
 // fields like formations, in JSON and in files.
 func TestFacetListParams(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	type page struct {
 		Total int              `json:"total"`

@@ -87,6 +87,7 @@ func frNumber(t *testing.T, s string) float64 {
 // decimals with a decimal comma, equal to the JSON value rounded; the
 // English dialect keeps machine names, rounded alike.
 func TestFrenchCSVReadsAsFrench(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var js struct {
 		Values []struct {
@@ -172,6 +173,7 @@ func TestFrenchCSVReadsAsFrench(t *testing.T) {
 // TestFrenchCSVSharesDatesAndTitles: shares to 0.1 point, counts as
 // integers, dates jj/mm/aaaa in the French formations file only.
 func TestFrenchCSVSharesDatesAndTitles(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	b, _ := fetch(t, e, "/api/v1/indicators/women_share.csv?level=region&dialect=fr")
 	_, rows := frenchCSV(t, b)
@@ -240,6 +242,7 @@ func TestFrenchCSVSharesDatesAndTitles(t *testing.T) {
 
 // TestFrenchXLSXRounded: the workbook rounds like the CSV.
 func TestFrenchXLSXRounded(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	b, _ := fetch(t, e, "/api/v1/indicators/coverage_class.xlsx?level=departement")
 	f, err := excelize.OpenReader(bytes.NewReader(b))
@@ -270,6 +273,7 @@ func TestFrenchXLSXRounded(t *testing.T) {
 // and labels, with typed cells and dates shown jj/mm/aaaa; the default
 // keeps the machine names.
 func TestFrenchXLSX(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	read := func(path string) (*excelize.File, [][]string) {
 		b, _ := fetch(t, e, path)
@@ -328,6 +332,7 @@ func TestFrenchXLSX(t *testing.T) {
 // TestFrenchPage: the French page offers the French CSV, writes its units
 // and errors in French; the English page the RFC 4180 file.
 func TestFrenchPage(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	b, _ := fetch(t, e, "/?indicator=access_e2sfca&level=departement")
 	page := string(b)
@@ -353,5 +358,36 @@ func TestFrenchPage(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 400 || !strings.Contains(string(b), "La valeur « abc » du paramètre « wave » n&#39;est pas valide") {
 		t.Errorf("French error page: %d %s", res.StatusCode, b)
+	}
+}
+
+// TestFrenchQuarantineReasons: the French quarantine file gives every
+// reason in French (observatory.ReasonFR), the default file in English.
+func TestFrenchQuarantineReasons(t *testing.T) {
+	t.Parallel() // reads the shared server only
+	e := sharedEnv(t)
+	read := func(path string, sep rune) [][]string {
+		b, _ := fetch(t, e, path)
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff"))))
+		r.Comma = sep
+		rows, err := r.ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s: %d rows, %v", path, len(rows), err)
+		}
+		return rows
+	}
+	en := read("/api/v1/snapshots/current/quarantine.csv", ',')
+	fr := read("/api/v1/snapshots/current/quarantine.csv?dialect=fr", ';')
+	if len(en) != len(fr) || fr[0][len(fr[0])-1] != "Raison" {
+		t.Fatalf("%d and %d rows, French header %v", len(en), len(fr), fr[0])
+	}
+	for i := 1; i < len(en); i++ {
+		reasonEN, reasonFR := en[i][len(en[i])-1], fr[i][len(fr[i])-1]
+		if reasonEN == reasonFR {
+			t.Errorf("row %d: reason %q is not translated", i, reasonEN)
+		}
+	}
+	if !slices.ContainsFunc(fr, func(r []string) bool { return r[len(r)-1] == "la formation n'a pas d'intitulé" }) {
+		t.Error(`no "la formation n'a pas d'intitulé" in the French file`)
 	}
 }

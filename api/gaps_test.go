@@ -38,6 +38,7 @@ type featureCollection struct {
 // the zones are exactly the départements with no formation, each in one
 // zone, and two zones never touch (they would be one).
 func TestGapsPartitionUncovered(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var nb struct {
 		Items []struct {
@@ -93,6 +94,7 @@ func TestGapsPartitionUncovered(t *testing.T) {
 }
 
 func TestGapsGeoJSONAndFiles(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var g gapBody
 	e.get(t, "/api/v1/gaps?wave=1", &g)
@@ -113,6 +115,7 @@ func TestGapsGeoJSONAndFiles(t *testing.T) {
 }
 
 func TestCoverageGeoJSON(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for level, n := range map[string]int{"departement": 101, "region": 18} {
 		var fc featureCollection
@@ -137,6 +140,7 @@ func TestCoverageGeoJSON(t *testing.T) {
 }
 
 func TestGapAndCoverageErrors(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for path, want := range map[string]struct {
 		status int
@@ -168,6 +172,7 @@ func TestGapAndCoverageErrors(t *testing.T) {
 }
 
 func TestTerritories(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var l struct {
 		Total int `json:"total"`

@@ -13,6 +13,7 @@ import (
 // TestHonestErrors: what is the client's fault is a 4xx naming it; what is
 // slow is a 503 with Retry-After; never a 500.
 func TestHonestErrors(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for _, c := range []struct {
 		method, path string

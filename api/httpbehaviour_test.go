@@ -330,6 +330,7 @@ func TestMetrics(t *testing.T) {
 // TestDatasets reads the catalogue and downloads each dataset in each
 // format it lists.
 func TestDatasets(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var cat struct {
 		Snapshot string `json:"snapshot"`

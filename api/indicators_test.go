@@ -58,6 +58,7 @@ type problem struct {
 }
 
 func TestIndicatorRegistry(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var reg struct {
 		Total int `json:"total"`
@@ -73,6 +74,7 @@ func TestIndicatorRegistry(t *testing.T) {
 }
 
 func TestIndicatorValues(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var v values
 	res := e.get(t, "/api/v1/indicators/formations?level=region", &v)
@@ -131,6 +133,7 @@ func TestIndicatorValues(t *testing.T) {
 }
 
 func TestIndicatorErrors(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for path, want := range map[string]struct {
 		status int
@@ -163,6 +166,7 @@ func TestIndicatorErrors(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var p struct {
 		Synthetic bool `json:"synthetic"`

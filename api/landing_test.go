@@ -11,6 +11,7 @@ import (
 // TestLandingCoversRoutes: GET /api/v1 lists collections whose links all
 // answer, and every public route under /api/v1 belongs to one of them.
 func TestLandingCoversRoutes(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	res, body := e.fetch(t, "/api/v1")
 	var doc struct {

@@ -17,6 +17,7 @@ type link struct {
 // service-doc names an operation on the docs page, describedby a
 // published dataset.
 func TestListLinks(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	_, docs := e.fetch(t, "/api/v1/docs")
 	anchors := map[string]bool{}

@@ -12,6 +12,7 @@ import (
 // line in column order, as many as the JSON total, synthetic rows
 // flagged; streamed formats take a limit over the XLSX cap.
 func TestNDJSONDownloads(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	total := e.total(t, "region=84")
 	lines := func(path string, hdr ...string) []map[string]any {

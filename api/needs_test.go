@@ -81,6 +81,7 @@ func bmoSums(t *testing.T, digital map[string]bool, bassins ...string) map[strin
 // The needs of known bassins are BMO's own sums, checked against the
 // workbook read here without the ingest; every reference bassin answers.
 func TestNeedsAgainstBMO(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	var mlist struct {
 		Items []struct {

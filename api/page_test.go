@@ -92,6 +92,7 @@ func parseSVG(t *testing.T, b []byte) (shapes []svgShape, legend []string) {
 }
 
 func TestMapSVG(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	geo := datasetstest.Geo(t)
 	for _, c := range []struct {
@@ -133,6 +134,7 @@ func TestMapSVG(t *testing.T) {
 // differ, and each fill agrees with the value's class (same value, same
 // colour; a larger value never gets a lighter class).
 func TestMapColoursFollowIndicator(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	_, a := e.fetch(t, "/map.svg?indicator=formations")
 	_, b := e.fetch(t, "/map.svg?indicator=coverage_class")
@@ -168,6 +170,7 @@ func TestMapColoursFollowIndicator(t *testing.T) {
 // TestMapSVGGolden compares the région map with its golden file: any change
 // to projection, classes, palette or layout shows up as a diff to review.
 func TestMapSVGGolden(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	res, body := e.fetch(t, "/map.svg?indicator=formations_per_100k&level=region")
 	if res.StatusCode != 200 {
@@ -192,6 +195,7 @@ func TestMapSVGGolden(t *testing.T) {
 }
 
 func TestMapPNG(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	res, body := e.fetch(t, "/map.png?indicator=coverage_class&level=region")
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
@@ -237,6 +241,7 @@ func hexOf(r, g, b uint32) string {
 }
 
 func TestPage(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	res, body := e.fetch(t, "/?indicator=formations&level=departement")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
@@ -299,6 +304,7 @@ func TestPage(t *testing.T) {
 }
 
 func TestPageErrors(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	for _, c := range []struct{ path, text string }{
 		{"/?indicator=nope", "indicator"},

@@ -11,6 +11,7 @@ import (
 // job-demand aggregates, territories) come as Parquet too, with the same
 // rows as their JSON and typed columns.
 func TestParquetOfComputedTables(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	db, err := sql.Open("duckdb", "")
 	if err != nil {

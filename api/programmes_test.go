@@ -121,6 +121,7 @@ var (
 // GEN label (the same answer as programme=gen), Parcoursup alone is never
 // flagged synthetic, and all (or both named) is flagged as mixing them.
 func TestProgrammeFilterEveryEndpoint(t *testing.T) {
+	t.Parallel() // reads the shared server only
 	e := sharedEnv(t)
 	endpoints := []string{
 		"/api/v1/formations?limit=5",

@@ -169,6 +169,7 @@ func withSnapshot(path, id string) string {
 // it answers byte for byte after two new ingests, cacheable for good; the
 // current one answers anew.
 func TestReplayAfterIngests(t *testing.T) {
+	t.Parallel() // its own server and data directory
 	e := newEnv(t)
 	a := e.hub.Current()
 	before := map[string][]byte{}
