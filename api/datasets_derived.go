@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strings"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/gen-numerique/observatory/api/export"
@@ -63,21 +65,31 @@ func indicatorsDataset(s *Server, c echo.Context) (export.Table, error) {
 		return export.Table{}, err
 	}
 	ctx := c.Request().Context()
-	var all []observatory.Value
-	for _, ind := range observatory.Registry() {
-		for _, l := range ind.Levels {
-			if l == observatory.LevelCommune {
-				// 34,875 communes × the access indicators would make the
-				// file a hundred times larger; they have their own layer
-				// (coverage/commune.geojson) and /indicators?level=commune.
-				continue
+	// Once per snapshot and programmes, for every format of the file (and
+	// the Data Package, which hashes its CSV): a second or so of work.
+	key := "dataset/indicators\n" + svc.Snapshot + "\n" + strings.Join(svc.Programmes, ",")
+	v, err := s.memo.Do(key, func() (any, error) {
+		var all []observatory.Value
+		for _, ind := range observatory.Registry() {
+			for _, l := range ind.Levels {
+				if l == observatory.LevelCommune {
+					// 34,875 communes × the access indicators would make the
+					// file a hundred times larger; they have their own layer
+					// (coverage/commune.geojson) and /indicators?level=commune.
+					continue
+				}
+				res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: ind.ID, Level: l})
+				if err != nil {
+					return nil, err
+				}
+				all = append(all, res.Values...)
 			}
-			res, err := svc.Values(ctx, observatory.IndicatorQuery{ID: ind.ID, Level: l})
-			if err != nil {
-				return export.Table{}, err
-			}
-			all = append(all, res.Values...)
 		}
+		return all, nil
+	})
+	if err != nil {
+		return export.Table{}, err
 	}
+	all := v.([]observatory.Value)
 	return valuesTable("indicators", all, svc.Synthetic), nil
 }
