@@ -52,12 +52,15 @@ var listDatasets = map[string]string{
 }
 
 // listed marks the response as a list page whose next page, if any, is
-// at cursor next; the next page also goes into a Link header, for the
-// clients that follow headers. It returns next.
+// at cursor next; the next page also goes into a Link header, the same
+// link as the body's, for the clients that follow headers. It returns
+// next.
 func listed(c echo.Context, next string) string {
 	c.Set(listKey, listMark{next})
 	if next != "" {
-		c.Response().Header().Set("Link", "<"+pageURL(c, next)+`>; rel="next"`)
+		q := linkQuery(c)
+		q.Set("cursor", next)
+		c.Response().Header().Set("Link", "<"+withQuery(basePath(c), q)+`>; rel="next"`)
 	}
 	return next
 }
@@ -82,25 +85,24 @@ func withQuery(path string, q url.Values) string {
 	return path + "?" + q.Encode()
 }
 
-// pageURL is the request's URL at another cursor.
-func pageURL(c echo.Context, cursor string) string {
+// linkQuery is the request's query as the links give it: no format (the
+// path says it), pinned to the answer's snapshot as the permalink is, so
+// that the next page and the files give the rows of this snapshot whatever
+// is ingested meanwhile, and an answer is the same bytes whether or not its
+// request named the snapshot.
+func linkQuery(c echo.Context) url.Values {
 	q := c.Request().URL.Query()
-	q.Set("cursor", cursor)
-	return c.Request().URL.Path + "?" + q.Encode()
+	q.Del(formatParam)
+	if id := snapshotOf(c); id != "" && id != binarySnapshot {
+		q.Set(snapshotParam, id)
+	}
+	return q
 }
 
 // listLinks are the links of a list response.
 func listLinks(c echo.Context, m listMark) []webLink {
 	base := basePath(c)
-	q := c.Request().URL.Query()
-	q.Del(formatParam)
-	// Pinned to the answer's snapshot, as the permalink is: the next page
-	// and the files give the rows of this snapshot, whatever is ingested
-	// meanwhile, and an answer is the same bytes whether or not its request
-	// named the snapshot.
-	if id := snapshotOf(c); id != "" && id != binarySnapshot {
-		q.Set(snapshotParam, id)
-	}
+	q := linkQuery(c)
 	out := []webLink{{Rel: "self", Href: withQuery(base, q), Type: typeJSON}}
 	if m.next != "" {
 		n := cloneValues(q)
