@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -34,6 +35,10 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	grace := fs.Duration("grace", 20*time.Second, "how long requests in flight may run on shutdown")
 	keep := fs.Int("keep", envInt("KEEP", 0), "after each new snapshot, remove all but the current one and the newest N (0: keep every snapshot; env OBSERVATORY_KEEP)")
 	maxOpen := fs.Int("max-open", duckdb.DefaultMaxPast, "past snapshots kept open for ?snapshot= replay, least recently used out first")
+	// Off by default: a warm-up holds the snapshot it warms for its
+	// duration, so the pruning of -keep skips that snapshot until the next
+	// switch (prune does not yet retry when a snapshot is released).
+	warm := fs.Bool("warm", false, "at start and after each new snapshot, compute in the background what the slowest first requests need (access indicators, the map); delays -keep's pruning of the snapshot being warmed")
 	fs.StringVar(&cfg.TempDir, "temp-dir", env("TEMP_DIR", ""), "folder for uploads and Parquet files being written (default DATA/tmp; env OBSERVATORY_TEMP_DIR)")
 	if err := m.parse(fs, args); err != nil {
 		return err
@@ -57,9 +62,13 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 		return err
 	}
 	var hub *duckdb.Hub
+	var served atomic.Pointer[api.Server] // set once the server exists; switches before that have nothing to warm
 	hub = duckdb.NewHubWith(w.Dir, m.log, duckdb.HubOptions{MaxPast: *maxOpen, OnSwitch: func(ctx context.Context, id string) {
 		if *keep > 0 {
 			m.pruneAfterSwitch(hub, *keep)
+		}
+		if srv := served.Load(); srv != nil && *warm {
+			go srv.Warm(ctx)
 		}
 	}})
 	m.closers = append(m.closers, hub)
@@ -73,6 +82,10 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	srv, err := api.New(cfg, hub, w.Ref, m.log)
 	if err != nil {
 		return err
+	}
+	served.Store(srv)
+	if *warm {
+		go srv.Warm(ctx)
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,0 +1,71 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// warmPaths are the first requests that would otherwise wait longest on a
+// new snapshot (BenchmarkColdPaths): the access indicators, whose
+// nearest-formation distances and reach per commune feed the profile, the
+// map and the gaps at bassin level; the map page's default view; and the
+// département coverage layer.
+var warmPaths = []string{
+	"/api/v1/indicators/distance_nearest_km?level=departement",
+	"/api/v1/indicators/access_e2sfca?level=departement",
+	"/api/v1/indicators/pop_beyond_30km?level=bassin",
+	"/",
+	"/map.png",
+	"/api/v1/coverage/departement.geojson",
+}
+
+// Warm answers warmPaths through the server's own handler, so that the
+// memo of the indicators and the response cache fill as a first visitor's
+// requests would fill them, before any visitor waits. It returns the paths
+// that did not answer 200 (none, unless one is misspelt: TestWarm).
+// serve runs it in the background at start and after each switch.
+func (s *Server) Warm(ctx context.Context) []string {
+	start := time.Now()
+	h := s.Handler()
+	var failed []string
+	for _, p := range warmPaths {
+		if ctx.Err() != nil {
+			return failed
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, p, nil)
+		if err != nil {
+			failed = append(failed, p)
+			continue
+		}
+		req.Host = "warm.internal"
+		req.Header.Set("User-Agent", "observatory-warm")
+		w := &discard{h: http.Header{}}
+		h.ServeHTTP(w, req)
+		if w.code != http.StatusOK {
+			failed = append(failed, p)
+		}
+	}
+	s.log.Info("warmed", "snapshot", s.hub.Current(), "paths", len(warmPaths), "failed", len(failed),
+		"duration", time.Since(start).Round(time.Millisecond))
+	return failed
+}
+
+// discard is a ResponseWriter that keeps the status only.
+type discard struct {
+	h    http.Header
+	code int
+}
+
+func (d *discard) Header() http.Header { return d.h }
+
+func (d *discard) WriteHeader(code int) {
+	if d.code == 0 {
+		d.code = code
+	}
+}
+
+func (d *discard) Write(b []byte) (int, error) {
+	d.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
