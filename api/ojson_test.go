@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -160,7 +161,7 @@ func toOrdered(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		o := &jobj{m: map[string]any{}}
-		for _, k := range sortedMapKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			o.set(k, toOrdered(x[k]))
 		}
 		return o
@@ -198,13 +199,4 @@ func TestOrderedRoundTrip(t *testing.T) {
 		}
 		t.Fatalf("round trip differs at byte %d: file %q, encoded %q", i, a[max(0, i-40):min(len(a), i+40)], o[max(0, i-40):min(len(o), i+40)])
 	}
-}
-
-func sortedMapKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

@@ -89,18 +89,9 @@ func FrenchTitles(cols []Column) []string {
 // decimal comma, French labels for enumerated values, dates as
 // jj/mm/aaaa (and a time, when there is one, as hh:mm:ss UTC).
 func frenchCell(v any, c Column) string {
-	switch x := Norm(v).(type) {
-	case string:
-		return Neutralise(FrenchLabel(c, x))
-	case []string:
-		if c.LabelsFR == nil {
-			return text(x)
-		}
-		ls := make([]string, len(x))
-		for i, s := range x {
-			ls[i] = FrenchLabel(c, s)
-		}
-		return Neutralise(strings.Join(ls, "|"))
+	switch x := Norm(frenchLabels(v, c)).(type) {
+	case string, []string:
+		return text(x)
 	case time.Time:
 		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
 			return x.Format("02/01/2006")
@@ -112,7 +103,9 @@ func frenchCell(v any, c Column) string {
 }
 
 // frenchLabels replaces the machine names of an enumerated column's
-// values by their French labels, keeping every other value as it is.
+// values by their French labels (and a free-text column's values by their
+// French text), keeping every other value as it is: the French CSV and
+// XLSX both go through it.
 func frenchLabels(v any, c Column) any {
 	if c.LabelsFR == nil && c.TextFR == nil {
 		return v
