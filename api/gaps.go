@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -199,7 +200,9 @@ var gapParams = append([]string{"level", "indicator", "max", "min", "class", "fa
 
 // gaps serves GET /gaps and /gaps.geojson.
 func (s *Server) gaps(c echo.Context) error {
-	p := s.params(c, append(append(gapParams, formatParam, "dialect"), memListParams...)...)
+	// A new slice: appending to the package's would write into its spare
+	// capacity from concurrent requests.
+	p := s.params(c, slices.Concat(gapParams, []string{formatParam, "dialect"}, memListParams)...)
 	fm := p.format(c, FormatJSON, FormatGeoJSON, FormatCSV, FormatXLSX, FormatParquet, FormatNDJSON)
 	p.dialect(fm)
 	mq := p.memList(fm, gapColumns)

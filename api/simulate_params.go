@@ -30,7 +30,7 @@ func (s *Server) simulateValues(c echo.Context) (url.Values, error) {
 	r := c.Request()
 	extra := []string{formatParam, "dialect"}
 	if r.Method != http.MethodPost {
-		p := s.params(c, append(simulateParams, extra...)...)
+		p := s.params(c, slices.Concat(simulateParams, extra)...) // a new slice: see gaps
 		p.format(c, FormatJSON, FormatCSV, FormatXLSX)
 		if p.err != nil {
 			return nil, p.err
