@@ -91,6 +91,7 @@ var ReasonFormatsFR = [][2]string{
 	{"not a data row: footnote", "pas une ligne de données : renvoi"},
 	{"cell is larger than the %d-byte limit", "cellule plus grande que la limite de %s octets"},
 	{"more than %d cells", "plus de %s cellules"},
+	{"cell is not valid UTF-8 text (its invalid bytes read as U+FFFD)", "la cellule n'est pas du texte UTF-8 valide (ses octets invalides lus comme U+FFFD)"},
 	{"unterminated quote on line %d: the quote opening the cell is never closed; the line was read with it as a plain character", "guillemet non refermé ligne %s : le guillemet qui ouvre la cellule n'est jamais fermé ; la ligne a été lue en le prenant pour un caractère ordinaire"},
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -73,81 +74,64 @@ func sheetZip(t *testing.T, xml string) *zip.File {
 	return zr.File[0]
 }
 
-// TestFormulaScanner reads XML as other producers write it: namespace
+// TestSheetReaderXML reads XML as other producers write it: namespace
 // prefixes, rows and cells without r attributes, comments, '>' inside
-// attribute values, empty and self-closing values.
-func TestFormulaScanner(t *testing.T) {
+// attribute values, empty and self-closing values, entities, CDATA, rich
+// and phonetic runs, and a gap between rows.
+func TestSheetReaderXML(t *testing.T) {
 	xml := `<?xml version="1.0"?><x:worksheet xmlns:x="urn:x"><x:sheetData>` +
 		`<!-- <x:f>not a formula</x:f> -->` +
 		`<x:row r="2"><x:c r="B2" t="str" x:note="a>b"><x:f>SUM(A1:A9)</x:f></x:c><x:c><x:f>C1</x:f><x:v>3</x:v></x:c></x:row>` +
 		`<x:row><x:c r="A3"><x:f>1</x:f><x:v/></x:c><x:c><x:f t="shared" si="0"/></x:c><x:c r="E3" t="inlineStr"><x:f>X</x:f><x:is><x:t>x</x:t></x:is></x:c></x:row>` +
 		`<x:row r="5"/>` +
-		`<x:row r="6"><x:c r="AB6"><x:f>&quot;a&quot;&amp;&#34;b&#34;</x:f></x:c></x:row>` +
+		`<x:row r="6"><x:c r="AB6"><x:f>&quot;a&quot;&amp;&#34;b&#34;</x:f></x:c>` +
+		`<x:c r="AC6" t="inlineStr"><x:is><x:r><x:t>Saint-</x:t></x:r><x:r><x:t xml:space="preserve">&#201;tienne </x:t></x:r><x:rPh><x:t>ignored</x:t></x:rPh></x:is></x:c>` +
+		`<x:c r="AD6" t="inlineStr"><x:is><x:t><![CDATA[a<b & c]]>&lt;d&gt;</x:t></x:is></x:c>` +
+		`<x:c r="AE6" t="inlineStr"><x:is><x:t>line&#13;&#10;two_x000D_</x:t></x:is></x:c>` +
+		`<x:c r="AF6" t="b"><x:v>0</x:v></x:c><x:c r="AG6" t="e"><x:v>#N/A</x:v></x:c><x:c r="AH6"><x:v>1.01E2</x:v></x:c></x:row>` +
 		`</x:sheetData><x:f>after the data</x:f></x:worksheet>`
-	fs, err := newFormulaScanner(sheetZip(t, xml))
+	r, err := newSheetReader(&workbook{}, wbSheet{name: "S", part: sheetZip(t, xml)}, "f.xlsx", 1000)
 	must(t, err)
-	defer fs.close()
+	defer r.close()
 	var got []string
-	for n := 1; n <= 8; n++ {
-		got = append(got, fmt.Sprint(n, fs.row(n)))
+	for {
+		row, err := r.next()
+		if err == io.EOF {
+			break
+		}
+		must(t, err)
+		got = append(got, fmt.Sprintf("%d %q %v", row.num, row.cells, row.formulas))
 	}
-	want := `[1 [] 2 [{1 SUM(A1:A9)}] 3 [{1 }] 4 [] 5 [] 6 [{27 "a"&"b"}] 7 [] 8 []]`
-	if fmt.Sprint(got) != want {
-		t.Errorf("got  %v\nwant %v", got, want)
+	want := []string{
+		`1 [] []`,
+		`2 ["" "" "3"] [{1 SUM(A1:A9)}]`,
+		`3 ["" "" "" "" "x"] [{1 }]`,
+		`4 [] []`,
+		`5 [] []`,
+		`6 ["" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "" "Saint-Étienne " "a<b & c<d>" "line\r\ntwo\r" "FALSE" "#N/A" "101"] [{27 "a"&"b"}]`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
-// TestFormulaSniffer: a formula tag cut between two writes is still seen.
-func TestFormulaSniffer(t *testing.T) {
-	for _, parts := range [][]string{
-		{"<c><f>A1</f>"}, {"<c><", "f>A1"}, {"<c>", "<f", " t=\"shared\"/>"}, {"<x", ":f>"}, {"<c><x:", "f", "/>"},
+// TestSheetReaderDamage: a part cut short, a bad row number or cell
+// reference is an error naming the file, sheet and row, never a crash.
+func TestSheetReaderDamage(t *testing.T) {
+	for xml, want := range map[string]string{
+		`<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2`:   `f.xlsx: sheet "S" after row 1: the worksheet ends in the middle of its data`,
+		`<worksheet><sheetData><row r="x"></row></sheetData></worksheet>`:                          `f.xlsx: sheet "S" after row 0: unreadable row number "x"`,
+		`<worksheet><sheetData><row r="4"><c r="ZZZZ4"><v>1</v></c></row></sheetData></worksheet>`: `f.xlsx: sheet "S" row 4: unreadable cell reference "ZZZZ4"`,
+		`<worksheet><sheetData><row r="1048577"/></sheetData></worksheet>`:                         `f.xlsx: sheet "S" has rows beyond row 1,048,576`,
 	} {
-		var s formulaSniffer
-		for _, p := range parts {
-			s.Write([]byte(p))
+		r, err := newSheetReader(&workbook{}, wbSheet{name: "S", part: sheetZip(t, xml)}, "f.xlsx", 1000)
+		must(t, err)
+		for err == nil {
+			_, err = r.next()
 		}
-		if !s.found {
-			t.Errorf("%q: not found", parts)
-		}
-	}
-	for _, parts := range [][]string{{"<c><v>1</v></c>"}, {"<font", "><family/>"}, {"<x:fo", "nt>"}} {
-		var s formulaSniffer
-		for _, p := range parts {
-			s.Write([]byte(p))
-		}
-		if s.found {
-			t.Errorf("%q: found", parts)
-		}
-	}
-}
-
-// BenchmarkFormulaSniffer runs the formula sniffer over the BMO 2024 data
-// sheet (27 MB of XML without a formula), the cost every XLSX sheet pays
-// in the CRC pass.
-func BenchmarkFormulaSniffer(b *testing.B) {
-	zr, err := zip.OpenReader(bmo2024XLSX)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer zr.Close()
-	var data []byte
-	for _, zf := range zr.File {
-		if zf.Name == "xl/worksheets/sheet2.xml" {
-			rc, err := zf.Open()
-			must(b, err)
-			data, err = io.ReadAll(rc)
-			must(b, err)
-			rc.Close()
-		}
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		s := &formulaSniffer{}
-		for i := 0; i < len(data); i += 32 << 10 {
-			s.Write(data[i:min(len(data), i+32<<10)])
-		}
-		if s.found {
-			b.Fatal("a formula in the BMO sheet")
+		r.close()
+		if err == io.EOF || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s:\n got %v\nwant %s…", xml, err, want)
 		}
 	}
 }

@@ -119,29 +119,30 @@
 // in its first KiB is refused as "not a text file"; an HTML page saved as
 // .xls is refused as such.
 //
-// XLSX specifics: before excelize sees the file, the ZIP central directory is
+// XLSX specifics: before a cell is read, the ZIP central directory is
 // checked: the total declared uncompressed size must stay under
 // Limits.MaxUnzipBytes and no large entry may have an absurd compression ratio
 // (zip bomb), else ETOOLARGE; then every entry is inflated once to check its
-// CRC, because excelize silently truncates a damaged entry. Sheets are then
-// streamed with excelize's Rows iterator (worksheets over 16 MiB are unpacked
-// to a temporary file, not memory), so memory stays flat whatever the row
-// count. Numbers come out as stored, not as displayed ("48.76897", "101",
-// "2024", never "101.0" or "1.01E+02" or a value rounded by a "0.00" format);
-// cells with a date or time number format come out in ISO form
-// ("2016-02-03", "2016-02-03 14:30:00", "14:30:00"). Formulas give their
-// cached value; booleans TRUE/FALSE. A formula cell without a cached value
-// (a workbook written by a program that does not calculate, never opened
-// and saved in a spreadsheet) comes out as "" in Values and is listed in
-// Record.Formulas with its column, schema key and formula text; its row is
-// returned even if no other cell is filled, and without a RowError: a
-// derived column the caller does not read is no reason to lose the row, so
-// the caller decides (the catalogue ingest quarantines the row when the
-// column is one it reads). Finding them costs nothing for the sheets of
-// most workbooks: the CRC pass notes which worksheet parts hold a formula
-// element at all, and only those are read a second time, as a stream
-// beside excelize's, by a light tag reader. In merged ranges the value is
-// in the top-left cell only. Hidden sheets are examined like the others.
+// CRC, so that a damaged entry is refused up front rather than read cut
+// short. Sheets are then streamed straight from their ZIP entries by the
+// package's own tag reader (sheet.go; excelize's row iterator decoded each
+// row through encoding/xml, four times slower), so memory stays flat
+// whatever the row count: only the shared strings are held. Numbers come
+// out as stored, not as displayed ("48.76897", "101", "2024", never
+// "101.0" or "1.01E+02" or a value rounded by a "0.00" format; beyond 15
+// significant digits, rounded to 15 as a spreadsheet keeps them); cells
+// with a date or time number format come out in ISO form ("2016-02-03",
+// "2016-02-03 14:30:00", "14:30:00"). Formulas give their cached value;
+// booleans TRUE/FALSE; errors as written (#N/A). A formula cell without a
+// cached value (a workbook written by a program that does not calculate,
+// never opened and saved in a spreadsheet) comes out as "" in Values and is
+// listed in Record.Formulas with its column, schema key and formula text;
+// its row is returned even if no other cell is filled, and without a
+// RowError: a derived column the caller does not read is no reason to lose
+// the row, so the caller decides (the catalogue ingest quarantines the row
+// when the column is one it reads). In merged ranges the value is in the
+// top-left cell only. Hidden sheets are examined like the others; chart
+// sheets have no cells.
 // Record.Row is the spreadsheet row number.
 //
 // A Table is not safe for concurrent use. The context given to Open is
@@ -361,7 +362,7 @@ func open(ctx context.Context, r io.ReaderAt, size int64, path, name string, s S
 	lower := strings.ToLower(name)
 	switch {
 	case hasPrefix(head, zipMagic) || hasPrefix(head, zipEmptyMagic):
-		return openXLSX(ctx, r, size, path, name, c, lim)
+		return openXLSX(ctx, r, size, name, c, lim)
 	case hasPrefix(head, oleMagic):
 		return nil, observatory.Errorf(observatory.EINVALID,
 			"%s: a password-protected workbook or a legacy Excel 97-2003 (.xls) file, which cannot be read; save it as .xlsx without a password, or as CSV", name)

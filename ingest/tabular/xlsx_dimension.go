@@ -1,7 +1,6 @@
 package tabular
 
 import (
-	"archive/zip"
 	"io"
 	"regexp"
 	"strconv"
@@ -10,7 +9,7 @@ import (
 )
 
 // maxXLSXRows is the most rows a worksheet can hold (Excel's and the
-// format's limit); excelize refuses a row beyond it.
+// format's limit).
 const maxXLSXRows = 1 << 20
 
 // dimensionRef finds a worksheet's declared range, <dimension ref="A1:D20"/>,
@@ -22,15 +21,12 @@ var dimensionRef = regexp.MustCompile(`<(?:[A-Za-z0-9_]+:)?dimension\s+ref="(?:\
 // a file over a limit is refused early, with the limit named, rather than
 // after minutes of reading. A sheet without a dimension (or one that lies)
 // is still stopped by the row limit while it is read.
-func checkDimensions(name string, zr *zip.Reader, lim Limits) error {
-	parts := sheetParts(zr)
-	if parts == nil {
-		return nil
-	}
-	for sheet, zf := range parts {
-		rc, err := zf.Open()
+func checkDimensions(name string, sheets []wbSheet, lim Limits) error {
+	for _, s := range sheets {
+		sheet := s.name
+		rc, err := s.part.Open()
 		if err != nil {
-			continue // verifyZip and excelize say what is wrong with it
+			continue // verifyZip says what is wrong with it
 		}
 		head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
 		rc.Close()

@@ -1,11 +1,10 @@
 package tabular
 
 import (
+	"archive/zip"
 	"encoding/csv"
 	"fmt"
 	"io"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // SheetCSV writes one sheet of a trusted XLSX workbook as CSV (UTF-8,
@@ -16,33 +15,45 @@ import (
 // check that it does. It returns the number of rows written. Formulas are
 // written as their cached values, as Open reads them.
 func SheetCSV(path, sheet string, w io.Writer) (int, error) {
-	f, err := excelize.OpenFile(path)
+	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
-	if err := neutraliseNumFmts(f); err != nil {
-		return 0, err
+	defer zr.Close()
+	wb, ok := readStructure(&zr.Reader)
+	if !ok {
+		return 0, fmt.Errorf("%s: no workbook part", path)
 	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return 0, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
+	wb.readStyles()
+	if err := wb.readSharedStrings(1 << 30); err != nil {
+		return 0, fmt.Errorf("%s: shared strings: %w", path, err)
 	}
-	defer rows.Close()
+	var src *sheetReader
+	for _, s := range wb.sheets {
+		if s.name == sheet {
+			if src, err = newSheetReader(wb, s, path, 1<<30); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if src == nil {
+		return 0, fmt.Errorf("%s: no sheet %q", path, sheet)
+	}
+	defer src.close()
 	cw := csv.NewWriter(w)
 	n := 0
-	for rows.Next() {
-		cells, err := rows.Columns()
-		if err != nil {
-			return n, fmt.Errorf("%s: sheet %q row %d: %w", path, sheet, n+1, err)
+	for {
+		row, err := src.next()
+		if err == io.EOF {
+			break
 		}
-		if err := cw.Write(cells); err != nil {
+		if err != nil {
+			return n, err
+		}
+		if err := cw.Write(row.cells); err != nil {
 			return n, err
 		}
 		n++
-	}
-	if err := rows.Error(); err != nil {
-		return n, fmt.Errorf("%s: sheet %q after row %d: %w", path, sheet, n, err)
 	}
 	cw.Flush()
 	return n, cw.Error()
