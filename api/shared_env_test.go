@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	validator "github.com/pb33f/libopenapi-validator"
+
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory/duckdb"
@@ -24,6 +26,12 @@ var shared struct {
 	root string
 	env  *env
 	err  error
+
+	server *api.Server
+
+	validatorOnce sync.Once // openAPIValidator
+	validator     validator.Validator
+	validatorErr  error
 }
 
 func sharedEnv(t testing.TB) *env {
@@ -44,6 +52,7 @@ func sharedEnv(t testing.TB) *env {
 		if srv, shared.err = api.New(api.Config{Version: "test"}, hub, datasetstest.Reference(t), log); shared.err != nil {
 			return
 		}
+		shared.server = srv
 		shared.env = &env{hub: hub, dir: dir, w: duckdb.Writer{Dir: dir, Ref: datasetstest.Reference(t), Version: "test"},
 			srv: httptest.NewServer(srv.Handler())}
 	})
