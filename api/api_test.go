@@ -59,7 +59,7 @@ func newEnvWith(t testing.TB, cfg api.Config, setup func(e *env, cfg *api.Config
 		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { e.srv.Close(); hub.Close() })
+	t.Cleanup(func() { e.srv.Close(); srv.Close(); hub.Close() })
 	return e
 }
 

@@ -14,18 +14,12 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// writeParquet has the store write t as Parquet to a temporary file (DuckDB
-// COPY: typed, compressed columns, far faster than encoding in Go), then
-// sends the file with its length and deletes it. The file's key-value
-// metadata says where it comes from and whether it is synthetic.
+// writeParquet has the store write t as Parquet (DuckDB COPY: typed,
+// compressed columns, far faster than encoding in Go) into a file kept for
+// the snapshot and query (parquetFiles), then sends that file with its
+// length. The file's key-value metadata says where it comes from and
+// whether it is synthetic.
 func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) error {
-	tmp, err := os.CreateTemp(s.cfg.TempDir, tempPattern("*.parquet"))
-	if err != nil {
-		return err
-	}
-	path := tmp.Name()
-	tmp.Close()
-	defer os.Remove(path)
 	kv := map[string]string{
 		"dataset":  m.Dataset.Name,
 		"title":    m.Dataset.TitleFR + " / " + m.Dataset.TitleEN,
@@ -40,23 +34,46 @@ func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) err
 		kv["synthetic"] = "true"
 		kv["notice"] = m.Notice
 	}
-	if err := t.Parquet(c.Request().Context(), t.FieldNames(), kv, path); err != nil {
-		return err
+	// The permalink names the snapshot and the canonical query; without
+	// one (no snapshot id), the file is written for this request alone.
+	key := m.URL
+	if key == "" || m.Snapshot == "" {
+		key = "once:" + strconv.FormatUint(s.onceID.Add(1), 10)
 	}
-	f, err := os.Open(path)
+	ctx := c.Request().Context()
+	f, hit, err := s.parquet.open(key, func(path string) error {
+		tmp := path + ".part"
+		if err := t.Parquet(ctx, t.FieldNames(), kv, tmp); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		return os.Rename(tmp, path)
+	})
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if strings.HasPrefix(key, "once:") {
+		defer s.parquet.drop(key, f.Name())
+	}
 	fi, err := f.Stat()
 	if err != nil {
 		return err
+	}
+	if hit {
+		c.Response().Header().Set(headerFile, "kept")
+	} else {
+		c.Response().Header().Set(headerFile, "written")
 	}
 	c.Response().Header().Set(echo.HeaderContentLength, strconv.FormatInt(fi.Size(), 10))
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = io.Copy(c.Response(), f)
 	return s.abortOn(c, err)
 }
+
+// headerFile says whether a Parquet download was written for the request
+// or sent from the file kept for its snapshot and query.
+const headerFile = "X-Observatory-File"
 
 // sourcesLine lists the input files with their SHA-256, for metadata.
 func sourcesLine(m export.Meta) string {

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -127,6 +128,8 @@ type Server struct {
 	states   *memo // what a diff compares of a snapshot, by id
 	sims     *memo // simulations, by snapshot and canonical query (simulate.go)
 	recs     *memo // recommendations of every candidate, by snapshot and query (recommend.go)
+	parquet  *parquetFiles
+	onceID   atomic.Uint64 // names the Parquet files written for one request
 
 	// base is the server's lifetime, which background runs work under.
 	base     context.Context
@@ -139,7 +142,8 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	cfg.defaults()
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
 		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
-		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8), sims: newMemo(64), recs: newMemo(8)}
+		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8), sims: newMemo(64), recs: newMemo(8),
+		parquet: newParquetFiles(cfg.TempDir, 64)}
 	s.base, s.stop = context.WithCancel(context.Background())
 	s.throttle = newThrottle(cfg.AdminMaxFailures, cfg.AdminFailWindow, cfg.Clock, log)
 	var err error
@@ -206,5 +210,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 		s.log.Warn("shutting down: an ingest run is cancelled", "err", err)
 	}
 	s.stop()
-	return nil
+	return s.Close()
 }
+
+// Close removes what the server keeps on disk (the Parquet files written
+// for downloads). Serve calls it; a server used through Handler alone
+// (tests, embedding) calls it when done.
+func (s *Server) Close() error { return s.parquet.Close() }

@@ -66,6 +66,7 @@ func sharedEnv(t testing.TB) *env {
 func closeShared() {
 	if shared.env != nil {
 		shared.env.srv.Close()
+		shared.server.Close()
 		shared.env.hub.Close()
 	}
 	if shared.root != "" {
