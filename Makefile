@@ -17,8 +17,8 @@ build:
 run: build
 	./$(BIN) serve --addr $(ADDR) --data $(DATA)
 
-test:
-	go vet ./...
+# lint runs go vet: the tests need not run it again.
+test: lint
 	go test -race -count=1 -timeout 25m ./...
 
 # The fault and load suite (cmd/soak): kill -9 at six points of an ingest
