@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -26,6 +27,7 @@ type parquetFiles struct {
 	dir   string // made on first use
 	files map[string]*parquetFile
 	order []string // keys, oldest first
+	seq   int      // numbers the files, so that a key written again after its eviction never shares the path being removed
 }
 
 type parquetFile struct {
@@ -70,7 +72,9 @@ func (p *parquetFiles) get(key string, write func(path string) error) (string, b
 		p.dir = dir
 	}
 	sum := sha256.Sum256([]byte(key))
-	f := &parquetFile{done: make(chan struct{}), path: filepath.Join(p.dir, hex.EncodeToString(sum[:12])+".parquet")}
+	p.seq++
+	name := hex.EncodeToString(sum[:12]) + "-" + strconv.Itoa(p.seq) + ".parquet"
+	f := &parquetFile{done: make(chan struct{}), path: filepath.Join(p.dir, name)}
 	p.files[key] = f
 	p.order = append(p.order, key)
 	var evicted []*parquetFile
