@@ -34,28 +34,28 @@ func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) err
 		kv["synthetic"] = "true"
 		kv["notice"] = m.Notice
 	}
-	// The permalink names the snapshot and the canonical query; without
-	// one (no snapshot id), the file is written for this request alone.
-	key := m.URL
-	if key == "" || m.Snapshot == "" {
-		key = "once:" + strconv.FormatUint(s.onceID.Add(1), 10)
-	}
 	ctx := c.Request().Context()
-	f, hit, err := s.parquet.open(key, func(path string) error {
+	write := func(path string) error {
 		tmp := path + ".part"
 		if err := t.Parquet(ctx, t.FieldNames(), kv, tmp); err != nil {
 			os.Remove(tmp)
 			return err
 		}
 		return os.Rename(tmp, path)
-	})
+	}
+	var f *os.File
+	var hit bool
+	var err error
+	if m.URL != "" && m.Snapshot != "" {
+		// The permalink names the snapshot and the canonical query.
+		f, hit, err = s.parquet.open(m.URL, write)
+	} else {
+		f, err = writeOnce(s.cfg.TempDir, write)
+	}
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if strings.HasPrefix(key, "once:") {
-		defer s.parquet.drop(key, f.Name())
-	}
 	fi, err := f.Stat()
 	if err != nil {
 		return err
@@ -69,6 +69,22 @@ func (s *Server) writeParquet(c echo.Context, t export.Table, m export.Meta) err
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = io.Copy(c.Response(), f)
 	return s.abortOn(c, err)
+}
+
+// writeOnce writes a file for one request (no permalink to keep it by) and
+// opens it; its name is removed at once, the descriptor keeps the data.
+func writeOnce(dir string, write func(path string) error) (*os.File, error) {
+	tmp, err := os.CreateTemp(dir, tempPattern("*.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	path := tmp.Name()
+	tmp.Close()
+	defer os.Remove(path)
+	if err := write(path); err != nil {
+		return nil, err
+	}
+	return os.Open(path)
 }
 
 // headerFile says whether a Parquet download was written for the request

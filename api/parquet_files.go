@@ -100,22 +100,7 @@ func (p *parquetFiles) get(key string, write func(path string) error) (string, b
 func (p *parquetFiles) forget(key string, f *parquetFile) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.files[key] == f {
-		p.unlist(key)
-	}
-}
-
-// drop forgets key and removes its file (a file written for one request).
-func (p *parquetFiles) drop(key, path string) {
-	p.mu.Lock()
-	p.unlist(key)
-	p.mu.Unlock()
-	os.Remove(path)
-}
-
-// unlist removes key from the kept files; p.mu is held.
-func (p *parquetFiles) unlist(key string) {
-	if _, ok := p.files[key]; !ok {
+	if p.files[key] != f {
 		return
 	}
 	delete(p.files, key)

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -129,7 +128,6 @@ type Server struct {
 	sims     *memo // simulations, by snapshot and canonical query (simulate.go)
 	recs     *memo // recommendations of every candidate, by snapshot and query (recommend.go)
 	parquet  *parquetFiles
-	onceID   atomic.Uint64 // names the Parquet files written for one request
 
 	// base is the server's lifetime, which background runs work under.
 	base     context.Context

@@ -213,10 +213,7 @@ func (r *sheetReader) readCell(c xmlTag) (val, formula string, hasF, hasV bool, 
 			if !ok {
 				return "", "", false, false, r.endError()
 			}
-			formula = strings.ToValidUTF8(string(r.text), "\uFFFD")
-			if len(formula) > maxFormulaText {
-				formula = strings.ToValidUTF8(formula[:maxFormulaText], "") + "…"
-			}
+			formula = cut(strings.ToValidUTF8(string(r.text), "\uFFFD"), maxFormulaText)
 		}
 	}
 }
@@ -288,7 +285,7 @@ func isoDateCell(v string) string {
 	return v
 }
 
-// cut shortens s for a message.
+// cut shortens s to n bytes and an ellipsis, on a rune boundary.
 func cut(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -714,9 +714,7 @@ func (t *table) convert(r rawRow) (rec Record, rowErr *RowError, keep bool) {
 func (t *table) skip(row int, text, reason string) {
 	t.nSkipped++
 	if len(t.skipped) < maxSkippedKept {
-		if len(text) > 200 {
-			text = strings.ToValidUTF8(text[:200], "") + "…"
-		}
+		text = cut(text, 200)
 		t.skipped = append(t.skipped, SkippedRow{File: t.file, Sheet: t.sheet, Row: row, Reason: reason, Text: text})
 	}
 }
