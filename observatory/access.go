@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 )
 
 // Access to formations from each commune: straight-line distance to the
@@ -47,153 +46,178 @@ type CommuneAccess struct {
 const CatchmentKm = 60.0
 
 // catchmentBands are the E2SFCA's distance bands and weights.
-var catchmentBands = []struct{ upToKm, weight float64 }{{20, 1}, {40, 0.68}, {60, 0.22}}
+var catchmentBands = [3]struct{ upToKm, weight float64 }{{20, 1}, {40, 0.68}, {60, 0.22}}
 
-func bandWeight(km float64) float64 {
-	for _, b := range catchmentBands {
-		if km <= b.upToKm {
-			return b.weight
-		}
+// bandEnds are the bands' ends as dist2 (access_index.go), so that the
+// band of a pair is found without a square root.
+var bandEnds = [3]float64{dist2Of(catchmentBands[0].upToKm), dist2Of(catchmentBands[1].upToKm), dist2Of(catchmentBands[2].upToKm)}
+
+// bandOf is the index of the band of a dist2, -1 beyond the catchment.
+func bandOf(d2 float64) int {
+	switch {
+	case d2 <= bandEnds[0]:
+		return 0
+	case d2 <= bandEnds[1]:
+		return 1
+	case d2 <= bandEnds[2]:
+		return 2
+	}
+	return -1
+}
+
+// bandWeight is the E2SFCA weight of a dist2.
+func bandWeight(d2 float64) float64 {
+	if i := bandOf(d2); i >= 0 {
+		return catchmentBands[i].weight
 	}
 	return 0
 }
 
 // Access computes every commune's access to the supply. Communes without
 // a centroid or population are left out.
+//
+// It walks from the supply side: each supply point finds the communes
+// within CatchmentKm of it in the communes' grid (a few hundred points
+// rather than 35,000 communes searching), which serves both steps of
+// E2SFCA and most nearest distances. Only the communes with no formation
+// within CatchmentKm search for their nearest one, ring by ring in the
+// grid of the supply.
 func Access(g *Gazetteer, lands *Landmasses, supply []Supply) []CommuneAccess {
-	communes := g.Communes()
-	ix := newPointIndex(g, lands, supply)
+	b := g.accessBase()
+	n := len(b.code)
+	sp := newSupplyIndex(b, lands, supply)
+	land := b.landsOf(lands)
+	best := make([]float64, n) // dist2 to the nearest formation that counts
+	// sameLand says whether a commune's nearest formation must be on its
+	// own landmass: when the commune's land is known and has one.
+	sameLand := make([]bool, n)
+	for i := range n {
+		best[i] = math.Inf(1)
+		sameLand[i] = land[i] >= 0 && sp.landed[land[i]]
+	}
 	// Step 1 of E2SFCA: each supply point's ratio of seats to the weighted
-	// population within its catchment (in its own area).
-	weighted := make([]float64, len(supply))
-	var cands []int
-	for _, c := range communes {
-		if c.Population <= 0 || c.Lat == 0 && c.Lon == 0 {
-			continue
-		}
-		p, ar := orb.Point{c.Lon, c.Lat}, area(c.Departement)
-		cands = ix.within(p, CatchmentKm, cands[:0])
-		for _, j := range cands {
-			if ix.area[j] == ar {
-				weighted[j] += float64(c.Population) * bandWeight(greatCircleKm(p, supply[j].Point))
+	// population within its catchment (in its own area). The same walk
+	// finds the nearest formation of every commune that has one within
+	// the catchment, and keeps the pairs for step 2 (commune and band
+	// packed in 32 bits: a few MB where a second walk would cost as much
+	// time as the first).
+	reach := bandEnds[len(bandEnds)-1]
+	ratio := make([]float64, len(supply))
+	ends := make([]int, len(supply)) // where each point's pairs end
+	pairs := make([]uint32, 0, 64*len(supply))
+	for j, s := range supply {
+		var weighted float64
+		x0, y0, x1, y1 := b.grid.box(s.Point, CatchmentKm)
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				for _, i := range b.grid.at(x, y) {
+					if b.area[i] != sp.area[j] {
+						continue
+					}
+					d2 := dist2(b.at[i], sp.at[j])
+					if d2 > reach {
+						continue
+					}
+					band := bandOf(d2)
+					weighted += b.pop[i] * catchmentBands[band].weight
+					pairs = append(pairs, uint32(i)<<2|uint32(band))
+					if d2 < best[i] && (!sameLand[i] || sp.land[j] == land[i]) {
+						best[i] = d2
+					}
+				}
 			}
 		}
-	}
-	ratio := make([]float64, len(supply))
-	for j, s := range supply {
-		if weighted[j] > 0 {
-			ratio[j] = s.Seats / weighted[j]
+		ends[j] = len(pairs)
+		if weighted > 0 {
+			ratio[j] = s.Seats / weighted
 		}
 	}
 	// Step 2: each commune sums the ratios of the points within reach.
-	out := make([]CommuneAccess, 0, len(communes))
-	for _, c := range communes {
-		if c.Population <= 0 || c.Lat == 0 && c.Lon == 0 {
-			continue
+	acc := make([]float64, n)
+	start := 0
+	for j, end := range ends {
+		for _, p := range pairs[start:end] {
+			acc[p>>2] += ratio[j] * catchmentBands[p&3].weight * 100_000
 		}
-		p, ar := orb.Point{c.Lon, c.Lat}, area(c.Departement)
-		a := CommuneAccess{Code: c.Code, Population: c.Population}
-		cands = ix.within(p, CatchmentKm, cands[:0])
-		for _, j := range cands {
-			if ix.area[j] == ar {
-				a.Accessibility += ratio[j] * bandWeight(greatCircleKm(p, supply[j].Point)) * 100_000
+		start = end
+	}
+	out := make([]CommuneAccess, n)
+	for i := range n {
+		a := CommuneAccess{Code: b.code[i], Population: b.pop0[i], Accessibility: acc[i]}
+		if sp.areas[b.area[i]] {
+			if math.IsInf(best[i], 1) {
+				best[i] = sp.nearest(b.at[i], b.area[i], land[i], sameLand[i])
 			}
+			a.NearestKm, a.Reachable = kmOf(best[i]), true
+			// Across the sea only when the commune's land is known and has none.
+			a.OverSea = land[i] >= 0 && !sameLand[i]
 		}
-		a.NearestKm, a.OverSea, a.Reachable = ix.nearest(p, ar, lands.Of(c.Code))
-		out = append(out, a)
+		out[i] = a
 	}
 	return out
 }
 
-// greatCircleKm is the great-circle distance in km.
-func greatCircleKm(a, b orb.Point) float64 { return geo.Distance(a, b) / 1000 }
-
-// pointIndex is a grid of the supply points for distance queries, with
-// each point's area and landmass (formations are grouped by commune, so
-// there are a few thousand points at most).
-type pointIndex struct {
-	cells  map[[2]int][]int
-	pts    []Supply
-	area   []string
+// supplyIndex is a grid of the supply points for nearest-distance
+// searches, with each point's area and landmass.
+type supplyIndex struct {
+	grid   *cellGrid
+	at     []pos
+	area   []int16 // accessBase's area ids, -1 for an area without communes
 	land   []int
-	areas  map[string]bool // areas with a supply point
-	landed map[int]bool    // landmasses with a supply point
+	areas  map[int16]bool // areas with a supply point
+	landed map[int]bool   // landmasses with a supply point
 }
 
 const pointCellDeg = 0.5 // about 40 × 55 km
 
-func newPointIndex(g *Gazetteer, lands *Landmasses, pts []Supply) *pointIndex {
-	ix := &pointIndex{cells: map[[2]int][]int{}, pts: pts, area: make([]string, len(pts)), land: make([]int, len(pts)),
-		areas: map[string]bool{}, landed: map[int]bool{}}
-	for i, p := range pts {
-		c := pointCell(p.Point)
-		ix.cells[c] = append(ix.cells[c], i)
-		ix.area[i] = area(p.Dep)
-		ix.land[i] = lands.Of(p.Commune)
+func newSupplyIndex(b *accessBase, lands *Landmasses, supply []Supply) *supplyIndex {
+	n := len(supply)
+	ix := &supplyIndex{at: make([]pos, n), area: make([]int16, n), land: make([]int, n),
+		areas: map[int16]bool{}, landed: map[int]bool{}}
+	pts := make([]orb.Point, n)
+	for i, s := range supply {
+		pts[i], ix.at[i] = s.Point, posOf(s.Point)
+		ix.area[i], ix.land[i] = b.areaID(area(s.Dep)), lands.Of(s.Commune)
 		ix.areas[ix.area[i]] = true
 		ix.landed[ix.land[i]] = true
 	}
+	ix.grid = newCellGrid(pts, pointCellDeg)
 	return ix
 }
 
-func pointCell(p orb.Point) [2]int {
-	return [2]int{int(math.Floor(p[0] / pointCellDeg)), int(math.Floor(p[1] / pointCellDeg))}
-}
-
-// within appends the points within km of p.
-func (ix *pointIndex) within(p orb.Point, km float64, out []int) []int {
-	dLat := km / kmPerDegree
-	dLon := km / (kmPerDegree * math.Max(math.Cos(p[1]*math.Pi/180), 0.1))
-	lo, hi := pointCell(orb.Point{p[0] - dLon, p[1] - dLat}), pointCell(orb.Point{p[0] + dLon, p[1] + dLat})
-	for x := lo[0]; x <= hi[0]; x++ {
-		for y := lo[1]; y <= hi[1]; y++ {
-			for _, i := range ix.cells[[2]int{x, y}] {
-				if greatCircleKm(p, ix.pts[i].Point) <= km {
-					out = append(out, i)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// nearest finds the distance to the nearest supply point from p, in area
-// ar: on landmass land when a point is there, else anywhere in the area
-// (across the sea). The search widens ring by ring and stops once nothing
-// beyond can be nearer.
-func (ix *pointIndex) nearest(p orb.Point, ar string, land int) (km float64, overSea, ok bool) {
-	if !ix.areas[ar] {
-		return 0, false, false
-	}
-	sameLand := land >= 0 && ix.landed[land]
+// nearest is the dist2 from p to the nearest supply point of area ar (on
+// landmass land when sameLand), +Inf when there is none. The search widens
+// ring by ring and stops once nothing beyond can be nearer, or once the
+// rings cover the whole grid.
+func (ix *supplyIndex) nearest(p pos, ar int16, land int, sameLand bool) float64 {
+	g := ix.grid
 	best := math.Inf(1)
-	home := pointCell(p)
-	for r := 0; r < 400; r++ {
-		for x := home[0] - r; x <= home[0]+r; x++ {
-			for y := home[1] - r; y <= home[1]+r; y++ {
-				if r > 0 && x != home[0]-r && x != home[0]+r && y != home[1]-r && y != home[1]+r {
+	deg := orb.Point{p.lon * 180 / math.Pi, p.lat * 180 / math.Pi}
+	hx, hy := g.key(deg)
+	for r := 0; ; r++ {
+		for x := hx - r; x <= hx+r; x++ {
+			for y := hy - r; y <= hy+r; y++ {
+				if r > 0 && x != hx-r && x != hx+r && y != hy-r && y != hy+r {
 					continue // inner cells were searched at a smaller r
 				}
-				for _, i := range ix.cells[[2]int{x, y}] {
+				for _, i := range g.at(x, y) {
 					if ix.area[i] != ar || sameLand && ix.land[i] != land {
 						continue
 					}
-					best = math.Min(best, greatCircleKm(p, ix.pts[i].Point))
+					best = math.Min(best, dist2(p, ix.at[i]))
 				}
 			}
 		}
+		if hx-r <= g.x0 && hy-r <= g.y0 && hx+r >= g.x0+g.nx-1 && hy+r >= g.y0+g.ny-1 {
+			return best // every cell searched
+		}
 		// A point beyond ring r is more than r cells away in latitude or
 		// in longitude, whichever is shorter on the ground.
-		lat := math.Min(math.Abs(p[1])+pointCellDeg*float64(r+1), 85)
-		if best <= float64(r)*pointCellDeg*kmPerDegree*math.Cos(lat*math.Pi/180) {
-			break
+		lat := math.Min(math.Abs(deg[1])+pointCellDeg*float64(r+1), 85)
+		if bound := float64(r) * pointCellDeg * kmPerDegree * math.Cos(lat*math.Pi/180); !math.IsInf(best, 1) && kmOf(best) <= bound {
+			return best
 		}
 	}
-	if math.IsInf(best, 1) {
-		return 0, false, false
-	}
-	// Across the sea only when the commune's land is known and has none.
-	return best, land >= 0 && !sameLand, true
 }
 
 // TerritoryAccess sums communes' access into a territory's.

@@ -37,6 +37,7 @@ type Gazetteer struct {
 
 	communeShapes lazyShapes
 	lands         lazyLands
+	access        lazyAccess   // what Access needs of the communes, prepared once
 	outlines      outlineCache // coverage maps' geometries, encoded once
 }
 

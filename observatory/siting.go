@@ -213,6 +213,7 @@ type sitingBase struct {
 	at       map[string]orb.Point // where each commune's formations are
 	terr     map[Level][]string   // each commune's territory by level
 	cos      []float64            // cosine of each commune's latitude
+	pos      []pos                // each commune's position for distances (Access's)
 }
 
 // sitingBase builds (or finds in the memo) the base of the offer fq
@@ -260,8 +261,9 @@ func newSitingBase(g *Gazetteer, lands *Landmasses, access []CommuneAccess, medi
 		}
 	}
 	b.grid = newCommuneGrid(b.pt)
-	b.cos = make([]float64, n)
+	b.cos, b.pos = make([]float64, n), make([]pos, n)
 	for i, p := range b.pt {
+		b.pos[i] = posOf(p)
 		b.cos[i] = math.Cos(math.Min(math.Abs(p[1]), 89) * math.Pi / 180)
 	}
 	b.terr = map[Level][]string{}
@@ -346,11 +348,16 @@ func newCommuneGrid(pts []orb.Point) *communeGrid {
 	return g
 }
 
-// within calls fn for each commune within km of p, with its distance.
-func (g *communeGrid) within(pts []orb.Point, p orb.Point, km float64, fn func(i int, d float64)) {
-	dLat := km / kmPerDegree
-	dLon := km / (kmPerDegree * math.Max(math.Cos(p[1]*math.Pi/180), 0.1))
+// within calls fn for each commune within km of p, with its dist2.
+func (g *communeGrid) within(at []pos, p orb.Point, km float64, fn func(i int, d2 float64)) {
+	// The box is Access's (cellGrid.box): its longitude span is taken at
+	// its latitude farthest from the equator, so no commune within km
+	// falls outside it.
+	dLat := km / kmPerDegree * 1.01
+	far := math.Min(math.Abs(p[1])+dLat, 84)
+	dLon := km / (kmPerDegree * math.Max(math.Cos(far*math.Pi/180), 0.1)) * 1.01
 	lo, hi := gridKey(orb.Point{p[0] - dLon, p[1] - dLat}), gridKey(orb.Point{p[0] + dLon, p[1] + dLat})
+	pp, reach := posOf(p), dist2Of(km)
 	for x := lo[0]; x <= hi[0]; x++ {
 		for y := lo[1]; y <= hi[1]; y++ {
 			ci, ok := g.at[[2]int{x, y}]
@@ -358,8 +365,8 @@ func (g *communeGrid) within(pts []orb.Point, p orb.Point, km float64, fn func(i
 				continue
 			}
 			for _, i := range g.cells[ci].members {
-				if d := greatCircleKm(p, pts[i]); d <= km {
-					fn(i, d)
+				if d2 := dist2(pp, at[i]); d2 <= reach {
+					fn(i, d2)
 				}
 			}
 		}
@@ -467,6 +474,7 @@ func nearWith(a CommuneAccess, d float64, ownLand, land int) (CommuneAccess, boo
 func (st *accessState) improvable(p orb.Point, ar string, land int, scoring bool, fn func(i int, now CommuneAccess)) {
 	b := st.b
 	cosP := math.Cos(math.Min(math.Abs(p[1]), 89) * math.Pi / 180)
+	pp := posOf(p)
 	bound := st.cellNear
 	if scoring {
 		bound = st.cellScore
@@ -484,7 +492,7 @@ func (st *accessState) improvable(p orb.Point, ar string, land int, scoring bool
 			if lb := lowerKm(p, b.pt[i], cosP, b.cos[i]); scoring && lb >= scoreReach(a) || a.Reachable && !a.OverSea && lb >= a.NearestKm {
 				continue // farther than its nearest formation: nothing changes
 			}
-			if now, ok := nearWith(a, greatCircleKm(p, b.pt[i]), b.land[i], land); ok {
+			if now, ok := nearWith(a, kmOf(dist2(pp, b.pos[i])), b.land[i], land); ok {
 				fn(i, now)
 			}
 		}
@@ -501,16 +509,16 @@ func (st *accessState) add(p orb.Point, ar string, land int, seats float64) []in
 	b := st.b
 	changed := map[int]bool{}
 	var weighted float64
-	b.grid.within(b.pt, p, CatchmentKm, func(i int, d float64) {
+	b.grid.within(b.pos, p, CatchmentKm, func(i int, d2 float64) {
 		if b.area[i] == ar {
-			weighted += float64(b.access[i].Population) * bandWeight(d)
+			weighted += float64(b.access[i].Population) * bandWeight(d2)
 		}
 	})
 	if weighted > 0 {
 		ratio := seats / weighted
-		b.grid.within(b.pt, p, CatchmentKm, func(i int, d float64) {
+		b.grid.within(b.pos, p, CatchmentKm, func(i int, d2 float64) {
 			if b.area[i] == ar {
-				if w := bandWeight(d); w > 0 {
+				if w := bandWeight(d2); w > 0 {
 					st.access[i].Accessibility += ratio * w * 100_000
 					changed[i] = true
 				}
