@@ -184,11 +184,11 @@ func (d *DB) FormationPoints(ctx context.Context, q observatory.FactQuery) ([]ob
 	return out, rows.Err()
 }
 
-// Calendar reads the snapshot's time: the catalogue's reference date (its
+// calendar reads the snapshot's time: the catalogue's reference date (its
 // latest labelling), its waves (each dated by its last labelling), the
 // years labelled and the BMO survey years. It is the GEN label's: other
 // programmes have neither labelling dates nor waves.
-func (d *DB) Calendar(ctx context.Context) (observatory.Calendar, error) {
+func (d *DB) calendar(ctx context.Context) (observatory.Calendar, error) {
 	var c observatory.Calendar
 	var ref sql.NullTime
 	if err := d.db.QueryRowContext(ctx, `SELECT max(labelled_on) FROM formations WHERE programme = 'gen'`).Scan(&ref); err != nil {
@@ -235,9 +235,9 @@ func (d *DB) ints(ctx context.Context, q string) ([]int, error) {
 	return out, rows.Err()
 }
 
-// Families lists the job families of the referential and any other the
+// families lists the job families of the referential and any other the
 // catalogue uses, sorted.
-func (d *DB) Families(ctx context.Context) ([]string, error) {
+func (d *DB) families(ctx context.Context) ([]string, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT family FROM metiers UNION SELECT DISTINCT family FROM formations WHERE family IS NOT NULL ORDER BY 1`)
 	if err != nil {
 		return nil, err

@@ -18,11 +18,11 @@ func programmesCond(conds []string, args []any, progs []string) ([]string, []any
 	return append(conds, `list_contains(?, programme)`), append(args, progs)
 }
 
-// Programmes lists the programmes of the snapshot by id, with their
+// programmes lists the programmes of the snapshot by id, with their
 // formations and set-aside rows. A snapshot whose GEN formations predate
 // the programmes table gets the GEN label's description, synthetic when
 // a catalogue input is.
-func (d *DB) Programmes(ctx context.Context) ([]observatory.Programme, error) {
+func (d *DB) programmes(ctx context.Context) ([]observatory.Programme, error) {
 	rows, err := d.db.QueryContext(ctx, `WITH n AS (SELECT programme, count(*) AS k FROM formations GROUP BY programme),
 	s AS (SELECT programme, count(*) AS k FROM set_aside GROUP BY programme)
 SELECT p.id, p.kind, p.title_fr, p.title_en, p.source, coalesce(p.source_url, ''), p.licence, p.date, p.synthetic,

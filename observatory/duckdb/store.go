@@ -17,6 +17,7 @@ type DB struct {
 	// through views of today's schema (compat.go); nil for most.
 	Compat []string
 	db     *sql.DB
+	facts  facts // read once (memo.go)
 }
 
 // Open opens snapshot id of dir read-only.
