@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
@@ -272,8 +273,26 @@ func (s *Server) docs(c echo.Context) error {
 	}
 	// The language is chosen by the query alone, never by Accept-Language,
 	// so the URL names the bytes and Vary needs nothing more.
+	pages, err := s.docsHTML.get()
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set("Content-Language", lang)
-	return c.HTMLBlob(http.StatusOK, s.docsHTML[lang])
+	return c.HTMLBlob(http.StatusOK, pages[lang])
+}
+
+// lazyDocs renders the docs pages once, on their first request: 25 ms at
+// every start (and for every test server) that most never need.
+// TestDocsPage renders them; a document that fails to render answers 500.
+type lazyDocs struct {
+	once  sync.Once
+	pages map[string][]byte
+	err   error
+}
+
+func (d *lazyDocs) get() (map[string][]byte, error) {
+	d.once.Do(func() { d.pages, d.err = renderDocs() })
+	return d.pages, d.err
 }
 
 // docsText is every text of the page itself, per language.

@@ -118,7 +118,7 @@ type Server struct {
 	fonts   *carto.Fonts
 	adj     adjacencies
 
-	docsHTML  map[string][]byte // the docs page by language, rendered from the OpenAPI document
+	docsHTML  lazyDocs // the docs page by language, rendered from the OpenAPI document on first request
 	geoInputs []observatory.Input
 
 	ingestMu sync.Mutex // one admin ingest at a time
@@ -146,9 +146,6 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	s.throttle = newThrottle(cfg.AdminMaxFailures, cfg.AdminFailWindow, cfg.Clock, log)
 	var err error
 	if s.fonts, err = carto.LoadFonts(); err != nil {
-		return nil, err
-	}
-	if s.docsHTML, err = renderDocs(); err != nil {
 		return nil, err
 	}
 	if err := validateRegistry(); err != nil {
