@@ -215,6 +215,7 @@ func (e *env) uploadRun(t *testing.T, query string, body io.Reader, ctype string
 }
 
 func TestAdminDisabledWithoutToken(t *testing.T) {
+	t.Parallel()
 	e := newAdminEnv(t, api.Config{}, nil)
 	body, ctype := multipartBody(t, "file", syntheticXLSX)
 	for _, tok := range []string{"", adminToken} {

@@ -224,6 +224,7 @@ type atom struct {
 // title, updated and an alternate link; here a summary in French and
 // English too, newest first, linked to the diff.
 func TestChangesFeed(t *testing.T) {
+	t.Parallel()
 	e, ids := historyEnv(t)
 	a, b, c := ids[0], ids[1], ids[2]
 	res, body := e.fetch(t, "/api/v1/changes.atom")

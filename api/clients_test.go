@@ -75,6 +75,7 @@ print("ok", kind, len(df), df["lat"].dtype, df["learners"].dtype, labelled.dtype
 // TestPandasReadsDownloads has pandas read each CSV dialect and the XLSX
 // with the dtypes an analyst expects and the row count of the JSON total.
 func TestPandasReadsDownloads(t *testing.T) {
+	t.Parallel()
 	py := pandasPython(t)
 	e := sharedEnv(t)
 	dir := t.TempDir()
@@ -100,6 +101,7 @@ func TestPandasReadsDownloads(t *testing.T) {
 // every other GeoJSON the API serves, with the feature count its JSON
 // form gives.
 func TestOGRReadsGeoJSON(t *testing.T) {
+	t.Parallel()
 	ogr := observatorytest.Program(t, "gdal-bin", "ogrinfo")
 	e := sharedEnv(t)
 	dir := t.TempDir()
@@ -143,6 +145,7 @@ func TestOGRReadsGeoJSON(t *testing.T) {
 // TestLibreOfficeConvertsXLSX has LibreOffice, headless, convert the XLSX
 // downloads to CSV without error and with every row.
 func TestLibreOfficeConvertsXLSX(t *testing.T) {
+	t.Parallel()
 	lo := observatorytest.Program(t, "libreoffice-calc-nogui", "libreoffice", "soffice")
 	e := sharedEnv(t)
 	dir := t.TempDir()

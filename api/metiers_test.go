@@ -199,6 +199,7 @@ func TestMetierProblems(t *testing.T) {
 // A catalogue attached by every rule: the counts and the ingest report say
 // how, and the unattached formation is reported, not guessed.
 func TestMetiersCountsEveryRule(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	csv := "Identifiant;Nom de la formation;Structure porteuse;Code commune INSEE;Codes ROME;Famille de métiers\n" +
 		"A1;Développeur·se web;Fabrique A;69123;M1855;developpement\n" + // rome

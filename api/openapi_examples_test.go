@@ -29,6 +29,7 @@ var binaryTypes = []string{"image/png", "application/vnd.openxmlformats-officedo
 // examples from the answers, trimmed (arrays to one element, text to
 // three lines).
 func TestOpenAPIExamples(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)

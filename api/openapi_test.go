@@ -152,6 +152,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 // TestOpenAPIResponses sends real requests and validates each request and
 // response against the document: parameters, status, media type, schema.
 func TestOpenAPIResponses(t *testing.T) {
+	t.Parallel()
 	v := openAPIValidator(t)
 	// The validator really checks: a body without the required total,
 	// and a region that breaks the documented pattern, are caught.

@@ -365,6 +365,7 @@ func absRef(ref string) string {
 // TestFormulaInjection ingests a catalogue whose cells are formulas and
 // checks no download lets a spreadsheet run them.
 func TestFormulaInjection(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f, c, err := ingest.OpenFile("../ingest/testdata/bad/catalogue-injection.csv")
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 // and the PNG show it as such: its own outline style, its axis from
 // north-east to south-west, its label and its legend entry.
 func TestDiagonalDrawn(t *testing.T) {
+	t.Parallel()
 	sc, svg, pngBuf := diagonalScene(t)
 	dec := xml.NewDecoder(bytes.NewReader(svg))
 	for {

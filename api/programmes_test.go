@@ -455,6 +455,7 @@ func TestSetAsideList(t *testing.T) {
 // course of another trade in Occitanie. "No GEN formation" finds 75 and
 // 76 as one zone; "no digital formation of any programme" finds 76 alone.
 func TestGapsAllProgrammes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	ref := datasetstest.Reference(t)
@@ -561,6 +562,7 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 // counted, and the mixed banner when the stand-in and a real programme are
 // added up.
 func TestMapPageProgrammes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	res, body := e.fetch(t, "/")
 	page := string(body)

@@ -50,6 +50,7 @@ func readmeClients(t *testing.T) []readmeBlock {
 // coverage layer, and checks what each prints against the API's own
 // figures, read here from the English CSV.
 func TestReadmeClients(t *testing.T) {
+	t.Parallel()
 	blocks := readmeClients(t)
 	if len(blocks) != 5 {
 		t.Fatalf("%d client blocks in the README, want 5 (curl, pandas, R, LibreOffice, GDAL)", len(blocks))

@@ -241,6 +241,7 @@ func TestReplayAfterIngests(t *testing.T) {
 // every endpoint, main's new ones included; the current one is not
 // disturbed.
 func TestReplayOlderSchema(t *testing.T) {
+	t.Parallel()
 	_, ids := historyEnv(t)
 	src := t.TempDir()
 	datasetstest.CopyTree(t, history.root, src)

@@ -77,6 +77,7 @@ func (e *env) post(t testing.TB, path, body string, hdr ...string) (*http.Respon
 // the bassin one, with its figures; POST and GET give the same bytes, a
 // second POST the same ETag; the snapshot is left as it was.
 func TestSimulate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, gapsBefore := e.fetch(t, "/api/v1/gaps")
 	_, formBefore := e.fetch(t, "/api/v1/indicators/formations?level=departement")
@@ -252,6 +253,7 @@ func TestSimulateBadSites(t *testing.T) {
 // figures of its score and sentences; a greedy choice of three whose
 // marginal scores add up; every candidate as CSV.
 func TestRecommendSites(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var r struct {
 		Synthetic bool   `json:"synthetic"`

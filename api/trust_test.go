@@ -70,6 +70,7 @@ func (v values) value(t *testing.T, code string) valueItem {
 // before its end; without an end date it counts, flagged; the labelled
 // view keeps what has expired.
 func TestOfferAtADate(t *testing.T) {
+	t.Parallel()
 	e := newCatalogueEnv(t, "Identifiant;Nom de la formation;Structure porteuse;Code commune INSEE;Date de labellisation;Fin de labellisation;Vague\n"+
 		"A;Développeur web;Fabrique A;69123;2019-03-01;2022-03-01;1\n"+
 		"B;Développeur web;Fabrique B;69123;2021-01-15;;2\n"+
@@ -159,6 +160,7 @@ func TestNullIsNotZero(t *testing.T) {
 // TestBreakInSeries: a BMO series crossing 2023–2024 (FAP 2009 → FAP 2021)
 // flags the first value of the new nomenclature.
 func TestBreakInSeries(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	f, c, err := ingest.OpenFile("../ingest/testdata/bmo-2022-synthetique.csv")
 	if err != nil {
@@ -191,6 +193,7 @@ func TestBreakInSeries(t *testing.T) {
 // TestExplainDrillDown: for every indicator, explain=1 gives the numbers
 // behind each value and a drill-down that lists exactly the rows counted.
 func TestExplainDrillDown(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	type row struct {
 		Structure           string
