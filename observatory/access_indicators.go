@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -19,6 +20,27 @@ type accessFacts struct {
 	// at is where each commune's formations are (the point SupplyOf
 	// groups them at), by commune code.
 	at map[string]orb.Point
+
+	// by is the communes' access summed by territory, per level: the
+	// facts are shared by every request of the snapshot, so each level is
+	// summed once.
+	mu sync.Mutex
+	by map[Level]map[string]TerritoryAccess
+}
+
+// byLevel is the access of the territories of a level.
+func (af *accessFacts) byLevel(g *Gazetteer, l Level) map[string]TerritoryAccess {
+	af.mu.Lock()
+	defer af.mu.Unlock()
+	if t, ok := af.by[l]; ok {
+		return t
+	}
+	if af.by == nil {
+		af.by = map[Level]map[string]TerritoryAccess{}
+	}
+	t := AccessBy(g, l, af.communes)
+	af.by[l] = t
+	return t
 }
 
 // communeAccess computes every commune's access to the formations of q,
@@ -66,7 +88,7 @@ func (s Indicators) access(ctx context.Context, ind Indicator, q FactQuery) ([]V
 	if err != nil {
 		return nil, err
 	}
-	by := AccessBy(s.Geo, q.Level, af.communes)
+	by := af.byLevel(s.Geo, q.Level)
 	ts := s.Geo.Territories(q.Level)
 	out := make([]Value, len(ts))
 	en, fr := offerPhrase(q, "en"), offerPhrase(q, "fr")

@@ -279,6 +279,8 @@ func (s Indicators) Profile(ctx context.Context, q IndicatorQuery, code string) 
 	if err != nil {
 		return nil, err
 	}
+	// Its indicators share their facts: one read of each.
+	s.Facts = newCachedFacts(s.Facts)
 	out := map[string]Value{}
 	for _, ind := range registry {
 		if !ind.Has(q.Level) || ind.PerFamily && q.Family != "" {

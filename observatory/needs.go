@@ -144,6 +144,6 @@ func (s Indicators) levelNeeds(ctx context.Context, fq FactQuery) ([]Needs, erro
 	if err != nil {
 		return nil, err
 	}
-	in.access = AccessBy(s.Geo, fq.Level, af.communes)
+	in.access = af.byLevel(s.Geo, fq.Level)
 	return s.needs(in, miss), nil
 }

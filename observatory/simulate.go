@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 )
 
@@ -689,7 +687,7 @@ func (f *simFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, e
 func (s Indicators) simFactCache(fq FactQuery) (*cachedFacts, error) {
 	key := fmt.Sprintf("simfacts|%s|%s|%d|%s", fq.At.Format(time.DateOnly), fq.View, fq.Year, programmeKey(fq.Programmes))
 	v, err := s.memo(key, func() (any, error) {
-		return &cachedFacts{FactStore: s.Facts, m: map[string]any{}, mu: &sync.Mutex{}}, nil
+		return newCachedFacts(s.Facts), nil
 	})
 	if err != nil {
 		return nil, err
@@ -701,52 +699,6 @@ func (s Indicators) simFactCache(fq FactQuery) (*cachedFacts, error) {
 		return &cachedFacts{FactStore: s.Facts, m: f.m, mu: f.mu}, nil
 	}
 	return f, nil
-}
-
-// cachedFacts keeps the facts one computation reads several times (the
-// same offer before and after, for each indicator).
-type cachedFacts struct {
-	FactStore
-	mu *sync.Mutex
-	m  map[string]any
-}
-
-func cachedCall[T any](f *cachedFacts, key string, get func() (T, error)) (T, error) {
-	f.mu.Lock()
-	if v, ok := f.m[key]; ok {
-		f.mu.Unlock()
-		return v.(T), nil
-	}
-	f.mu.Unlock()
-	v, err := get()
-	if err != nil {
-		return v, err
-	}
-	f.mu.Lock()
-	f.m[key] = v
-	f.mu.Unlock()
-	return v, nil
-}
-
-func factKey(kind string, q FactQuery) string {
-	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%t|%s", kind, q.Level, q.At.Format(time.DateOnly), q.View, q.Year, q.Family, q.ByFamily,
-		strings.Join(q.Programmes, "+"))
-}
-
-func (f *cachedFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error) {
-	return cachedCall(f, factKey("offer", q), func() ([]OfferFacts, error) { return f.FactStore.OfferFacts(ctx, q) })
-}
-
-func (f *cachedFacts) DemandFacts(ctx context.Context, q FactQuery) ([]DemandFacts, error) {
-	return cachedCall(f, factKey("demand", q), func() ([]DemandFacts, error) { return f.FactStore.DemandFacts(ctx, q) })
-}
-
-func (f *cachedFacts) Calendar(ctx context.Context) (Calendar, error) {
-	return cachedCall(f, "calendar", func() (Calendar, error) { return f.FactStore.Calendar(ctx) })
-}
-
-func (f *cachedFacts) Families(ctx context.Context) ([]string, error) {
-	return cachedCall(f, "families", func() ([]string, error) { return f.FactStore.Families(ctx) })
 }
 
 // sortChanges orders the changes by level, from France down to the
