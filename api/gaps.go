@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -17,26 +16,7 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// adjacencies computes each level's adjacency graph once, on first use:
-// the outlines never change while the server runs.
-type adjacencies struct {
-	mu  sync.Mutex
-	adj map[observatory.Level]*observatory.Adjacency
-}
-
-func (s *Server) adjacency(l observatory.Level) *observatory.Adjacency {
-	s.adj.mu.Lock()
-	defer s.adj.mu.Unlock()
-	if s.adj.adj == nil {
-		s.adj.adj = map[observatory.Level]*observatory.Adjacency{}
-	}
-	a := s.adj.adj[l]
-	if a == nil {
-		a = observatory.NewAdjacency(s.geo.Territories(l), observatory.AdjacencyOptions{})
-		s.adj.adj[l] = a
-	}
-	return a
-}
+func (s *Server) adjacency(l observatory.Level) *observatory.Adjacency { return s.geo.Adjacency(l) }
 
 // gapRule says which territories count as uncovered: those whose indicator
 // value is at most Max (or at least Min, for indicators where more is

@@ -116,7 +116,6 @@ type Server struct {
 	exports chan struct{} // slots for downloads being written
 	atlases *carto.Atlases
 	fonts   *carto.Fonts
-	adj     adjacencies
 
 	docsHTML  lazyDocs // the docs page by language, rendered from the OpenAPI document on first request
 	geoInputs []observatory.Input

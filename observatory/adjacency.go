@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -322,4 +323,29 @@ func (a *Adjacency) Components(codes []string) [][]string {
 		comps = append(comps, comp)
 	}
 	return comps
+}
+
+// adjacencies keeps each level's adjacency graph: the outlines never
+// change, and a graph takes tens of milliseconds to build. Each level is
+// built under its own Once, so a slow level does not hold up the others.
+type adjacencies struct {
+	mu  sync.Mutex
+	adj map[Level]func() *Adjacency
+}
+
+// Adjacency is the adjacency graph of a level's territories (default
+// options), built on first use and shared afterwards.
+func (g *Gazetteer) Adjacency(l Level) *Adjacency {
+	a := &g.adjacency
+	a.mu.Lock()
+	get, ok := a.adj[l]
+	if !ok {
+		if a.adj == nil {
+			a.adj = map[Level]func() *Adjacency{}
+		}
+		get = sync.OnceValue(func() *Adjacency { return NewAdjacency(g.Territories(l), AdjacencyOptions{}) })
+		a.adj[l] = get
+	}
+	a.mu.Unlock()
+	return get()
 }

@@ -38,6 +38,7 @@ type Gazetteer struct {
 	communeShapes lazyShapes
 	lands         lazyLands
 	access        lazyAccess   // what Access needs of the communes, prepared once
+	adjacency     adjacencies  // each level's adjacency graph, built once
 	outlines      outlineCache // coverage maps' geometries, encoded once
 }
 
