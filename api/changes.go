@@ -128,6 +128,6 @@ func (s *Server) stateOf(ctx context.Context, param, id string) (*observatory.Sn
 // (formations of every programme are compared one by one).
 func (s *Server) indicatorsFor(ctx context.Context, st observatory.Store) (observatory.Indicators, error) {
 	syn, err := mapSynthetic(ctx, st)
-	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot(), Memo: s.memo,
+	return observatory.Indicators{Facts: observatory.MemoFacts(st, s.facts, st.Snapshot()), Geo: s.geo, Metiers: s.ref, Synthetic: syn, Snapshot: st.Snapshot(), Memo: s.memo,
 		Programmes: []string{observatory.ProgrammeGEN}}, err
 }

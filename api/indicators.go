@@ -16,7 +16,7 @@ import (
 func (s *Server) indicatorsOf(c echo.Context) (observatory.Indicators, error) {
 	st := store(c)
 	sel, err := selection(c)
-	return observatory.Indicators{Facts: st, Geo: s.geo, Metiers: s.ref, Synthetic: sel.Synthetic || sel.Mixed, Mixed: sel.Mixed,
+	return observatory.Indicators{Facts: observatory.MemoFacts(st, s.facts, st.Snapshot()), Geo: s.geo, Metiers: s.ref, Synthetic: sel.Synthetic || sel.Mixed, Mixed: sel.Mixed,
 		Programmes: sel.IDs, Snapshot: st.Snapshot(), Memo: s.memo}, err
 }
 

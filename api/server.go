@@ -113,6 +113,7 @@ type Server struct {
 	metrics *metrics
 	infos   sync.Map      // snapshot id -> *observatory.Snapshot
 	memo    *memo         // intermediate results of the indicators, by snapshot
+	facts   *memo         // the snapshot's facts as the indicators read them (observatory.MemoFacts)
 	exports chan struct{} // slots for downloads being written
 	atlases *carto.Atlases
 	fonts   *carto.Fonts
@@ -138,7 +139,7 @@ type Server struct {
 func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
 	s := &Server{cfg: cfg, hub: hub, geo: ref.Geo, ref: ref.Metiers, log: log,
-		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32),
+		atlases: carto.NewAtlases(ref.Geo), geoInputs: embeddedInputs(), memo: newMemo(32), facts: newMemo(128),
 		exports: make(chan struct{}, cfg.MaxExports), diffs: newMemo(64), states: newMemo(8), sims: newMemo(64), recs: newMemo(8),
 		parquet: newParquetFiles(cfg.TempDir, 64)}
 	s.base, s.stop = context.WithCancel(context.Background())

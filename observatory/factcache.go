@@ -3,7 +3,6 @@ package observatory
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 )
@@ -42,7 +41,7 @@ func cachedCall[T any](f *cachedFacts, key string, get func() (T, error)) (T, er
 
 func factKey(kind string, q FactQuery) string {
 	return fmt.Sprintf("%s|%s|%s|%s|%d|%s|%t|%s", kind, q.Level, q.At.Format(time.DateOnly), q.View, q.Year, q.Family, q.ByFamily,
-		strings.Join(q.Programmes, "+"))
+		programmeKey(q.Programmes))
 }
 
 func (f *cachedFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error) {
@@ -59,4 +58,43 @@ func (f *cachedFacts) Calendar(ctx context.Context) (Calendar, error) {
 
 func (f *cachedFacts) Families(ctx context.Context) ([]string, error) {
 	return cachedCall(f, "families", func() ([]string, error) { return f.FactStore.Families(ctx) })
+}
+
+// MemoFacts reads a snapshot's facts through m, so that the same query is
+// run once per snapshot: a snapshot never changes, and each territory's
+// profile (a page of its own for the response cache) would otherwise
+// rescan the catalogue for the facts of its whole level. Callers only
+// read the slices it hands out. With m nil it is s.
+func MemoFacts(s FactStore, m Memo, snapshot string) FactStore {
+	if m == nil {
+		return s
+	}
+	return memoFacts{FactStore: s, m: m, snapshot: snapshot}
+}
+
+type memoFacts struct {
+	FactStore
+	m        Memo
+	snapshot string
+}
+
+func memoCall[T any](f memoFacts, key string, get func() (T, error)) (T, error) {
+	v, err := f.m.Do(f.snapshot+"|facts|"+key, func() (any, error) { return get() })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+func (f memoFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error) {
+	return memoCall(f, factKey("offer", q), func() ([]OfferFacts, error) { return f.FactStore.OfferFacts(ctx, q) })
+}
+
+func (f memoFacts) DemandFacts(ctx context.Context, q FactQuery) ([]DemandFacts, error) {
+	return memoCall(f, factKey("demand", q), func() ([]DemandFacts, error) { return f.FactStore.DemandFacts(ctx, q) })
+}
+
+func (f memoFacts) JobFacts(ctx context.Context, q FactQuery) ([]JobFacts, error) {
+	return memoCall(f, factKey("jobs", q), func() ([]JobFacts, error) { return f.FactStore.JobFacts(ctx, q) })
 }
