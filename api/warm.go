@@ -9,8 +9,10 @@ import (
 // warmPaths are the first requests that would otherwise wait longest on a
 // new snapshot (BenchmarkColdPaths): the access indicators, whose
 // nearest-formation distances and reach per commune feed the profile, the
-// map and the gaps at bassin level; the map page's default view; and the
-// département coverage layer.
+// map and the gaps at bassin level; the map page's default view; the
+// département coverage layer; and one profile per level, which reads the
+// facts of the whole level for every other territory's profile
+// (observatory.MemoFacts).
 var warmPaths = []string{
 	"/api/v1/indicators/distance_nearest_km?level=departement",
 	"/api/v1/indicators/access_e2sfca?level=departement",
@@ -18,6 +20,9 @@ var warmPaths = []string{
 	"/",
 	"/map.png",
 	"/api/v1/coverage/departement.geojson",
+	"/api/v1/territories/region/84/profile",
+	"/api/v1/territories/departement/75/profile",
+	"/api/v1/territories/bassin/8428/profile",
 }
 
 // Warm answers warmPaths through the server's own handler, so that the
