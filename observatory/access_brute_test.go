@@ -72,6 +72,11 @@ func TestAccessMatchesBruteForce(t *testing.T) {
 				observatory.Supply{Commune: cs[1200+5].Code, Dep: "04", Point: orb.Point{cs[1205].Lon, cs[1205].Lat}, Formations: 1, Seats: 3})
 			want := bruteAccess(cs, lands, supply)
 			got := observatory.Access(g, lands, supply)
+			// The same with the pairs kept in chunks of 8: the walk
+			// crosses chunks at every few communes.
+			restore := observatory.SetPairShift(3)
+			chunked := observatory.Access(g, lands, supply)
+			restore()
 			if len(got) != len(want) {
 				t.Fatalf("%d communes, want %d", len(got), len(want))
 			}
@@ -81,6 +86,9 @@ func TestAccessMatchesBruteForce(t *testing.T) {
 				if a.Code != w.Code || a.Population != w.Population || a.Reachable != w.Reachable || a.OverSea != w.OverSea ||
 					math.Abs(a.NearestKm-w.NearestKm) > 1e-9 || math.Abs(a.Accessibility-w.Accessibility) > 1e-9*math.Max(1, w.Accessibility) {
 					t.Fatalf("%s: got %+v, want %+v", w.Code, a, w)
+				}
+				if chunked[i] != a {
+					t.Fatalf("%s: in chunks of 8 pairs %+v, in one chunk %+v", w.Code, chunked[i], a)
 				}
 				if w.NearestKm > observatory.CatchmentKm {
 					far++
