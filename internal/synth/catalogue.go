@@ -35,6 +35,45 @@ func Row(i int) []string {
 	return []string{Title(i), structure(i), communes[i%len(communes)], campaigns[c]}
 }
 
+// Spread places rows over a list of communes (the scale benchmarks give
+// every commune of the gazetteer), so that the figures per territory,
+// the distances and the gaps have the whole country to work on. Row i
+// goes to commune i×Stride mod len: consecutive rows land far apart, and
+// the first len rows cover every commune once.
+type Spread struct {
+	Communes []string
+	stride   int
+}
+
+// NewSpread spreads rows over communes; it panics on an empty list.
+func NewSpread(communes []string) *Spread {
+	n := len(communes)
+	if n == 0 {
+		panic("synth: no commune to spread rows over")
+	}
+	// A stride near n/φ, coprime with n, visits every commune in n rows.
+	st := int(float64(n)*0.618) | 1
+	for gcd(st, n) != 1 {
+		st += 2
+	}
+	return &Spread{Communes: communes, stride: st}
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// Row is the cells of data row i: Row's title, structure and campaign, in
+// the commune the spread gives it.
+func (s *Spread) Row(i int) []string {
+	r := Row(i)
+	r[2] = s.Communes[(i*s.stride)%len(s.Communes)]
+	return r
+}
+
 // Title is row i's title, unique to it.
 func Title(i int) string { return "F" + strconv.Itoa(i) }
 
