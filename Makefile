@@ -5,7 +5,7 @@ BIN     := bin/observatory
 ADDR    ?= :8080
 DATA    ?= data
 
-.PHONY: all build run test bench bench-http fuzz soak lint fmt clean generate
+.PHONY: all build run test bench bench-scale bench-http fuzz soak lint fmt clean generate
 
 all: build
 
@@ -29,6 +29,14 @@ soak: build
 
 bench:
 	go test -run '^$$' -bench . -benchmem -count=1 ./...
+
+# How the costs grow with the catalogue: a synthetic catalogue of 10,000,
+# 100,000 and 1,000,000 formations spread over every commune (generated in
+# the run, deterministic, flagged synthetic), each request timed uncached
+# and cached; docs/performance.md keeps the table. About 10 minutes.
+SCALE_ROWS ?= 10000,100000,1000000
+bench-scale:
+	SCALE_ROWS=$(SCALE_ROWS) go test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -benchmem -timeout 60m ./api/
 
 # Load test of the running server against a static-file ceiling (the same
 # bytes from Go's http.FileServer, and nginx when installed), with wrk, hey

@@ -16,6 +16,7 @@ import (
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/internal/synth"
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // scalePaths are the requests issue 19 sets targets for at a million
@@ -60,6 +61,14 @@ func BenchmarkScale(b *testing.B) {
 		}
 	}
 	ref := datasetstest.Reference(b)
+	// The geography's structures are built once per process, by the
+	// server's warm-up at start (BenchmarkColdPaths does the same).
+	if _, err := ref.Geo.Landmasses(); err != nil {
+		b.Fatal(err)
+	}
+	for _, l := range []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin} {
+		ref.Geo.Adjacency(l)
+	}
 	var communes []string
 	for _, c := range ref.Geo.Communes() {
 		communes = append(communes, c.Code)
