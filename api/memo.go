@@ -46,8 +46,9 @@ func (m *memo) Do(key string, compute func() (any, error)) (any, error) {
 	}
 	m.mu.Unlock()
 	e.val, e.err = compute()
-	close(e.done)
 	if e.err != nil {
+		// Dropped before the waiters wake, so that one retrying (its
+		// own request still alive, observatory's memo) computes anew.
 		m.mu.Lock()
 		if el, ok := m.byKey[key]; ok && el.Value == e {
 			m.lru.Remove(el)
@@ -55,5 +56,6 @@ func (m *memo) Do(key string, compute func() (any, error)) (any, error) {
 		}
 		m.mu.Unlock()
 	}
+	close(e.done)
 	return e.val, e.err
 }

@@ -47,7 +47,7 @@ func (af *accessFacts) byLevel(g *Gazetteer, l Level) map[string]TerritoryAccess
 // once per snapshot and selection (the level does not matter).
 func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFacts, error) {
 	key := fmt.Sprintf("access|%s|%s|%s|%s", q.At.Format(time.DateOnly), q.View, q.Family, programmeKey(q.Programmes))
-	v, err := s.memo(key, func() (any, error) {
+	v, err := s.memo(ctx, key, func() (any, error) {
 		all := q
 		all.Level = LevelDepartement
 		pts, err := s.Facts.FormationPoints(ctx, all)

@@ -78,8 +78,8 @@ type memoFacts struct {
 	snapshot string
 }
 
-func memoCall[T any](f memoFacts, key string, get func() (T, error)) (T, error) {
-	v, err := f.m.Do(f.snapshot+"|facts|"+key, func() (any, error) { return get() })
+func memoCall[T any](ctx context.Context, f memoFacts, key string, get func() (T, error)) (T, error) {
+	v, err := memoDo(ctx, f.m, f.snapshot+"|facts|"+key, func() (any, error) { return get() })
 	if err != nil {
 		var zero T
 		return zero, err
@@ -88,13 +88,13 @@ func memoCall[T any](f memoFacts, key string, get func() (T, error)) (T, error) 
 }
 
 func (f memoFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error) {
-	return memoCall(f, factKey("offer", q), func() ([]OfferFacts, error) { return f.FactStore.OfferFacts(ctx, q) })
+	return memoCall(ctx, f, factKey("offer", q), func() ([]OfferFacts, error) { return f.FactStore.OfferFacts(ctx, q) })
 }
 
 func (f memoFacts) DemandFacts(ctx context.Context, q FactQuery) ([]DemandFacts, error) {
-	return memoCall(f, factKey("demand", q), func() ([]DemandFacts, error) { return f.FactStore.DemandFacts(ctx, q) })
+	return memoCall(ctx, f, factKey("demand", q), func() ([]DemandFacts, error) { return f.FactStore.DemandFacts(ctx, q) })
 }
 
 func (f memoFacts) JobFacts(ctx context.Context, q FactQuery) ([]JobFacts, error) {
-	return memoCall(f, factKey("jobs", q), func() ([]JobFacts, error) { return f.FactStore.JobFacts(ctx, q) })
+	return memoCall(ctx, f, factKey("jobs", q), func() ([]JobFacts, error) { return f.FactStore.JobFacts(ctx, q) })
 }

@@ -104,7 +104,7 @@ func (s Indicators) Needs(ctx context.Context, q NeedsQuery) ([]Needs, error) {
 	}
 	fq := FactQuery{Level: q.Level, At: w.at, View: q.View, Year: w.survey, Programmes: q.Programmes}
 	key := fmt.Sprintf("needs|%s|%s|%s|%d|%s", q.Level, w.at.Format(time.DateOnly), q.View, w.survey, programmeKey(q.Programmes))
-	v, err := s.memo(key, func() (any, error) { return s.levelNeeds(ctx, fq) })
+	v, err := s.memo(ctx, key, func() (any, error) { return s.levelNeeds(ctx, fq) })
 	if err != nil {
 		return nil, err
 	}

@@ -454,7 +454,7 @@ func round(x float64, dec int) float64 {
 // candidates lists the candidate communes: CandidateMinPopulation
 // inhabitants or more, or a formation of any programme at any date.
 func (s Indicators) candidates(ctx context.Context, b *sitingBase, minPop int64) ([]Candidate, error) {
-	v, err := s.memo("siting-structures", func() (any, error) {
+	v, err := s.memo(ctx, "siting-structures", func() (any, error) {
 		pts, err := s.Facts.FormationPoints(ctx, FactQuery{Level: LevelDepartement})
 		if err != nil {
 			return nil, err
@@ -586,7 +586,7 @@ func (s Indicators) siteDemand(ctx context.Context, fq FactQuery, b *sitingBase)
 // bassinAreas is the geodesic area of each bassin in km², in the order
 // of Gazetteer.Bassins.
 func (s Indicators) bassinAreas() ([]float64, error) {
-	v, err := s.memo("bassin-areas", func() (any, error) {
+	v, err := s.memo(context.Background(), "bassin-areas", func() (any, error) {
 		bs := s.Geo.Bassins()
 		out := make([]float64, len(bs))
 		for i, t := range bs {

@@ -686,7 +686,7 @@ func (f *simFacts) OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, e
 // them, and reading them is most of what a simulation would cost.
 func (s Indicators) simFactCache(fq FactQuery) (*cachedFacts, error) {
 	key := fmt.Sprintf("simfacts|%s|%s|%d|%s", fq.At.Format(time.DateOnly), fq.View, fq.Year, programmeKey(fq.Programmes))
-	v, err := s.memo(key, func() (any, error) {
+	v, err := s.memo(context.Background(), key, func() (any, error) {
 		return newCachedFacts(s.Facts), nil
 	})
 	if err != nil {

@@ -224,7 +224,7 @@ func (s Indicators) sitingBase(ctx context.Context, fq FactQuery) (*sitingBase, 
 		return nil, err
 	}
 	key := fmt.Sprintf("siting|%s|%s|%s|%s", fq.At.Format(time.DateOnly), fq.View, fq.Family, programmeKey(fq.Programmes))
-	v, err := s.memo(key, func() (any, error) {
+	v, err := s.memo(ctx, key, func() (any, error) {
 		lands, err := s.Geo.Landmasses()
 		if err != nil {
 			lands = &Landmasses{}
