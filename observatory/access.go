@@ -342,7 +342,7 @@ func sortedCodes[V any](m map[string]V) []string {
 // counts at the median of those that do, and is counted in guessed; with
 // no seats given at all, each formation counts one seat.
 func SupplyOf(pts []FormationPoint) (supply []Supply, guessed int) {
-	median := medianSeats(pts)
+	median := MedianSeats(pts)
 	at := map[string]int{}
 	for _, p := range pts {
 		key := p.Commune
@@ -366,10 +366,10 @@ func SupplyOf(pts []FormationPoint) (supply []Supply, guessed int) {
 	return supply, guessed
 }
 
-// medianSeats is the median of the seats the formations give (the upper
+// MedianSeats is the median of the seats the formations give (the upper
 // one of an even count), 1 when none gives any: what a formation without
 // seats counts for.
-func medianSeats(pts []FormationPoint) float64 {
+func MedianSeats(pts []FormationPoint) float64 {
 	var known []int
 	for _, p := range pts {
 		if p.Seats != nil {

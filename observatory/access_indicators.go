@@ -50,7 +50,7 @@ func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFact
 	v, err := s.memo(ctx, key, func() (any, error) {
 		all := q
 		all.Level = LevelDepartement
-		pts, err := s.Facts.FormationPoints(ctx, all)
+		sf, err := s.Facts.SupplyFacts(ctx, all)
 		if err != nil {
 			return nil, err
 		}
@@ -58,14 +58,13 @@ func (s Indicators) communeAccess(ctx context.Context, q FactQuery) (*accessFact
 		if err != nil {
 			lands = &Landmasses{} // no outlines: distances are not told apart by land
 		}
-		supply, guessed := SupplyOf(pts)
 		at := map[string]orb.Point{}
-		for _, sp := range supply {
+		for _, sp := range sf.Supply {
 			if sp.Commune != "" {
 				at[sp.Commune] = sp.Point
 			}
 		}
-		return &accessFacts{communes: Access(s.Geo, lands, supply), guessed: guessed, points: len(pts), median: medianSeats(pts), at: at}, nil
+		return &accessFacts{communes: Access(s.Geo, lands, sf.Supply), guessed: sf.Guessed, points: sf.Points, median: sf.Median, at: at}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -121,6 +121,17 @@ type FormationPoint struct {
 	Seats       *int      // seats per session, nil when not given
 }
 
+// SupplyFacts is the supply of a selection of formations, as SupplyOf
+// gives it from their points: one entry per commune (or per position,
+// when the commune is not known) in the order the points come, Guessed
+// formations counted at the Median seats, of Points with a position.
+type SupplyFacts struct {
+	Supply  []Supply
+	Guessed int
+	Points  int
+	Median  float64
+}
+
 // FactStore is what the indicators need from a snapshot.
 type FactStore interface {
 	OfferFacts(ctx context.Context, q FactQuery) ([]OfferFacts, error)
@@ -129,6 +140,10 @@ type FactStore interface {
 	// q.Year with their figures (territories with none are absent).
 	JobFacts(ctx context.Context, q FactQuery) ([]JobFacts, error)
 	FormationPoints(ctx context.Context, q FactQuery) ([]FormationPoint, error)
+	// SupplyFacts is SupplyOf the formation points of q, summed in the
+	// store: a million points need not cross into Go to give 35,000
+	// supply points.
+	SupplyFacts(ctx context.Context, q FactQuery) (SupplyFacts, error)
 	// Calendar gives the reference date, the labelling waves and the
 	// years the catalogue and the surveys cover.
 	Calendar(ctx context.Context) (Calendar, error)

@@ -184,6 +184,51 @@ func (d *DB) FormationPoints(ctx context.Context, q observatory.FactQuery) ([]ob
 	return out, rows.Err()
 }
 
+// SupplyFacts groups the formation points of q by commune (by département
+// and position rounded to 1e-5°, when the commune is not known), in the
+// order of each group's first point, as observatory.SupplyOf does: the
+// group's point and département are its first point's, a formation with
+// no seats counts at the median (the upper one) of those that give some,
+// 1 when none does.
+func (d *DB) SupplyFacts(ctx context.Context, q observatory.FactQuery) (observatory.SupplyFacts, error) {
+	where, args := formationFilter(q)
+	sel := `SELECT row_number() OVER () AS n, departement, coalesce(commune_code, '') AS commune, lon, lat, seats FROM formations` +
+		where + andOrWhere(where) + `lat IS NOT NULL AND lon IS NOT NULL`
+	var out observatory.SupplyFacts
+	var median sql.NullInt64
+	// The points are numbered once, in the scan's order (DuckDB keeps
+	// the insertion order), and both queries read that numbering.
+	query := `WITH p AS MATERIALIZED (` + sel + `)
+SELECT count(*), count(seats), list_sort(list(seats) FILTER (WHERE seats IS NOT NULL))[count(seats) // 2 + 1] FROM p`
+	if err := d.db.QueryRowContext(ctx, query, args...).Scan(&out.Points, new(int), &median); err != nil {
+		return out, err
+	}
+	out.Median = 1
+	if median.Valid {
+		out.Median = float64(median.Int64)
+	}
+	rows, err := d.db.QueryContext(ctx, `WITH p AS MATERIALIZED (`+sel+`)
+SELECT arg_min(commune, n), arg_min(departement, n), arg_min(lon, n), arg_min(lat, n), count(*), count(seats), coalesce(sum(seats), 0)
+FROM p GROUP BY CASE WHEN commune = '' THEN departement || '@' || printf('%.5f,%.5f', lon, lat) ELSE commune END
+ORDER BY min(n)`, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s observatory.Supply
+		var known int
+		var seats int64
+		if err := rows.Scan(&s.Commune, &s.Dep, &s.Point[0], &s.Point[1], &s.Formations, &known, &seats); err != nil {
+			return out, err
+		}
+		s.Seats = float64(seats) + float64(s.Formations-known)*out.Median
+		out.Guessed += s.Formations - known
+		out.Supply = append(out.Supply, s)
+	}
+	return out, rows.Err()
+}
+
 // calendar reads the snapshot's time: the catalogue's reference date (its
 // latest labelling), its waves (each dated by its last labelling), the
 // years labelled and the BMO survey years. It is the GEN label's: other
