@@ -2,14 +2,11 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,8 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/gen-numerique/observatory/api"
-	"github.com/gen-numerique/observatory/datasets/datasetstest"
-	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/internal/synth"
 )
 
@@ -37,24 +32,7 @@ func TestParallelExportsComplete(t *testing.T) {
 	)
 	// One catalogue for both cases: the ingest, not the exports, is what
 	// costs most under -race.
-	data := newEnv(t)
-	path := filepath.Join(t.TempDir(), "catalogue-synthetique.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := synth.CSV(f, rows); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	file, closer, err := ingest.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
-	if _, err := ingest.Run(context.Background(), data.w, "catalogue", []ingest.File{file}, ingest.Options{Ref: datasetstest.Reference(t), AllowShrink: true}); err != nil {
-		t.Fatal(err)
-	}
+	data := withSynthetic(t, rows, synth.CSV)
 	for _, c := range []struct {
 		name       string
 		maxExports int

@@ -1,21 +1,17 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gen-numerique/observatory/api"
-	"github.com/gen-numerique/observatory/datasets/datasetstest"
-	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/internal/synth"
 )
 
@@ -175,25 +171,7 @@ func BenchmarkFacets(b *testing.B) {
 	if v := os.Getenv("FACET_ROWS"); v != "" {
 		rows, _ = strconv.Atoi(v)
 	}
-	data := newEnv(b)
-	path := filepath.Join(b.TempDir(), "catalogue-synthetique.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := synth.CSV(f, rows); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	file, closer, err := ingest.OpenFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer closer.Close()
-	if _, err := ingest.Run(context.Background(), data.w, "catalogue", []ingest.File{file},
-		ingest.Options{Ref: datasetstest.Reference(b), AllowShrink: true}); err != nil {
-		b.Fatal(err)
-	}
+	data := withSynthetic(b, rows, synth.CSV)
 	e := newEnvWith(b, api.Config{}, nil, data.dir.Root)
 	var l facetList
 	e.get(b, "/api/v1/formations?limit=1", &l)

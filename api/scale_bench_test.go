@@ -1,20 +1,17 @@
 package api_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
-	"github.com/gen-numerique/observatory/ingest"
 	"github.com/gen-numerique/observatory/internal/synth"
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -78,29 +75,7 @@ func BenchmarkScale(b *testing.B) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, rows := range sizes {
 		b.Run(strconv.Itoa(rows), func(b *testing.B) {
-			data := newEnv(b)
-			path := filepath.Join(b.TempDir(), "catalogue-synthetique-"+strconv.Itoa(rows)+".csv")
-			f, err := os.Create(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := spread.CSV(f, rows); err != nil {
-				b.Fatal(err)
-			}
-			f.Close()
-			file, closer, err := ingest.OpenFile(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer closer.Close()
-			rep, err := ingest.Run(context.Background(), data.w, "catalogue", []ingest.File{file},
-				ingest.Options{Ref: ref, AllowShrink: true})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, loaded, _, _ := rep.Totals(); loaded != rows {
-				b.Fatalf("%d formations loaded of %d", loaded, rows)
-			}
+			data := withSynthetic(b, rows, spread.CSV)
 			e := newEnvWith(b, api.Config{}, nil, data.dir.Root)
 			for _, p := range scalePaths {
 				b.Run(p.name, func(b *testing.B) {
