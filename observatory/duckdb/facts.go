@@ -200,9 +200,11 @@ var supplyInStore = 20_000
 // takes a millisecond where the grouping queries take ten.
 func (d *DB) SupplyFacts(ctx context.Context, q observatory.FactQuery) (observatory.SupplyFacts, error) {
 	where, args := formationFilter(q)
+	from := ` FROM formations` + where + andOrWhere(where) + `lat IS NOT NULL AND lon IS NOT NULL`
 	var n int
-	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM formations`+where+andOrWhere(where)+`lat IS NOT NULL AND lon IS NOT NULL`,
-		args...).Scan(&n); err != nil {
+	var median sql.NullInt64
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*), list_sort(list(seats) FILTER (WHERE seats IS NOT NULL))[count(seats) // 2 + 1]`+from,
+		args...).Scan(&n, &median); err != nil {
 		return observatory.SupplyFacts{}, err
 	}
 	if n < supplyInStore {
@@ -213,22 +215,15 @@ func (d *DB) SupplyFacts(ctx context.Context, q observatory.FactQuery) (observat
 		supply, guessed := observatory.SupplyOf(pts)
 		return observatory.SupplyFacts{Supply: supply, Guessed: guessed, Points: len(pts), Median: observatory.MedianSeats(pts)}, nil
 	}
-	sel := `SELECT row_number() OVER () AS n, departement, coalesce(commune_code, '') AS commune, lon, lat, seats FROM formations` +
-		where + andOrWhere(where) + `lat IS NOT NULL AND lon IS NOT NULL`
-	var out observatory.SupplyFacts
-	var median sql.NullInt64
-	// The points are numbered once, in the scan's order (DuckDB keeps
-	// the insertion order), and both queries read that numbering.
-	query := `WITH p AS MATERIALIZED (` + sel + `)
-SELECT count(*), count(seats), list_sort(list(seats) FILTER (WHERE seats IS NOT NULL))[count(seats) // 2 + 1] FROM p`
-	if err := d.db.QueryRowContext(ctx, query, args...).Scan(&out.Points, new(int), &median); err != nil {
-		return out, err
-	}
-	out.Median = 1
+	out := observatory.SupplyFacts{Points: n, Median: 1}
 	if median.Valid {
 		out.Median = float64(median.Int64)
 	}
-	rows, err := d.db.QueryContext(ctx, `WITH p AS MATERIALIZED (`+sel+`)
+	// The points are numbered in the scan's order (DuckDB keeps the
+	// insertion order, as FormationPoints reads them), so that each group
+	// takes its first point and the groups come in SupplyOf's order.
+	sel := `SELECT row_number() OVER () AS n, departement, coalesce(commune_code, '') AS commune, lon, lat, seats` + from
+	rows, err := d.db.QueryContext(ctx, `WITH p AS (`+sel+`)
 SELECT arg_min(commune, n), arg_min(departement, n), arg_min(lon, n), arg_min(lat, n), count(*), count(seats), coalesce(sum(seats), 0)
 FROM p GROUP BY CASE WHEN commune = '' THEN departement || '@' || printf('%.5f,%.5f', lon, lat) ELSE commune END
 ORDER BY min(n)`, args...)
