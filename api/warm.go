@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -43,7 +44,10 @@ func (s *Server) Warm(ctx context.Context) []string {
 			failed = append(failed, p)
 			continue
 		}
-		req.Host = "warm.internal"
+		// The response cache is keyed by Host (answers carry absolute
+		// links): with a public URL, the warm-up asks as its visitors do
+		// and fills the cache for them; without one it fills the memo.
+		req.Host = s.warmHost()
 		req.Header.Set("User-Agent", "observatory-warm")
 		w := &discard{h: http.Header{}}
 		h.ServeHTTP(w, req)
@@ -73,4 +77,13 @@ func (d *discard) WriteHeader(code int) {
 func (d *discard) Write(b []byte) (int, error) {
 	d.WriteHeader(http.StatusOK)
 	return len(b), nil
+}
+
+// warmHost is the Host the warm-up's requests carry: the public URL's
+// when the server has one.
+func (s *Server) warmHost() string {
+	if u, err := url.Parse(s.cfg.PublicURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "warm.internal"
 }

@@ -3,7 +3,10 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -30,5 +33,29 @@ func TestWarm(t *testing.T) {
 	cancel()
 	if failed := srv.Warm(ctx); len(failed) != 0 {
 		t.Errorf("a cancelled warm-up reports %v", failed)
+	}
+}
+
+// With a public URL, the warm-up fills the response cache for the
+// visitors who ask by that host: their first request is a hit.
+func TestWarmFillsTheCacheForThePublicHost(t *testing.T) {
+	e := newEnv(t)
+	srv, err := api.New(api.Config{Version: "test", PublicURL: "https://observatoire.example.fr"}, e.hub, datasetstest.Reference(t),
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if failed := srv.Warm(context.Background()); len(failed) != 0 {
+		t.Fatalf("warm-up paths not answered: %v", failed)
+	}
+	for host, want := range map[string]string{"observatoire.example.fr": "hit", "other.example.fr": "miss"} {
+		req := httptest.NewRequest(http.MethodGet, "/map.png", nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || rec.Header().Get("X-Cache") != want {
+			t.Errorf("/map.png by %s after the warm-up: %d, X-Cache %q, want %q", host, rec.Code, rec.Header().Get("X-Cache"), want)
+		}
 	}
 }

@@ -38,7 +38,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	// Off by default: a warm-up holds the snapshot it warms for its
 	// duration, so the pruning of -keep skips that snapshot until the next
 	// switch (prune does not yet retry when a snapshot is released).
-	warm := fs.Bool("warm", false, "at start and after each new snapshot, compute in the background what the slowest first requests need (access indicators, the map); delays -keep's pruning of the snapshot being warmed")
+	warm := fs.Bool("warm", false, "at start and after each new snapshot, compute in the background what the slowest first requests need (access indicators, the map, one profile per level); delays -keep's pruning of the snapshot being warmed")
 	fs.StringVar(&cfg.TempDir, "temp-dir", env("TEMP_DIR", ""), "folder for uploads and Parquet files being written (default DATA/tmp; env OBSERVATORY_TEMP_DIR)")
 	if err := m.parse(fs, args); err != nil {
 		return err
