@@ -115,7 +115,7 @@ func (s *Server) stateOf(ctx context.Context, param, id string) (*observatory.Sn
 		if err != nil {
 			return nil, err
 		}
-		return observatory.StateOf(ctx, st, svc, s.adjacency(observatory.LevelDepartement))
+		return observatory.StateOf(ctx, st, svc, s.geo.Adjacency(observatory.LevelDepartement))
 	})
 	if err != nil {
 		return nil, err

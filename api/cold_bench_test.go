@@ -19,29 +19,16 @@ import (
 // page, /map.png and a profile under 50 ms.
 //
 // What depends on the geography alone (commune outlines, landmasses,
-// adjacency graphs) is built once per process, by the server's warm-up at
-// start; the benchmark builds it before timing. "profile/next" is a
+// adjacency graphs) is built once per process, on first use (or by serve
+// --warm); the benchmark builds it before timing. "profile/next" is a
 // territory's profile after another's: the facts of the level are read.
 //
 //	go test -run '^$' -bench ColdPaths -benchtime 3x ./api/
 func BenchmarkColdPaths(b *testing.B) {
 	e := newEnv(b)
 	ref := datasetstest.Reference(b)
-	if _, err := ref.Geo.Landmasses(); err != nil {
-		b.Fatal(err)
-	}
-	for _, l := range []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin} {
-		ref.Geo.Adjacency(l)
-	}
+	buildGeography(b, ref.Geo)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	get := func(b *testing.B, h http.Handler, path string) {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			b.Fatalf("%s: %d %.200s", path, rec.Code, rec.Body.String())
-		}
-	}
 	// cold times path on a new server, after the requests of before.
 	cold := func(b *testing.B, path string, before ...string) {
 		for i := 0; i < b.N; i++ {
@@ -52,10 +39,10 @@ func BenchmarkColdPaths(b *testing.B) {
 			}
 			h := srv.Handler()
 			for _, p := range before {
-				get(b, h, p)
+				serve(b, h, p)
 			}
 			b.StartTimer()
-			get(b, h, path)
+			serve(b, h, path)
 		}
 	}
 	for _, ind := range observatory.Registry() {
@@ -75,4 +62,27 @@ func BenchmarkColdPaths(b *testing.B) {
 	b.Run("profile/next", func(b *testing.B) {
 		cold(b, "/api/v1/territories/departement/23/profile", "/api/v1/territories/departement/87/profile")
 	})
+}
+
+// buildGeography builds what depends on the geography alone (commune
+// outlines, landmasses, adjacency graphs) before a benchmark times
+// anything: a server builds it once per process.
+func buildGeography(b *testing.B, g *observatory.Gazetteer) {
+	if _, err := g.Landmasses(); err != nil {
+		b.Fatal(err)
+	}
+	for _, l := range []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin} {
+		g.Adjacency(l)
+	}
+}
+
+// serve answers one GET and returns the body's size.
+func serve(b *testing.B, h http.Handler, path string) int64 {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%s: %d %.300s", path, rec.Code, rec.Body.String())
+	}
+	return int64(rec.Body.Len())
 }

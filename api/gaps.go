@@ -16,8 +16,6 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-func (s *Server) adjacency(l observatory.Level) *observatory.Adjacency { return s.geo.Adjacency(l) }
-
 // gapRule says which territories count as uncovered: those whose indicator
 // value is at most Max (or at least Min, for indicators where more is
 // worse, such as distance), or whose coverage class is at most Class.
@@ -157,7 +155,7 @@ func (s *Server) findGaps(ctx context.Context, svc observatory.Indicators, r gap
 		}
 	}
 	ts := s.geo.Territories(r.Level)
-	gaps := observatory.FindGaps(ts, s.adjacency(r.Level), func(code string) bool { return bad[code] }, observatory.GapOptions{})
+	gaps := observatory.FindGaps(ts, s.geo.Adjacency(r.Level), func(code string) bool { return bad[code] }, observatory.GapOptions{})
 	if gaps == nil {
 		gaps = []observatory.Gap{}
 	}

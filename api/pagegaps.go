@@ -48,7 +48,7 @@ func (s *Server) nearZones(level observatory.Level, gaps []gapZone) map[string][
 	if len(gaps) == 0 {
 		return out // and no adjacency to build: at commune level it takes seconds
 	}
-	adj := s.adjacency(level)
+	adj := s.geo.Adjacency(level)
 	for _, z := range gaps {
 		for _, m := range z.Members {
 			for _, c := range append([]string{m}, adj.Neighbours(m)...) {

@@ -210,7 +210,7 @@ func (s *Server) profileSurroundings(c echo.Context, svc observatory.Indicators,
 		count[v.Code] = v.Value
 	}
 	code := out.Territory.Code
-	near := s.adjacency(q.Level).Neighbours(code)
+	near := s.geo.Adjacency(q.Level).Neighbours(code)
 	out.Neighbours = make([]neighbour, 0, len(near))
 	for _, n := range near {
 		t, _ := s.geo.Territory(q.Level, n)

@@ -3,8 +3,6 @@ package api_test
 import (
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/internal/synth"
-	"github.com/gen-numerique/observatory/observatory"
 )
 
 // scalePaths are the requests issue 19 sets targets for at a million
@@ -59,14 +56,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 	}
 	ref := datasetstest.Reference(b)
-	// The geography's structures are built once per process, by the
-	// server's warm-up at start (BenchmarkColdPaths does the same).
-	if _, err := ref.Geo.Landmasses(); err != nil {
-		b.Fatal(err)
-	}
-	for _, l := range []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin} {
-		ref.Geo.Adjacency(l)
-	}
+	buildGeography(b, ref.Geo)
 	var communes []string
 	for _, c := range ref.Geo.Communes() {
 		communes = append(communes, c.Code)
@@ -115,15 +105,4 @@ func BenchmarkScale(b *testing.B) {
 			}
 		})
 	}
-}
-
-// serve answers one GET and returns the body's size.
-func serve(b *testing.B, h http.Handler, path string) int64 {
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
-		b.Fatalf("%s: %d %.300s", path, rec.Code, rec.Body.String())
-	}
-	return int64(rec.Body.Len())
 }

@@ -119,7 +119,7 @@ func (s *Server) simRequestOf(c echo.Context, vals url.Values) (*simRequest, err
 		key := fmt.Sprintf("%s|%d|%v|%s", st.Snapshot(), limit, levels, query)
 		v, err := s.sims.Do(key, func() (any, error) {
 			return svc.Simulate(c.Request().Context(), observatory.SiteQuery{At: t.At, View: t.View, Wave: t.Wave, Year: t.Year, Family: family,
-				Sites: sites, CommuneLimit: limit, GapLevels: levels}, s.adjacency)
+				Sites: sites, CommuneLimit: limit, GapLevels: levels}, s.geo.Adjacency)
 		})
 		if err != nil {
 			return nil, err
