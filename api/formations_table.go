@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"io"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -75,10 +76,16 @@ func (s *Server) formationsTable(c echo.Context, f observatory.FormationFilter) 
 	if sel.Mixed {
 		c.Response().Header().Set(headerMixedSynthetic, "true")
 	}
+	return formationTable(ctx, st, f, sel.Synthetic || sel.Mixed), nil
+}
+
+// formationTable is the formations of st matching f as a Table: rows
+// through Each, or written by the store itself (Lines, Parquet).
+func formationTable(ctx context.Context, st observatory.Store, f observatory.FormationFilter, synthetic bool) export.Table {
 	return export.Table{
 		Name:      "formations",
 		Columns:   formationColumns,
-		Synthetic: sel.Synthetic || sel.Mixed,
+		Synthetic: synthetic,
 		Point:     &export.Point{Lon: "lon", Lat: "lat"},
 		Each: func(yield func(row []any) error) error {
 			return st.EachFormation(ctx, f, func(fm *observatory.Formation) error { return yield(formationRow(fm)) })
@@ -86,7 +93,10 @@ func (s *Server) formationsTable(c echo.Context, f observatory.FormationFilter) 
 		Parquet: func(ctx context.Context, fields []string, meta map[string]string, path string) error {
 			return st.FormationsParquet(ctx, f, fields, meta, path)
 		},
-	}, nil
+		Lines: func(l observatory.Lines, w io.Writer) error {
+			return st.FormationLines(ctx, f, l, w)
+		},
+	}
 }
 
 // catalogueSynthetic tells whether a catalogue input of the snapshot is

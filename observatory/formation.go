@@ -2,6 +2,7 @@ package observatory
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -134,6 +135,9 @@ type FormationService interface {
 	// file at path, with the given JSON field names as columns (all when
 	// empty) and meta as the file's key-value metadata.
 	FormationsParquet(ctx context.Context, f FormationFilter, fields []string, meta map[string]string, path string) error
+	// FormationLines writes what EachFormation would stream as text lines
+	// (CSV records or NDJSON objects, no header) to w.
+	FormationLines(ctx context.Context, f FormationFilter, l Lines, w io.Writer) error
 	// FormationFacets counts the formations matching f (cursor, limit and
 	// sort aside) per value of each of facets (from FormationFacets), the
 	// size largest values of each; labels are left to the caller.

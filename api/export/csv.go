@@ -45,6 +45,13 @@ func WriteCSV(w io.Writer, t Table, d Dialect) error {
 	if err := cw.Write(head); err != nil {
 		return err
 	}
+	if l, ok := t.storeLines(false, d); ok {
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return t.Lines(l, w)
+	}
 	rec := make([]string, len(cols))
 	var buf []any
 	err := t.Each(func(row []any) error {

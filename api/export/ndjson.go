@@ -30,6 +30,10 @@ func WriteNDJSON(w io.Writer, t Table, m Meta) error {
 			flag = false
 		}
 	}
+	if l, ok := t.storeLines(true, ""); ok {
+		l.Synthetic = flag
+		return t.Lines(l, w)
+	}
 	var line []byte
 	var buf []any
 	return t.Each(func(row []any) error {

@@ -6,7 +6,10 @@ package export
 
 import (
 	"context"
+	"io"
 	"math"
+
+	"github.com/gen-numerique/observatory/observatory"
 )
 
 // Column describes one column of a tabular result, for every format that is
@@ -55,6 +58,12 @@ type Table struct {
 	// (DuckDB's COPY), with the given columns (all when nil) and key-value
 	// metadata. Without it the table is not offered as Parquet.
 	Parquet func(ctx context.Context, fields []string, meta map[string]string, path string) error
+	// Lines has the store write the rows itself, as CSV records or NDJSON
+	// objects, byte for byte what WriteCSV and WriteNDJSON write from
+	// Each (api/lines_test.go holds the two to that), several times
+	// faster. Without it, or for columns it cannot format (see
+	// storeLines), the rows go through Each.
+	Lines func(l observatory.Lines, w io.Writer) error
 
 	sel []int // indexes of the columns Select chose; nil for all
 }
@@ -153,4 +162,33 @@ func ColumnNames(cols []Column) []string {
 		out[i] = c.Name
 	}
 	return out
+}
+
+// storeLines is the observatory.Lines the store writes for the columns of
+// t in CSV of dialect d or (json) NDJSON, and whether it can: each number
+// column needs its Decimals, and free text translated for French files
+// (TextFR) is Go's alone.
+func (t Table) storeLines(json bool, d Dialect) (observatory.Lines, bool) {
+	cols := t.Cols()
+	if t.Lines == nil || len(cols) == 0 {
+		return observatory.Lines{}, false
+	}
+	l := observatory.Lines{JSON: json, Sep: ',', French: !json && d == French}
+	if l.French {
+		l.Sep = ';'
+	}
+	for _, c := range cols {
+		if c.TextFR != nil || (c.Type == "number" && c.Decimals == nil) {
+			return observatory.Lines{}, false
+		}
+		lc := observatory.LineColumn{Name: c.Name}
+		if c.Decimals != nil {
+			lc.Decimals = *c.Decimals
+		}
+		if l.French {
+			lc.Labels = c.LabelsFR
+		}
+		l.Columns = append(l.Columns, lc)
+	}
+	return l, true
 }
