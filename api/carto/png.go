@@ -4,7 +4,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"io"
 	"math"
 	"strconv"
@@ -107,8 +106,7 @@ func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
 	for _, f := range r.faces {
 		f.Close()
 	}
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	return enc.Encode(w, img)
+	return encodePNG(w, img)
 }
 
 func pngLegend(r *raster, sc *Scene, fonts *Fonts) {
