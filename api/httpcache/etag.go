@@ -49,18 +49,24 @@ func AcceptsGzip(r *http.Request) bool {
 	return false
 }
 
-// AddVary adds names to the Vary header, once each.
+// AddVary adds names to the Vary header, once each. It runs on every
+// request, so it scans the values in place rather than building a set.
 func AddVary(h http.Header, names ...string) {
-	have := map[string]bool{}
-	for _, v := range h.Values("Vary") {
-		for n := range strings.SplitSeq(v, ",") {
-			have[strings.ToLower(strings.TrimSpace(n))] = true
-		}
-	}
 	for _, n := range names {
-		if !have[strings.ToLower(n)] {
+		if !varies(h["Vary"], n) {
 			h.Add("Vary", n)
-			have[strings.ToLower(n)] = true
 		}
 	}
+}
+
+// varies tells whether the Vary values name n (case-insensitive).
+func varies(values []string, n string) bool {
+	for _, v := range values {
+		for f := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(f), n) {
+				return true
+			}
+		}
+	}
+	return false
 }

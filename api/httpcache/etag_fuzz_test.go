@@ -2,6 +2,7 @@ package httpcache
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,32 @@ func FuzzAcceptsGzip(f *testing.F) {
 		}
 		if AcceptsGzip(&http.Request{Header: http.Header{"Accept-Encoding": {"gzip;q=0, " + header}}}) {
 			t.Fatalf("gzip;q=0, %q: gzip accepted", header)
+		}
+	})
+}
+
+// FuzzCanonicalQuery: the fast path of the cache key gives what parsing
+// and encoding the query gives, for any query; and AddVary never names a
+// header twice.
+func FuzzCanonicalQuery(f *testing.F) {
+	for _, s := range []string{"", "level=departement", "a=1&b=2", "b=2&a=1", "a=1&a=2", "a", "a=", "=1", "a=b=c",
+		"a=1&&b=2", "a=%41", "a=+", "a=1;b=2", "limit=100&region=84", "a=%zz", "&", "a=1&", "x=\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, _ := url.ParseQuery(raw)
+		if got, want := canonicalQuery(raw), q.Encode(); got != want {
+			t.Fatalf("canonicalQuery(%q) = %q, want %q", raw, got, want)
+		}
+		if raw == "" || strings.ContainsFunc(raw, func(r rune) bool { return r <= ' ' || r > '~' || r == ',' }) {
+			return // not a header name
+		}
+		h := http.Header{}
+		AddVary(h, "Accept", raw)
+		AddVary(h, "accept", raw, "Accept-Encoding")
+		want := map[string]bool{"accept": true, strings.ToLower(raw): true, "accept-encoding": true}
+		if len(h["Vary"]) != len(want) {
+			t.Fatalf("Vary after adding %q twice: %q", raw, h["Vary"])
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -90,7 +91,52 @@ func (c *Cache) Key(r *http.Request) string {
 	if c.cfg.Variant != nil {
 		v = c.cfg.Variant(r)
 	}
-	return r.Host + "\n" + r.URL.Path + "\n" + r.URL.Query().Encode() + "\n" + v
+	return r.Host + "\n" + r.URL.Path + "\n" + canonicalQuery(r.URL.RawQuery) + "\n" + v
+}
+
+// canonicalQuery is url.ParseQuery(raw).Encode(): keys sorted, values
+// escaped alike. A query that is so already (the links the server writes,
+// most scripts' URLs) is returned as it is, without parsing: this runs on
+// every cache hit.
+func canonicalQuery(raw string) string {
+	if isCanonical(raw) {
+		return raw
+	}
+	q, _ := url.ParseQuery(raw) // what a malformed pair leaves is still a key
+	return q.Encode()
+}
+
+// isCanonical tells a query that Encode would give back unchanged: pairs
+// of key=value with keys in strictly increasing order, made only of the
+// bytes QueryEscape leaves as they are.
+func isCanonical(raw string) bool {
+	if raw == "" {
+		return true
+	}
+	prev := ""
+	for rest, more := raw, true; more; {
+		var pair string
+		pair, rest, more = strings.Cut(rest, "&")
+		k, v, ok := strings.Cut(pair, "=")
+		if !ok || k == "" || k <= prev || !allUnreserved(k) || !allUnreserved(v) {
+			return false
+		}
+		prev = k
+	}
+	return true
+}
+
+func allUnreserved(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func unreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }
 
 // Handler answers conditional requests with 304, serves repeated requests
