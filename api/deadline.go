@@ -34,8 +34,21 @@ func isExport(c echo.Context) bool {
 // timeoutByRoute bounds each request's context: admin routes get
 // AdminTimeout (an upload and its ingest take longer than a query),
 // downloads ExportTimeout (a whole file must never be cut by the deadline
-// of a page), the others RequestTimeout.
+// of a page), the others RequestTimeout. It runs for every route but the
+// GET routes behind the response cache: those set their deadline after
+// it (withDeadline), since a response served from the cache runs no query
+// and needs no timer.
 func (s *Server) timeoutByRoute(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if m := c.Request().Method; (m == http.MethodGet || m == http.MethodHead) && s.lateDeadline[c.Path()] {
+			return next(c)
+		}
+		return s.withDeadline(next)(c)
+	}
+}
+
+// withDeadline sets the request's time limit by route (timeoutByRoute).
+func (s *Server) withDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		d := s.cfg.RequestTimeout
 		switch {

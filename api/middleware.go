@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -85,7 +86,7 @@ const snapshotParam = "snapshot"
 func (s *Server) withStore(next echo.HandlerFunc) echo.HandlerFunc {
 	return s.holdSnapshot(func(c echo.Context) (string, string) {
 		c.Set(snapshotQueryKey, true)
-		return snapshotParam, c.QueryParam(snapshotParam)
+		return snapshotParam, queryValue(c, snapshotParam)
 	})(next)
 }
 
@@ -104,7 +105,7 @@ func (s *Server) holdSnapshot(pick func(c echo.Context) (param, id string)) echo
 			r := c.Request()
 			c.SetRequest(r.WithContext(context.WithValue(r.Context(), snapshotKey{}, st.Snapshot())))
 			c.Response().Header().Set(headerSnapshot, st.Snapshot())
-			c.Set(permalinkKey, s.permalink(c, ""))
+			c.Set(permalinkKey, lazyLink(func() string { return s.permalink(c, "") }))
 			return next(c)
 		}
 	}
@@ -117,6 +118,17 @@ const (
 	snapshotQueryKey = "snapshot-query"
 	permalinkKey     = "permalink"
 )
+
+// queryValue is c.QueryParam(name) without parsing a query that cannot
+// hold name (no escape and no name in it): withStore asks on every
+// request, cache hits included, where nothing else reads the query.
+func queryValue(c echo.Context, name string) string {
+	raw := c.Request().URL.RawQuery
+	if !strings.Contains(raw, name) && !strings.Contains(raw, "%") {
+		return ""
+	}
+	return c.QueryParam(name)
+}
 
 // snapshotOf is the id of the snapshot the request reads, "" for none.
 func snapshotOf(c echo.Context) string {

@@ -55,11 +55,22 @@ func setCanonical(h http.Header, link string) {
 }
 
 // permalinkOf is the permalink of a request that reads a snapshot, ""
-// for others (withStore computes it).
+// for others. withStore leaves a lazyLink, computed here on first use: a
+// response served from the cache never needs it.
 func permalinkOf(c echo.Context) string {
-	l, _ := c.Get(permalinkKey).(string)
-	return l
+	switch l := c.Get(permalinkKey).(type) {
+	case string:
+		return l
+	case lazyLink:
+		s := l()
+		c.Set(permalinkKey, s)
+		return s
+	}
+	return ""
 }
+
+// lazyLink computes a request's permalink.
+type lazyLink func() string
 
 // withPermalink adds "permalink" to a JSON object as its last member; any
 // other body is returned as it is.

@@ -18,14 +18,14 @@ func (s *Server) routes() {
 
 	// What the binary alone serves: the page's style and script, the
 	// OpenAPI document and its docs page (ETag, cache, gzip).
-	static := func(path string, h echo.HandlerFunc) { e.GET(path, h, fromBinary, s.cached) }
+	static := func(path string, h echo.HandlerFunc) { s.cachedGET(path, h, fromBinary) }
 	static("/static/*", s.static)
 	static("/api/v1", s.landingPage)
 	static("/api/v1/openapi.json", s.openAPI)
 	static("/api/v1/docs", s.docs)
 
 	// Data routes read a snapshot: ETag/304, response cache, gzip.
-	data := func(path string, h echo.HandlerFunc) { e.GET(path, h, s.withStore, s.cached) }
+	data := func(path string, h echo.HandlerFunc) { s.cachedGET(path, h, s.withStore) }
 	// The map page and the map as files (page.go).
 	data("/", s.page)
 	data("/map.svg", s.mapFile("svg"))
@@ -52,8 +52,8 @@ func (s *Server) routes() {
 	data(v1+"/metiers/:family", s.metier)
 	data(v1+"/snapshots/current/quarantine", s.quarantine)
 	data(v1+"/snapshots/current/quarantine.:format", s.quarantine)
-	e.GET(v1+"/snapshots/:id/quarantine", s.quarantine, s.withPathSnapshot, s.cached)
-	e.GET(v1+"/snapshots/:id/quarantine.:format", s.quarantine, s.withPathSnapshot, s.cached)
+	s.cachedGET(v1+"/snapshots/:id/quarantine", s.quarantine, s.withPathSnapshot)
+	s.cachedGET(v1+"/snapshots/:id/quarantine.:format", s.quarantine, s.withPathSnapshot)
 	data(v1+"/snapshots/current/set-aside", s.setAside)
 	data(v1+"/snapshots/current/set-aside.:format", s.setAside)
 	data(v1+"/programmes", s.programmesList)
@@ -76,12 +76,20 @@ func (s *Server) routes() {
 	// What changed between snapshots (changes.go, feed.go): a diff is
 	// named by the snapshot it goes to; the feed by none (it follows
 	// prune too), with an ETag of its own.
-	e.GET(v1+"/changes", s.changes, s.withToSnapshot, s.cached)
+	s.cachedGET(v1+"/changes", s.changes, s.withToSnapshot)
 	e.GET(v1+"/changes.atom", s.feed)
-	e.GET(v1+"/changes.:format", s.changes, s.withToSnapshot, s.cached)
+	s.cachedGET(v1+"/changes.:format", s.changes, s.withToSnapshot)
 
 	// Admin: bearer token, no cache; its own time limit (deadline.go).
 	e.POST(v1+"/admin/ingest", s.adminIngest, s.adminAuth)
 	e.GET(v1+"/admin/runs", s.adminRuns, s.adminAuth)
 	e.GET(v1+"/admin/runs/:id", s.adminRun, s.adminAuth)
+}
+
+// cachedGET registers a GET route behind the response cache: pick names
+// the snapshot it reads, then the cache answers what it holds, and only
+// a miss gets a time limit (withDeadline) and runs h.
+func (s *Server) cachedGET(path string, h echo.HandlerFunc, pick echo.MiddlewareFunc) {
+	s.lateDeadline[path] = true
+	s.echo.GET(path, h, pick, s.cached, s.withDeadline)
 }

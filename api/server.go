@@ -133,6 +133,10 @@ type Server struct {
 	base     context.Context
 	stop     context.CancelFunc
 	throttle *throttle // wrong admin tokens per address
+
+	// lateDeadline holds the GET routes that set their time limit after
+	// the response cache (cachedGET), written once by routes.
+	lateDeadline map[string]bool
 }
 
 // New builds the server and its routes over the reference data ref.
@@ -164,6 +168,7 @@ func New(cfg Config, hub Hub, ref observatory.Reference, log *slog.Logger) (*Ser
 	e.HTTPErrorHandler = s.errorHandler
 	e.JSONSerializer = jsonSerializer{}
 	s.echo = e
+	s.lateDeadline = map[string]bool{}
 	s.routes()
 	s.http = &http.Server{
 		Addr:              cfg.Addr,
