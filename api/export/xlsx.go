@@ -19,38 +19,74 @@ const metaSheet = "Métadonnées – Metadata"
 // WriteXLSX writes t as a workbook a journalist can open and sort at once:
 // typed cells (numbers, dates with a date format, booleans), a bold filled
 // header frozen above the rows, an autofilter over the whole range, column
-// widths by type, and a second sheet with the dataset's metadata. Rows go
-// through excelize's StreamWriter, which spills to a temporary file, so a
-// large table is never held in memory.
+// widths by type, and a second sheet with the dataset's metadata. The
+// rows are written into w as they are read (xlsxstream.go): the first
+// bytes leave before the last row is read, and a large table is never
+// held in memory.
 //
 // In the French dialect the header row holds the columns' French titles and
 // enumerated values their French labels, as in the French CSV; dates show
 // as jj/mm/aaaa; cells stay typed (a number is a number, whatever the
 // locale that opens it).
 func WriteXLSX(w io.Writer, t Table, m Meta, d Dialect) error {
+	cols := t.Cols()
+	pkg, st, err := xlsxPackage(t, m, d)
+	if err != nil {
+		return err
+	}
+	parts, err := readParts(pkg, "xl/worksheets/sheet1.xml", columnName(max(len(cols), 1)))
+	if err != nil {
+		return err
+	}
+	enc := newSheetRows(len(cols), st.date)
+	return parts.write(w, func(w io.Writer) (int, error) {
+		rowN := 1
+		out := make([]any, len(cols))
+		var buf []any
+		err := t.Each(func(row []any) error {
+			rowN++
+			buf = t.Pick(row, buf)
+			for i, v := range buf {
+				if d == French {
+					v = frenchLabels(v, cols[i])
+				}
+				out[i] = st.value(v)
+			}
+			_, err := w.Write(enc.row(rowN, out))
+			return err
+		})
+		return rowN, err
+	})
+}
+
+// xlsxPackage has excelize write the whole workbook but the data rows:
+// the data sheet with its column widths, frozen header and autofilter
+// (over the header: WriteXLSX extends it to the last row), the metadata
+// sheet and the document's properties.
+func xlsxPackage(t Table, m Meta, d Dialect) ([]byte, xlsxStyles, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := sheetName(m.Dataset.Name)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
+		return nil, xlsxStyles{}, err
 	}
 	st, err := newXLSXStyles(f, d)
 	if err != nil {
-		return err
+		return nil, st, err
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return err
+		return nil, st, err
 	}
 	cols := t.Cols()
 	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
-			return err
+			return nil, st, err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
+		return nil, st, err
 	}
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -64,43 +100,18 @@ func WriteXLSX(w io.Writer, t Table, m Meta, d Dialect) error {
 		head[i] = excelize.Cell{StyleID: st.header, Value: n}
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 20}); err != nil {
-		return err
-	}
-	rowN := 1
-	out := make([]any, len(cols))
-	var buf []any
-	err = t.Each(func(row []any) error {
-		rowN++
-		buf = t.Pick(row, buf)
-		for i, v := range buf {
-			if d == French {
-				v = frenchLabels(v, cols[i])
-			}
-			out[i] = st.cell(v)
-		}
-		ref, err := excelize.CoordinatesToCellName(1, rowN)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(ref, out)
-	})
-	if err != nil {
-		return err
-	}
-	last, err := excelize.CoordinatesToCellName(max(len(cols), 1), rowN)
-	if err != nil {
-		return err
+		return nil, st, err
 	}
 	// The autofilter must be set before Flush, while the stream writer
 	// still holds the worksheet it will write out.
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-		return err
+	if err := f.AutoFilter(sheet, "A1:"+columnName(max(len(cols), 1))+"1", nil); err != nil {
+		return nil, st, err
 	}
 	if err := sw.Flush(); err != nil {
-		return err
+		return nil, st, err
 	}
 	if err := writeMetaSheet(f, st, m); err != nil {
-		return err
+		return nil, st, err
 	}
 	// Dated by the snapshot, not the clock: the same request gives the
 	// same bytes, as its strong ETag promises.
@@ -108,10 +119,13 @@ func WriteXLSX(w io.Writer, t Table, m Meta, d Dialect) error {
 	if err := f.SetDocProps(&excelize.DocProperties{Creator: datasets.Publisher, Title: m.Dataset.TitleFR,
 		Description: m.Dataset.TitleEN + "; snapshot " + m.Snapshot + "; " + m.Dataset.Licence.Name,
 		Created:     stamp, Modified: stamp, Language: "fr-FR"}); err != nil {
-		return err
+		return nil, st, err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, st, err
+	}
+	return buf.Bytes(), st, nil
 }
 
 type xlsxStyles struct{ header, date, key, wrap int }
@@ -142,21 +156,18 @@ func newXLSXStyles(f *excelize.File, d Dialect) (xlsxStyles, error) {
 	return st, err
 }
 
-// cell turns a value into a typed XLSX cell. Text is written as text and
-// neutralised like CSV, so a cell can never become a formula, even when
-// someone edits it and presses Enter.
-func (st xlsxStyles) cell(v any) any {
+// value turns a value into what a typed XLSX cell holds (sheetRows
+// encodes it). Text is written as text and neutralised like CSV, so a
+// cell can never become a formula, even when someone edits it and
+// presses Enter.
+func (xlsxStyles) value(v any) any {
 	switch x := Norm(v).(type) {
-	case nil:
-		return nil
 	case string:
 		return Neutralise(x)
 	case []string:
 		return Neutralise(strings.Join(x, "|"))
-	case time.Time:
-		return excelize.Cell{StyleID: st.date, Value: x}
 	default:
-		return x // int64, float64, bool
+		return x // nil, int64, float64, bool, time.Time
 	}
 }
 
