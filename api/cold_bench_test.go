@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
@@ -79,23 +80,28 @@ func buildGeography(b *testing.B, g *observatory.Gazetteer) {
 // serve answers one GET and returns the body's size. The body is counted
 // and dropped as it is written, as a client reading a download does: a
 // recorder holding hundreds of megabytes would time its own growth.
-func serve(b *testing.B, h http.Handler, path string) int64 {
+func serve(b *testing.B, h http.Handler, path string) int64 { return serveW(b, h, path).n }
+
+// serveW is serve, returning what the writer saw.
+func serveW(b *testing.B, h http.Handler, path string) *countingWriter {
 	req := httptest.NewRequest(http.MethodGet, path, nil)
-	w := &countingWriter{header: http.Header{}}
+	w := &countingWriter{header: http.Header{}, start: time.Now()}
 	h.ServeHTTP(w, req)
 	if w.code != http.StatusOK {
 		b.Fatalf("%s: %d %.300s", path, w.code, w.head)
 	}
-	return w.n
+	return w
 }
 
-// countingWriter is a ResponseWriter that keeps the status, the size and
-// the first bytes of the body.
+// countingWriter is a ResponseWriter that keeps the status, the size,
+// the first bytes of the body and when the first of them came.
 type countingWriter struct {
 	header http.Header
 	code   int
 	n      int64
 	head   []byte
+	start  time.Time
+	first  time.Duration // from start to the first byte of the body
 }
 
 func (w *countingWriter) Header() http.Header { return w.header }
@@ -108,6 +114,9 @@ func (w *countingWriter) WriteHeader(code int) {
 
 func (w *countingWriter) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
+	if w.n == 0 && len(p) > 0 {
+		w.first = time.Since(w.start)
+	}
 	if len(w.head) < 300 {
 		w.head = append(w.head, p[:min(len(p), 300-len(w.head))]...)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gen-numerique/observatory/api"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
@@ -29,6 +30,7 @@ var scalePaths = []struct{ name, path string }{
 	{"formations/facets", "/api/v1/formations?limit=10&facet=region,departement,bassin,family,wave,programme,structure"},
 	{"export/csv", "/api/v1/formations.csv"},
 	{"export/ndjson", "/api/v1/formations.ndjson"},
+	{"export/xlsx", "/api/v1/formations.xlsx"},
 }
 
 // BenchmarkScale measures how the costs grow with the catalogue: for each
@@ -39,7 +41,7 @@ var scalePaths = []struct{ name, path string }{
 // beside the embedded BMO, then times each of scalePaths on a new server
 // over the open snapshot (empty response cache and memo: an uncached
 // first answer), and a second answer from the same server ("cached").
-// Exports report MB/s.
+// Exports report MB/s and the time to their first byte.
 //
 //	make bench-scale                       # 10k, 100k and 1M, ~10 min
 //	SCALE_ROWS=100000 go test -run '^$' -bench Scale -benchtime 1x -timeout 60m ./api/
@@ -70,6 +72,7 @@ func BenchmarkScale(b *testing.B) {
 			for _, p := range scalePaths {
 				b.Run(p.name, func(b *testing.B) {
 					var size int64
+					var first time.Duration
 					for b.Loop() {
 						b.StopTimer()
 						srv, err := api.New(api.Config{Version: "bench"}, e.hub, ref, log)
@@ -78,13 +81,15 @@ func BenchmarkScale(b *testing.B) {
 						}
 						h := srv.Handler()
 						b.StartTimer()
-						size = serve(b, h, p.path)
+						w := serveW(b, h, p.path)
 						b.StopTimer()
+						size, first = w.n, first+w.first
 						srv.Close()
 						b.StartTimer()
 					}
 					if strings.HasPrefix(p.name, "export/") {
 						b.SetBytes(size)
+						b.ReportMetric(float64(first.Microseconds())/1e3/float64(b.N), "ms-to-first-byte")
 					}
 				})
 			}
