@@ -39,6 +39,7 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	// duration, so the pruning of -keep skips that snapshot until the next
 	// switch (prune does not yet retry when a snapshot is released).
 	warm := fs.Bool("warm", false, "at start and after each new snapshot, compute in the background what the slowest first requests need (access indicators, the map, one profile per level); delays -keep's pruning of the snapshot being warmed")
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (off when empty; never on the API's listener)")
 	fs.StringVar(&cfg.TempDir, "temp-dir", env("TEMP_DIR", ""), "folder for uploads and Parquet files being written (default DATA/tmp; env OBSERVATORY_TEMP_DIR)")
 	if err := m.parse(fs, args); err != nil {
 		return err
@@ -86,6 +87,11 @@ func (m *Main) Serve(ctx context.Context, args []string) error {
 	served.Store(srv)
 	if *warm {
 		go srv.Warm(ctx)
+	}
+	if *pprofAddr != "" {
+		if _, err := servePprof(ctx, *pprofAddr, m.log); err != nil {
+			return err
+		}
 	}
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
