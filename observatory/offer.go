@@ -1,8 +1,10 @@
 package observatory
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"sync"
 )
 
 // offerPhrase is how a sentence names the formations counted.
@@ -167,19 +169,22 @@ func addPart(a, b Part) Part { return Part{a.Num + b.Num, a.Den + b.Den} }
 func (s Indicators) familyShare(ctx context.Context, ind Indicator, q FactQuery) ([]Value, error) {
 	all := q
 	all.Family = ""
-	totals, err := s.Facts.OfferFacts(ctx, all)
-	if err != nil {
+	fq := q
+	fq.ByFamily = q.Family == ""
+	// The two queries are independent: run together, a cold answer
+	// costs the longer of them, not their sum.
+	var totals, facts []OfferFacts
+	var errAll, errFam error
+	var wg sync.WaitGroup
+	wg.Go(func() { totals, errAll = s.Facts.OfferFacts(ctx, all) })
+	facts, errFam = s.Facts.OfferFacts(ctx, fq)
+	wg.Wait()
+	if err := cmp.Or(errAll, errFam); err != nil {
 		return nil, err
 	}
 	byCode := make(map[string]int, len(totals))
 	for _, t := range totals {
 		byCode[t.Code] = t.Formations
-	}
-	fq := q
-	fq.ByFamily = q.Family == ""
-	facts, err := s.Facts.OfferFacts(ctx, fq)
-	if err != nil {
-		return nil, err
 	}
 	out := make([]Value, len(facts))
 	for i, f := range facts {
