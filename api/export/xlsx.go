@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,53 +41,81 @@ func WriteXLSX(w io.Writer, t Table, m Meta, d Dialect) error {
 	}
 	enc := newSheetRows(len(cols), st.date)
 	return parts.write(w, func(w io.Writer) (int, error) {
-		rowN := 1
-		out := make([]any, len(cols))
-		var buf []any
-		err := t.Each(func(row []any) error {
-			rowN++
-			buf = t.Pick(row, buf)
-			for i, v := range buf {
-				if d == French {
-					v = frenchLabels(v, cols[i])
-				}
-				out[i] = st.value(v)
-			}
-			_, err := w.Write(enc.row(rowN, out))
+		return eachCells(t, d, st, func(r int, cells []any) error {
+			_, err := w.Write(enc.row(r, cells))
 			return err
 		})
-		return rowN, err
 	})
 }
 
-// xlsxPackage has excelize write the whole workbook but the data rows:
-// the data sheet with its column widths, frozen header and autofilter
-// (over the header: WriteXLSX extends it to the last row), the metadata
-// sheet and the document's properties.
+// eachCells calls cell with each row's number (2 on) and its cells, as
+// xlsxStyles.value makes them, and returns the last row's number (1 for
+// the header alone).
+func eachCells(t Table, d Dialect, st xlsxStyles, cell func(r int, cells []any) error) (int, error) {
+	cols := t.Cols()
+	rowN := 1
+	out := make([]any, len(cols))
+	var buf []any
+	err := t.Each(func(row []any) error {
+		rowN++
+		buf = t.Pick(row, buf)
+		for i, v := range buf {
+			if d == French {
+				v = frenchLabels(v, cols[i])
+			}
+			out[i] = st.value(v)
+		}
+		return cell(rowN, out)
+	})
+	return rowN, err
+}
+
+// xlsxPackage has excelize write the whole workbook but the data rows
+// (workbook), for WriteXLSX to write again with them.
 func xlsxPackage(t Table, m Meta, d Dialect) ([]byte, xlsxStyles, error) {
-	f := excelize.NewFile()
+	f, st, err := workbook(t, m, d, func(*excelize.StreamWriter, xlsxStyles) (int, error) { return 1, nil })
+	if err != nil {
+		return nil, st, err
+	}
 	defer f.Close()
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, st, err
+	}
+	return buf.Bytes(), st, nil
+}
+
+// workbook builds the workbook in excelize: the data sheet with its
+// column widths, frozen header, the rows rows writes (it returns the last
+// row's number) and an autofilter down to them, then the metadata sheet
+// and the document's properties. The caller closes the file.
+func workbook(t Table, m Meta, d Dialect, rows func(*excelize.StreamWriter, xlsxStyles) (int, error)) (*excelize.File, xlsxStyles, error) {
+	f := excelize.NewFile()
+	fail := func(err error) (*excelize.File, xlsxStyles, error) {
+		f.Close()
+		return nil, xlsxStyles{}, err
+	}
 	sheet := sheetName(m.Dataset.Name)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, xlsxStyles{}, err
+		return fail(err)
 	}
 	st, err := newXLSXStyles(f, d)
 	if err != nil {
-		return nil, st, err
+		return fail(err)
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return nil, st, err
+		return fail(err)
 	}
 	cols := t.Cols()
 	for i, c := range cols {
 		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
-			return nil, st, err
+			return fail(err)
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return nil, st, err
+		return fail(err)
 	}
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -100,18 +129,22 @@ func xlsxPackage(t Table, m Meta, d Dialect) ([]byte, xlsxStyles, error) {
 		head[i] = excelize.Cell{StyleID: st.header, Value: n}
 	}
 	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 20}); err != nil {
-		return nil, st, err
+		return fail(err)
+	}
+	last, err := rows(sw, st)
+	if err != nil {
+		return fail(err)
 	}
 	// The autofilter must be set before Flush, while the stream writer
 	// still holds the worksheet it will write out.
-	if err := f.AutoFilter(sheet, "A1:"+columnName(max(len(cols), 1))+"1", nil); err != nil {
-		return nil, st, err
+	if err := f.AutoFilter(sheet, "A1:"+columnName(max(len(cols), 1))+strconv.Itoa(last), nil); err != nil {
+		return fail(err)
 	}
 	if err := sw.Flush(); err != nil {
-		return nil, st, err
+		return fail(err)
 	}
 	if err := writeMetaSheet(f, st, m); err != nil {
-		return nil, st, err
+		return fail(err)
 	}
 	// Dated by the snapshot, not the clock: the same request gives the
 	// same bytes, as its strong ETag promises.
@@ -119,13 +152,9 @@ func xlsxPackage(t Table, m Meta, d Dialect) ([]byte, xlsxStyles, error) {
 	if err := f.SetDocProps(&excelize.DocProperties{Creator: datasets.Publisher, Title: m.Dataset.TitleFR,
 		Description: m.Dataset.TitleEN + "; snapshot " + m.Snapshot + "; " + m.Dataset.Licence.Name,
 		Created:     stamp, Modified: stamp, Language: "fr-FR"}); err != nil {
-		return nil, st, err
+		return fail(err)
 	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, st, err
-	}
-	return buf.Bytes(), st, nil
+	return f, st, nil
 }
 
 type xlsxStyles struct{ header, date, key, wrap int }

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/gen-numerique/observatory/datasets"
 )
 
 // TestXLSXIsExcelizes: the streamed workbook holds, part for part, the
@@ -141,87 +139,26 @@ func parts(t *testing.T, b []byte) map[string][]byte {
 // writeXLSXWhole is WriteXLSX as it was before it streamed: every row
 // through excelize's StreamWriter, the package built in memory.
 func writeXLSXWhole(w io.Writer, t Table, m Meta, d Dialect) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := sheetName(m.Dataset.Name)
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	st, err := newXLSXStyles(f, d)
-	if err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	cols := t.Cols()
-	for i, c := range cols {
-		if err := sw.SetColWidth(i+1, i+1, colWidth(c)); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.Name
-	}
-	if d == French {
-		names = FrenchTitles(cols)
-	}
-	head := make([]any, len(cols))
-	for i, n := range names {
-		head[i] = excelize.Cell{StyleID: st.header, Value: n}
-	}
-	if err := sw.SetRow("A1", head, excelize.RowOpts{Height: 20}); err != nil {
-		return err
-	}
-	rowN := 1
-	out := make([]any, len(cols))
-	var buf []any
-	err = t.Each(func(row []any) error {
-		rowN++
-		buf = t.Pick(row, buf)
-		for i, v := range buf {
-			if d == French {
-				v = frenchLabels(v, cols[i])
+	f, _, err := workbook(t, m, d, func(sw *excelize.StreamWriter, st xlsxStyles) (int, error) {
+		return eachCells(t, d, st, func(r int, cells []any) error {
+			row := make([]any, len(cells))
+			for i, v := range cells {
+				row[i] = v
+				if tm, ok := v.(time.Time); ok {
+					row[i] = excelize.Cell{StyleID: st.date, Value: tm}
+				}
 			}
-			out[i] = st.value(v)
-			if tm, ok := out[i].(time.Time); ok {
-				out[i] = excelize.Cell{StyleID: st.date, Value: tm}
+			ref, err := excelize.CoordinatesToCellName(1, r)
+			if err != nil {
+				return err
 			}
-		}
-		ref, err := excelize.CoordinatesToCellName(1, rowN)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(ref, out)
+			return sw.SetRow(ref, row)
+		})
 	})
 	if err != nil {
 		return err
 	}
-	last, err := excelize.CoordinatesToCellName(max(len(cols), 1), rowN)
-	if err != nil {
-		return err
-	}
-	if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if err := writeMetaSheet(f, st, m); err != nil {
-		return err
-	}
-	stamp := m.Date.Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{Creator: datasets.Publisher, Title: m.Dataset.TitleFR,
-		Description: m.Dataset.TitleEN + "; snapshot " + m.Snapshot + "; " + m.Dataset.Licence.Name,
-		Created:     stamp, Modified: stamp, Language: "fr-FR"}); err != nil {
-		return err
-	}
+	defer f.Close()
 	_, err = f.WriteTo(w)
 	return err
 }
