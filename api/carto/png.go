@@ -208,6 +208,11 @@ func (r *raster) fill(polys [][]Point, src image.Image) {
 // segment and a small disc per joint, all wound the same way so overlaps
 // add up instead of cancelling. Dashed lines follow the SVG's 7-4 pattern.
 func (r *raster) stroke(lines [][]Point, width float64, col color.Color, dashed bool) {
+	r.fillTiled(r.strokePolys(lines, width, dashed), image.NewUniform(col))
+}
+
+// strokePolys are the quads and joints of a stroke (stroke).
+func (r *raster) strokePolys(lines [][]Point, width float64, dashed bool) [][]Point {
 	hw := width / 2
 	var polys [][]Point
 	add := func(a, b Point) {
@@ -217,7 +222,13 @@ func (r *raster) stroke(lines [][]Point, width float64, col color.Color, dashed 
 			return
 		}
 		nx, ny := -dy/l*hw, dx/l*hw
-		polys = append(polys, []Point{{a.X + nx, a.Y + ny}, {b.X + nx, b.Y + ny}, {b.X - nx, b.Y - ny}, {a.X - nx, a.Y - ny}, {a.X + nx, a.Y + ny}})
+		// Pieces of at most a tile's length (fillTiled): quads that
+		// share their ends cover the segment exactly once.
+		n := max(1, int(math.Ceil(l*r.s/strokeTile)))
+		for k := range n {
+			p, q := lerp(a, b, float64(k)/float64(n)), lerp(a, b, float64(k+1)/float64(n))
+			polys = append(polys, []Point{{p.X + nx, p.Y + ny}, {q.X + nx, q.Y + ny}, {q.X - nx, q.Y - ny}, {p.X - nx, p.Y - ny}, {p.X + nx, p.Y + ny}})
+		}
 	}
 	joint := func(c Point) {
 		if hw*r.s < 0.75 {
@@ -259,7 +270,7 @@ func (r *raster) stroke(lines [][]Point, width float64, col color.Color, dashed 
 	}
 	// The quads' orientation depends on the screen's y axis; make them all
 	// agree with the first so the non-zero rule adds them up.
-	r.fill(orient(polys), image.NewUniform(col))
+	return orient(polys)
 }
 
 func orient(polys [][]Point) [][]Point {
