@@ -172,15 +172,11 @@ func (r *raster) px(p Point) (float32, float32) {
 // fill fills polygons with src under the non-zero rule. The rasteriser
 // covers only the polygons' bounding box, so small shapes cost little.
 func (r *raster) fill(polys [][]Point, src image.Image) {
-	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, poly := range polys {
-		for _, p := range poly {
-			x, y := r.px(p)
-			x0, y0 = math.Min(x0, float64(x)), math.Min(y0, float64(y))
-			x1, y1 = math.Max(x1, float64(x)), math.Max(y1, float64(y))
-		}
-	}
-	b := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1))+1, int(math.Ceil(y1))+1).Intersect(r.img.Bounds())
+	r.fillIn(r.bounds(polys), polys, src)
+}
+
+// fillIn is fill with the polygons' box b already known.
+func (r *raster) fillIn(b image.Rectangle, polys [][]Point, src image.Image) {
 	if b.Empty() {
 		return
 	}

@@ -26,7 +26,7 @@ const tiledArea = 64 * strokeTile * strokeTile
 func (r *raster) fillTiled(polys [][]Point, src image.Image) {
 	bounds := r.img.Bounds()
 	if b := r.bounds(polys); b.Dx()*b.Dy() <= tiledArea {
-		r.fill(polys, src)
+		r.fillIn(b, polys, src)
 		return
 	}
 	tiles := map[image.Point][]int{}
