@@ -182,22 +182,28 @@ func (r *raster) fillIn(b image.Rectangle, polys [][]Point, src image.Image) {
 	}
 	z := vector.NewRasterizer(b.Dx(), b.Dy())
 	z.DrawOp = draw.Over
-	ox, oy := float32(b.Min.X), float32(b.Min.Y)
 	for _, poly := range polys {
-		if len(poly) < 3 {
-			continue
-		}
-		for i, p := range poly {
-			x, y := r.px(p)
-			if i == 0 {
-				z.MoveTo(x-ox, y-oy)
-			} else {
-				z.LineTo(x-ox, y-oy)
-			}
-		}
-		z.ClosePath()
+		r.path(z, poly, b.Min)
 	}
 	z.Draw(r.img, b, src, b.Min)
+}
+
+// path adds poly, closed, to z, whose origin is the pixel at; a polygon
+// of fewer than three points covers nothing.
+func (r *raster) path(z *vector.Rasterizer, poly []Point, at image.Point) {
+	if len(poly) < 3 {
+		return
+	}
+	ox, oy := float32(at.X), float32(at.Y)
+	for i, p := range poly {
+		x, y := r.px(p)
+		if i == 0 {
+			z.MoveTo(x-ox, y-oy)
+		} else {
+			z.LineTo(x-ox, y-oy)
+		}
+	}
+	z.ClosePath()
 }
 
 // stroke draws polylines of the given width (scene units) as one quad per

@@ -54,17 +54,8 @@ func (r *raster) fillTiled(polys [][]Point, src image.Image) {
 		b := image.Rect(t.X*strokeTile, t.Y*strokeTile, (t.X+1)*strokeTile, (t.Y+1)*strokeTile).Intersect(bounds)
 		z.Reset(b.Dx(), b.Dy())
 		z.DrawOp = draw.Over
-		ox, oy := float32(b.Min.X), float32(b.Min.Y)
 		for _, i := range tiles[t] {
-			for j, p := range polys[i] {
-				x, y := r.px(p)
-				if j == 0 {
-					z.MoveTo(x-ox, y-oy)
-				} else {
-					z.LineTo(x-ox, y-oy)
-				}
-			}
-			z.ClosePath()
+			r.path(z, polys[i], b.Min)
 		}
 		z.Draw(r.img, b, src, b.Min)
 	}
