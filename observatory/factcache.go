@@ -10,33 +10,54 @@ import (
 // cachedFacts keeps the facts one computation reads several times: a
 // simulation reads the same offer before and after, for each indicator; a
 // profile reads the same offer facts for eight indicators and the same
-// survey for three, and each read is a scan of the snapshot. Callers only
-// read the slices it hands out.
+// survey for three, and each read is a scan of the snapshot. A profile
+// computes its indicators concurrently, so a read in flight is shared:
+// the second caller waits for the first instead of scanning again.
+// Callers only read the slices it hands out.
 type cachedFacts struct {
 	FactStore
 	mu *sync.Mutex
-	m  map[string]any
+	m  map[string]*factEntry
+}
+
+// factEntry is one read: done closes once v and err are set.
+type factEntry struct {
+	done chan struct{}
+	v    any
+	err  error
 }
 
 func newCachedFacts(s FactStore) *cachedFacts {
-	return &cachedFacts{FactStore: s, m: map[string]any{}, mu: &sync.Mutex{}}
+	return &cachedFacts{FactStore: s, m: map[string]*factEntry{}, mu: &sync.Mutex{}}
 }
 
+// cachedCall returns the value under key, reading it with get once. A
+// failed read is forgotten, so a later caller tries again.
 func cachedCall[T any](f *cachedFacts, key string, get func() (T, error)) (T, error) {
 	f.mu.Lock()
-	if v, ok := f.m[key]; ok {
-		f.mu.Unlock()
-		return v.(T), nil
+	e, ok := f.m[key]
+	if !ok {
+		e = &factEntry{done: make(chan struct{})}
+		f.m[key] = e
 	}
 	f.mu.Unlock()
+	if ok {
+		<-e.done
+		if e.err != nil {
+			var zero T
+			return zero, e.err
+		}
+		return e.v.(T), nil
+	}
 	v, err := get()
+	e.v, e.err = v, err
 	if err != nil {
-		return v, err
+		f.mu.Lock()
+		delete(f.m, key)
+		f.mu.Unlock()
 	}
-	f.mu.Lock()
-	f.m[key] = v
-	f.mu.Unlock()
-	return v, nil
+	close(e.done)
+	return v, err
 }
 
 func factKey(kind string, q FactQuery) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -281,18 +282,39 @@ func (s Indicators) Profile(ctx context.Context, q IndicatorQuery, code string) 
 	}
 	// Its indicators share their facts: one read of each.
 	s.Facts = newCachedFacts(s.Facts)
-	out := map[string]Value{}
+	var inds []Indicator
 	for _, ind := range registry {
-		if !ind.Has(q.Level) || ind.PerFamily && q.Family != "" {
-			continue
+		if ind.Has(q.Level) && !(ind.PerFamily && q.Family != "") {
+			inds = append(inds, ind)
 		}
-		iq := q
-		iq.ID, iq.Territory = ind.ID, code
-		vals, err := s.values(ctx, ind, iq, w)
-		if err != nil {
-			return nil, err
+	}
+	// Computed by profileWorkers at once: most of a first profile is
+	// waiting for DuckDB, whose queries for different facts can overlap.
+	// Each indicator's values go to its own slot; the map is built after.
+	vals := make([][]Value, len(inds))
+	errs := make([]error, len(inds))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(profileWorkers, len(inds)) {
+		wg.Go(func() {
+			for i := range next {
+				iq := q
+				iq.ID, iq.Territory = inds[i].ID, code
+				vals[i], errs[i] = s.values(ctx, inds[i], iq, w)
+			}
+		})
+	}
+	for i := range inds {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := map[string]Value{}
+	for i, ind := range inds {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		for _, v := range vals {
+		for _, v := range vals[i] {
 			if ind.PerFamily {
 				out[ind.ID+":"+v.Family] = v
 			} else {
@@ -302,3 +324,7 @@ func (s Indicators) Profile(ctx context.Context, q IndicatorQuery, code string) 
 	}
 	return out, nil
 }
+
+// profileWorkers is how many of a profile's indicators are computed at
+// once.
+const profileWorkers = 6
