@@ -250,13 +250,21 @@ type TerritoryAccess struct {
 // AccessBy adds communes' access up by territory of level (commune,
 // bassin, département, région).
 func AccessBy(g *Gazetteer, level Level, cs []CommuneAccess) map[string]TerritoryAccess {
+	// Access's communes come in the order of the access base, which knows
+	// where each is in the gazetteer: no lookup by code (a third of the
+	// first access indicator's time when each commune was looked up).
+	b := g.accessBase()
 	var sums accessSums
 	for i := range cs {
-		c, ok := g.Commune(cs[i].Code)
-		if !ok {
+		var c *Commune
+		if i < len(b.code) && cs[i].Code == b.code[i] {
+			c = &g.communes[b.comm[i]]
+		} else if cc, ok := g.Commune(cs[i].Code); ok {
+			c = &cc
+		} else {
 			continue
 		}
-		if code := territoryOf(c, level); code != "" {
+		if code := territoryOf(*c, level); code != "" {
 			sums.add(code, &cs[i])
 		}
 	}
@@ -266,19 +274,25 @@ func AccessBy(g *Gazetteer, level Level, cs []CommuneAccess) map[string]Territor
 // accessSums adds communes' access up by territory: AccessBy's and the
 // siting state's sums.
 type accessSums struct {
-	by map[string]*TerritoryAccess
-	km map[string]float64 // population-weighted distance
+	by map[string]*territorySum
+}
+
+// territorySum is a territory's access being summed.
+type territorySum struct {
+	TerritoryAccess
+	km float64 // population-weighted distance
 }
 
 func (s *accessSums) add(code string, a *CommuneAccess) {
 	if s.by == nil {
-		s.by, s.km = map[string]*TerritoryAccess{}, map[string]float64{}
+		s.by = map[string]*territorySum{}
 	}
-	t := s.by[code]
-	if t == nil {
-		t = &TerritoryAccess{}
-		s.by[code] = t
+	ts := s.by[code]
+	if ts == nil {
+		ts = &territorySum{}
+		s.by[code] = ts
 	}
+	t := &ts.TerritoryAccess
 	if !a.Reachable {
 		t.Unreachable += a.Population
 		return
@@ -286,7 +300,7 @@ func (s *accessSums) add(code string, a *CommuneAccess) {
 	p := float64(a.Population)
 	t.Population += a.Population
 	t.Communes++
-	s.km[code] += p * a.NearestKm
+	ts.km += p * a.NearestKm
 	t.Accessibility += p * a.Accessibility
 	if a.NearestKm > ReachKm {
 		t.Beyond30 += a.Population
@@ -302,12 +316,13 @@ func (s *accessSums) add(code string, a *CommuneAccess) {
 // totals turns the sums into means.
 func (s *accessSums) totals() map[string]TerritoryAccess {
 	out := make(map[string]TerritoryAccess, len(s.by))
-	for code, t := range s.by {
+	for code, ts := range s.by {
+		t := ts.TerritoryAccess
 		if t.Population > 0 {
-			t.MeanKm = s.km[code] / float64(t.Population)
+			t.MeanKm = ts.km / float64(t.Population)
 			t.Accessibility /= float64(t.Population)
 		}
-		out[code] = *t
+		out[code] = t
 	}
 	return out
 }

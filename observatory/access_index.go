@@ -114,6 +114,7 @@ func (g *cellGrid) box(p orb.Point, km float64) (x0, y0, x1, y1 int) {
 // accessBase is the part of Access that depends on the geography alone.
 type accessBase struct {
 	code  []string
+	comm  []int32 // each one's index in the gazetteer's communes
 	pop   []float64
 	pop0  []int64
 	at    []pos
@@ -162,10 +163,11 @@ func (g *Gazetteer) accessBase() *accessBase {
 	g.access.once.Do(func() {
 		b := &accessBase{}
 		var pts []orb.Point
-		for _, c := range g.communes {
+		for k, c := range g.communes {
 			if c.Population <= 0 || c.Lat == 0 && c.Lon == 0 {
 				continue // Access leaves them out
 			}
+			b.comm = append(b.comm, int32(k))
 			p := orb.Point{c.Lon, c.Lat}
 			b.code, b.pop, b.pop0 = append(b.code, c.Code), append(b.pop, float64(c.Population)), append(b.pop0, c.Population)
 			ar := b.areaID(area(c.Departement))
