@@ -151,6 +151,7 @@ func Access(g *Gazetteer, lands *Landmasses, supply []Supply) []CommuneAccess {
 			acc[p>>2] += ratio[j] * catchmentBands[p&3].weight * 100_000
 		}
 	}
+	farNearest(b, sp, land, sameLand, best)
 	out := make([]CommuneAccess, n)
 	for i := range n {
 		a := CommuneAccess{Code: b.code[i], Population: b.pop0[i], Accessibility: acc[i]}
