@@ -162,45 +162,107 @@ var demandLevel = map[observatory.Level]string{
 // territory. Digital jobs are the FAP codes of the referential, matched in
 // the survey's own edition (a few codes mean different jobs in FAP 2009 and
 // FAP 2021); a code mapped to several families counts once.
+//
+// As OfferFacts does, DuckDB sums the survey's rows by territory and the
+// territories without a row get zeros here: joining the territories in SQL
+// took four times as long (8 ms at bassin level against 2).
 func (d *DB) DemandFacts(ctx context.Context, q observatory.FactQuery) ([]observatory.DemandFacts, error) {
 	col, ok := demandLevel[q.Level]
 	if !ok {
 		return nil, observatory.ParamError("level", "unknown level %q", q.Level)
 	}
-	args := []any{q.Year}
-	fam := ``
-	if q.Family != "" {
-		fam, args = ` AND m.family = ?`, append(args, q.Family)
-	}
-	digital := `WITH d AS (SELECT * FROM job_demand j WHERE j.year = ? AND EXISTS (
-	SELECT 1 FROM metier_codes m WHERE m.scheme = j.fap_edition AND m.code = j.fap_code` + fam + `))`
-	agg := `coalesce(sum(d.projects), 0), count(d.projects), count(d.year) - count(d.projects),
-	coalesce(sum(d.difficult) FILTER (WHERE d.difficult IS NOT NULL AND d.projects IS NOT NULL), 0),
-	coalesce(sum(d.projects) FILTER (WHERE d.difficult IS NOT NULL AND d.projects IS NOT NULL), 0)`
 	table, _, _ := levelOf(q.Level)
-	terr, surveyed := table, `false`
-	if q.Level == observatory.LevelBassin {
-		surveyed = `t.code NOT IN (SELECT bassin FROM job_demand WHERE year = ?)`
-		// The survey's bassins that the commune table lacks (BMO 2024 has
-		// three) are listed too: their demand is known, their offer is not.
-		terr = `(SELECT code, name FROM bassins UNION ALL
-	SELECT bassin, any_value(bassin_name) FROM job_demand WHERE year = ? AND bassin NOT IN (SELECT code FROM bassins) GROUP BY bassin)`
-		args = append(args, q.Year, q.Year)
+	terrs, err := keep(d, "territories|"+table, func() ([]observatory.OfferFacts, error) { return d.territories(ctx, table) })
+	if err != nil {
+		return nil, err
 	}
-	query := digital + `
-SELECT t.code, t.name, ` + agg + `, ` + surveyed + ` FROM ` + terr + ` t LEFT JOIN d ON d.` + col + ` = t.code GROUP BY ALL ORDER BY t.code`
-	rows, err := d.db.QueryContext(ctx, query, args...)
+	out := make([]observatory.DemandFacts, 0, len(terrs))
+	for _, t := range terrs {
+		out = append(out, observatory.DemandFacts{Code: t.Code, Name: t.Name, Year: q.Year})
+	}
+	if q.Level == observatory.LevelBassin {
+		if out, err = d.surveyBassins(ctx, q.Year, out); err != nil {
+			return nil, err
+		}
+	}
+	sums, err := d.demandSums(ctx, q, col)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if f, ok := sums[out[i].Code]; ok {
+			out[i].Projects, out[i].Published, out[i].Secret, out[i].Difficult = f.Projects, f.Published, f.Secret, f.Difficult
+		}
+	}
+	return out, nil
+}
+
+// surveyBassins marks the bassins of out that the survey of year has no
+// cell for, and adds the survey's bassins that the commune table lacks
+// (BMO 2024 has three): their demand is known, their offer is not. The
+// result is sorted by code.
+func (d *DB) surveyBassins(ctx context.Context, year int, out []observatory.DemandFacts) ([]observatory.DemandFacts, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT bassin, any_value(bassin_name) FROM job_demand
+WHERE year = ? AND bassin IS NOT NULL GROUP BY bassin`, year)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []observatory.DemandFacts{}
+	surveyed := map[string]string{}
 	for rows.Next() {
-		f := observatory.DemandFacts{Year: q.Year}
-		if err := rows.Scan(&f.Code, &f.Name, &f.Projects, &f.Published, &f.Secret, &f.Difficult.Num, &f.Difficult.Den, &f.Unsurveyed); err != nil {
+		var code string
+		var name sql.NullString
+		if err := rows.Scan(&code, &name); err != nil {
 			return nil, err
 		}
-		out = append(out, f)
+		surveyed[code] = name.String
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(out))
+	for i := range out {
+		known[out[i].Code] = true
+		_, ok := surveyed[out[i].Code]
+		out[i].Unsurveyed = !ok
+	}
+	for code, name := range surveyed {
+		if !known[code] {
+			out = append(out, observatory.DemandFacts{Code: code, Name: name, Year: year})
+		}
+	}
+	slices.SortFunc(out, func(a, b observatory.DemandFacts) int { return strings.Compare(a.Code, b.Code) })
+	return out, nil
+}
+
+// demandSums sums the digital jobs' rows of q's survey by the job_demand
+// column col: only the territories that have one.
+func (d *DB) demandSums(ctx context.Context, q observatory.FactQuery, col string) (map[string]observatory.DemandFacts, error) {
+	// A SEMI JOIN keeps a row once however many families its code has,
+	// as EXISTS does, and is planned better (3 ms against 4.5).
+	var args []any
+	fam := ``
+	if q.Family != "" {
+		fam, args = ` AND m.family = ?`, append(args, q.Family)
+	}
+	args = append(args, q.Year)
+	both := `FILTER (WHERE difficult IS NOT NULL AND projects IS NOT NULL)`
+	rows, err := d.db.QueryContext(ctx, `SELECT `+col+`, coalesce(sum(projects), 0), count(projects), count(*) - count(projects),
+	coalesce(sum(difficult) `+both+`, 0), coalesce(sum(projects) `+both+`, 0)
+FROM job_demand j SEMI JOIN metier_codes m ON m.scheme = j.fap_edition AND m.code = j.fap_code`+fam+`
+WHERE j.year = ? AND j.`+col+` IS NOT NULL GROUP BY ALL`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]observatory.DemandFacts{}
+	for rows.Next() {
+		var code string
+		var f observatory.DemandFacts
+		if err := rows.Scan(&code, &f.Projects, &f.Published, &f.Secret, &f.Difficult.Num, &f.Difficult.Den); err != nil {
+			return nil, err
+		}
+		out[code] = f
 	}
 	return out, rows.Err()
 }
