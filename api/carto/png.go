@@ -1,12 +1,15 @@
 package carto
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -28,13 +31,44 @@ const pngScale = 1.5
 // (oksvg, canvas) either miss what the map uses or pull in cgo; this keeps
 // the PNG identical in shapes to the SVG from one scene.
 func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
+	return WritePNGIn(w, sc, fonts, runtime.GOMAXPROCS(0))
+}
+
+// WritePNGIn is WritePNG drawing in at most n bands at once.
+func WritePNGIn(w io.Writer, sc *Scene, fonts *Fonts, n int) error {
 	top, height := 0.0, mapH
 	if sc.Standalone {
 		top, height = headerH, mapH+headerH+footerH
 	}
 	img := image.NewRGBA(image.Rect(0, 0, int(mapW*pngScale), int(math.Ceil(height*pngScale))))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	r := &raster{img: img, s: pngScale}
+	// The image is drawn and compressed in horizontal bands at once, one
+	// per core: each band replays the whole scene clipped to its rows, so
+	// the compositing, most of the time, is shared out, and its rows are
+	// compressed as soon as it is drawn (encodeBands).
+	bands := pngBands(img.Bounds(), n)
+	parts := make([]band, len(bands))
+	var wg sync.WaitGroup
+	for i, b := range bands {
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					parts[i].err = fmt.Errorf("carto: drawing rows %d-%d: %v", b.Min.Y, b.Max.Y, p)
+				}
+			}()
+			sub := img.SubImage(b).(*image.RGBA)
+			r := &raster{img: sub, s: pngScale}
+			r.scene(sc, fonts, top)
+			parts[i] = deflateBand(sub, i == len(bands)-1)
+		})
+	}
+	wg.Wait()
+	return encodeBands(w, img, parts)
+}
+
+// scene draws sc onto r's image (all of it, or a band of it): every
+// operation is clipped to the image's bounds.
+func (r *raster) scene(sc *Scene, fonts *Fonts, top float64) {
+	draw.Draw(r.img, r.img.Bounds(), image.White, image.Point{}, draw.Src)
 	if sc.Standalone {
 		r.text(fonts.bold, 22, mapPad, 28, sc.Title, hexColor(textCol), false)
 		r.text(fonts.regular, 15, mapPad, 52, sc.Subtitle, hexColor(textCol), false)
@@ -106,7 +140,6 @@ func WritePNG(w io.Writer, sc *Scene, fonts *Fonts) error {
 	for _, f := range r.faces {
 		f.Close()
 	}
-	return encodePNG(w, img)
 }
 
 func pngLegend(r *raster, sc *Scene, fonts *Fonts) {

@@ -2,6 +2,8 @@ package carto
 
 import (
 	"bytes"
+	"fmt"
+	"hash/adler32"
 	"image"
 	"image/color"
 	"image/png"
@@ -34,10 +36,18 @@ func testImage(w, h int, transparent bool) *image.RGBA {
 	return img
 }
 
-// The PNG encoder writes what image/png reads back pixel for pixel, for
-// an opaque image (its own RGB path, several IDAT chunks) and for one
-// with transparency (image/png's path), and a sub-image keeps its bounds.
+// The PNG encoder writes what image/png reads back pixel for pixel (its
+// zlib reader checks the Adler-32 combined from the bands'), for an opaque
+// image (its own RGB path, several IDAT chunks) and for one with
+// transparency in its last band only (image/png's path), and a sub-image
+// keeps its bounds; in one band or several.
 func TestEncodePNG(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7} {
+		t.Run(fmt.Sprint(n, " bands"), func(t *testing.T) { testEncodePNG(t, n) })
+	}
+}
+
+func testEncodePNG(t *testing.T, bands int) {
 	for _, tc := range []struct {
 		name        string
 		img         *image.RGBA
@@ -50,7 +60,7 @@ func TestEncodePNG(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := encodePNG(&buf, tc.img); err != nil {
+			if err := encodeIn(&buf, tc.img, bands); err != nil {
 				t.Fatal(err)
 			}
 			got, err := png.Decode(&buf)
@@ -74,6 +84,43 @@ func TestEncodePNG(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// adler32Combine gives the checksum of two strings end to end, short and
+// longer than the checksum's modulus.
+func TestAdler32Combine(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 100, 65521, 65522, 300_000} {
+		p := make([]byte, n+r.IntN(1000))
+		for i := range p {
+			p[i] = byte(r.IntN(256))
+		}
+		for _, cut := range []int{0, len(p) / 3, len(p)} {
+			a, b := p[:cut], p[cut:]
+			got := adler32Combine(adler32.Checksum(a), adler32.Checksum(b), int64(len(b)))
+			if want := adler32.Checksum(p); got != want {
+				t.Errorf("%d bytes cut at %d: %08x, want %08x", len(p), cut, got, want)
+			}
+		}
+	}
+}
+
+// pngBands covers the rows once, in order, each band but the last a
+// multiple of bandRows high.
+func TestPNGBands(t *testing.T) {
+	for _, c := range []struct{ h, n int }{{1, 2}, {31, 2}, {100, 2}, {1688, 2}, {1688, 3}, {1688, 1}, {64, 8}} {
+		bs := pngBands(image.Rect(0, 5, 10, 5+c.h), c.n)
+		y := 5
+		for i, b := range bs {
+			if b.Min.Y != y || b.Empty() || i < len(bs)-1 && b.Dy()%bandRows != 0 {
+				t.Errorf("%d rows in %d: band %d is %v", c.h, c.n, i, b)
+			}
+			y = b.Max.Y
+		}
+		if y != 5+c.h || len(bs) > c.n {
+			t.Errorf("%d rows in %d: %d bands end at %d", c.h, c.n, len(bs), y)
+		}
 	}
 }
 
