@@ -7,3 +7,11 @@ func SetSupplyInStore(n int) (restore func()) {
 	supplyInStore = n
 	return func() { supplyInStore = old }
 }
+
+// SetHeadRows sets the number of rows of a full export's head query,
+// until the returned func runs.
+func SetHeadRows(n int) (restore func()) {
+	old := headRows
+	headRows = n
+	return func() { headRows = old }
+}

@@ -42,9 +42,11 @@ func (d *DB) Formations(ctx context.Context, f observatory.FormationFilter) (*ob
 	if err != nil {
 		return nil, err
 	}
-	if err := d.eachFormation(ctx, q, args, func(fm *observatory.Formation) error {
-		page.Items = append(page.Items, *fm)
-		return nil
+	if err := d.eachRow(ctx, q, args, func(rows *sql.Rows) error {
+		return scanFormations(rows, func(fm *observatory.Formation) error {
+			page.Items = append(page.Items, *fm)
+			return nil
+		})
 	}); err != nil {
 		return nil, err
 	}
@@ -62,19 +64,11 @@ func (d *DB) Formations(ctx context.Context, f observatory.FormationFilter) (*ob
 // EachFormation streams the formations matching f, f.Limit of them at most
 // (all when 0), in the order Formations pages them.
 func (d *DB) EachFormation(ctx context.Context, f observatory.FormationFilter, fn func(*observatory.Formation) error) error {
-	q, args, _, err := formationQuery(formationCols, f)
-	if err != nil {
-		return err
-	}
-	return d.eachFormation(ctx, q, args, fn)
+	return d.eachRange(ctx, formationCols, f, func(rows *sql.Rows) error { return scanFormations(rows, fn) }, nil)
 }
 
-func (d *DB) eachFormation(ctx context.Context, q string, args []any, fn func(*observatory.Formation) error) error {
-	rows, err := d.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
+// scanFormations calls fn with each formation of rows.
+func scanFormations(rows *sql.Rows, fn func(*observatory.Formation) error) error {
 	for rows.Next() {
 		fm, err := scanFormation(rows)
 		if err != nil {
@@ -84,7 +78,7 @@ func (d *DB) eachFormation(ctx context.Context, q string, args []any, fn func(*o
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // formationExportCols are the columns of a Parquet export, named as the

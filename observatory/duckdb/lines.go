@@ -43,25 +43,22 @@ func (d *DB) FormationLines(ctx context.Context, f observatory.FormationFilter, 
 	if err != nil {
 		return err
 	}
-	q, args, _, err := formationQuery(line+` AS line`, f)
-	if err != nil {
-		return err
+	var headDone func()
+	if fl, ok := w.(flusher); ok {
+		headDone = fl.Flush
 	}
-	rows, err := d.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var b sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&b); err != nil {
-			return err
+	return d.eachRange(ctx, line+` AS line`, f, func(rows *sql.Rows) error {
+		var b sql.RawBytes
+		for rows.Next() {
+			if err := rows.Scan(&b); err != nil {
+				return err
+			}
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
 		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return nil
+	}, headDone)
 }
 
 // lineExpr is the SQL expression of one line of l. A line whose texts
