@@ -106,6 +106,9 @@ type countingWriter struct {
 
 func (w *countingWriter) Header() http.Header { return w.header }
 
+// Flush is a connection's: nothing is buffered here.
+func (w *countingWriter) Flush() {}
+
 func (w *countingWriter) WriteHeader(code int) {
 	if w.code == 0 {
 		w.code = code

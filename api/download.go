@@ -67,17 +67,23 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 		return s.writeParquet(c, t, meta)
 	case FormatXLSX:
 		c.Response().WriteHeader(http.StatusOK)
-		return s.abortOn(c, export.WriteXLSX(c.Response(), t, meta, dialectOf(c)))
+		bw := bufio.NewWriterSize(c.Response(), 32<<10)
+		err := export.WriteXLSX(streamWriter{bw, c.Response().Writer}, t, meta, dialectOf(c))
+		if err == nil {
+			err = bw.Flush()
+		}
+		return s.abortOn(c, err)
 	}
 	bw := bufio.NewWriterSize(c.Response(), 32<<10)
 	c.Response().WriteHeader(http.StatusOK)
+	sw := streamWriter{bw, c.Response().Writer} // echo.Response.Flush panics where flushing is not supported
 	switch f {
 	case FormatGeoJSON:
-		err = export.WriteGeoJSON(bw, t, meta)
+		err = export.WriteGeoJSON(sw, t, meta)
 	case FormatNDJSON:
-		err = export.WriteNDJSON(bw, t, meta)
+		err = export.WriteNDJSON(sw, t, meta)
 	default:
-		err = export.WriteCSV(bw, t, dialectOf(c))
+		err = export.WriteCSV(sw, t, dialectOf(c))
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -215,4 +221,23 @@ func (s *Server) baseURL(c echo.Context) string {
 		return strings.TrimSuffix(s.cfg.PublicURL, "/")
 	}
 	return c.Scheme() + "://" + c.Request().Host
+}
+
+// streamWriter is a download's buffered body. Flush sends what is
+// buffered now, past the response cache's hold: the store calls it once
+// the first rows of a long export are written, so that its first byte
+// does not wait for the whole first megabyte.
+type streamWriter struct {
+	*bufio.Writer
+	rw http.ResponseWriter
+}
+
+// Flush shadows bufio.Writer's: it flushes the buffer, then the response.
+// Under a writer that cannot flush (a benchmark's), echo's panics: the
+// body then just waits for the hold.
+func (s streamWriter) Flush() {
+	defer func() { _ = recover() }()
+	if s.Writer.Flush() == nil {
+		_ = http.NewResponseController(s.rw).Flush()
+	}
 }

@@ -40,8 +40,13 @@ func WriteXLSX(w io.Writer, t Table, m Meta, d Dialect) error {
 		return err
 	}
 	enc := newSheetRows(len(cols), st.date)
-	return parts.write(w, func(w io.Writer) (int, error) {
+	return parts.write(w, func(w io.Writer, flush func() error) (int, error) {
 		return eachCells(t, d, st, func(r int, cells []any) error {
+			if r == streamAfter+2 { // more rows than streamAfter (the header is row 1)
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 			_, err := w.Write(enc.row(r, cells))
 			return err
 		})
