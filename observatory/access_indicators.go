@@ -81,8 +81,10 @@ func programmeKey(progs []string) string {
 }
 
 // access computes the indicators of access to the offer: distance to the
-// nearest formation, inhabitants beyond 30 and 60 km, E2SFCA.
-func (s Indicators) access(ctx context.Context, ind Indicator, q FactQuery) ([]Value, error) {
+// nearest formation, inhabitants beyond 30 and 60 km, E2SFCA. The
+// explanations are written only when asked for (explain): at commune
+// level their sentences were a third of a first answer that drops them.
+func (s Indicators) access(ctx context.Context, ind Indicator, q FactQuery, explain bool) ([]Value, error) {
 	af, err := s.communeAccess(ctx, q)
 	if err != nil {
 		return nil, err
@@ -94,38 +96,24 @@ func (s Indicators) access(ctx context.Context, ind Indicator, q FactQuery) ([]V
 	for i, t := range ts {
 		v := Value{Code: t.Code, Name: t.Name}
 		a, ok := by[t.Code]
-		ex := &Explain{Formula: ind.Formula, Rows: a.Communes, RowsOf: "communes", DrillDown: communeDrill(ind.ID, q, t.Code)}
+		if explain {
+			v.Explain = explainAccess(ind, q, t, a, en, fr)
+		}
 		if !ok || a.Population == 0 {
 			v.null(ReasonNotApplicable, "no formation "+en+" within reach (none in this overseas département)",
 				"aucune formation "+fr+" à portée (aucune dans ce département d'outre-mer)")
-			v.Explain = ex
 			out[i] = v
 			continue
 		}
-		pop := float64(a.Population)
 		switch ind.ID {
 		case IndDistance:
-			v.Value, ex.Numerator, ex.Denominator = num(a.MeanKm), num(a.MeanKm*pop), num(pop)
-			ex.SentenceEN = fmt.Sprintf("%s: on average %s km to the nearest formation %s, over the %s inhabitants of %s", t.Name,
-				FormatNumber(a.MeanKm, "en"), en, FormatNumber(pop, "en"), Count(float64(a.Communes), "en", "commune", "communes"))
-			ex.SentenceFR = fmt.Sprintf("%s : en moyenne %s km jusqu'à la formation la plus proche (%s), pour les %s habitants de %s", t.Name,
-				FormatNumber(a.MeanKm, "fr"), fr, FormatNumber(pop, "fr"), Count(float64(a.Communes), "fr", "commune", "communes"))
-		case IndBeyond30, IndBeyond60:
-			n, km := a.Beyond30, 30
-			if ind.ID == IndBeyond60 {
-				n, km = a.Beyond60, 60
-			}
-			v.Value, ex.Numerator, ex.Denominator = num(float64(n)), num(float64(n)), num(pop)
-			ex.SentenceEN = fmt.Sprintf("%s: %s of its %s inhabitants live more than %d km from a formation %s", t.Name,
-				FormatNumber(float64(n), "en"), FormatNumber(pop, "en"), km, en)
-			ex.SentenceFR = fmt.Sprintf("%s : %s de ses %s habitants vivent à plus de %d km d'une formation %s", t.Name,
-				FormatNumber(float64(n), "fr"), FormatNumber(pop, "fr"), km, fr)
+			v.Value = num(a.MeanKm)
+		case IndBeyond30:
+			v.Value = num(float64(a.Beyond30))
+		case IndBeyond60:
+			v.Value = num(float64(a.Beyond60))
 		case IndAccess:
-			v.Value, ex.Numerator, ex.Denominator = num(a.Accessibility), num(a.Accessibility*pop), num(pop)
-			ex.SentenceEN = fmt.Sprintf("%s: %s seats per 100,000 inhabitants within reach (E2SFCA, 60 km), formations %s", t.Name,
-				FormatNumber(a.Accessibility, "en"), en)
-			ex.SentenceFR = fmt.Sprintf("%s : %s places pour 100 000 habitants à portée (E2SFCA, 60 km), formations %s", t.Name,
-				FormatNumber(a.Accessibility, "fr"), fr)
+			v.Value = num(a.Accessibility)
 			if af.guessed > 0 {
 				v.Note = join(v.Note, fmt.Sprintf("%d of %d formations give no seats and count at the median", af.guessed, af.points))
 				v.NoteFR = join(v.NoteFR, fmt.Sprintf("%d formations sur %d ne donnent pas leurs places et comptent pour la médiane", af.guessed, af.points))
@@ -136,8 +124,41 @@ func (s Indicators) access(ctx context.Context, ind Indicator, q FactQuery) ([]V
 			v.Note = join(v.Note, fmt.Sprintf("%s inhabitants have their nearest formation across the sea", FormatNumber(float64(a.OverSea), "en")))
 			v.NoteFR = join(v.NoteFR, fmt.Sprintf("%s habitants ont leur formation la plus proche par-delà la mer", FormatNumber(float64(a.OverSea), "fr")))
 		}
-		v.Explain = ex
 		out[i] = v
 	}
 	return out, nil
+}
+
+// explainAccess is how an access value of territory t was computed.
+func explainAccess(ind Indicator, q FactQuery, t Territory, a TerritoryAccess, en, fr string) *Explain {
+	ex := &Explain{Formula: ind.Formula, Rows: a.Communes, RowsOf: "communes", DrillDown: communeDrill(ind.ID, q, t.Code)}
+	if a.Population == 0 {
+		return ex
+	}
+	pop := float64(a.Population)
+	switch ind.ID {
+	case IndDistance:
+		ex.Numerator, ex.Denominator = num(a.MeanKm*pop), num(pop)
+		ex.SentenceEN = fmt.Sprintf("%s: on average %s km to the nearest formation %s, over the %s inhabitants of %s", t.Name,
+			FormatNumber(a.MeanKm, "en"), en, FormatNumber(pop, "en"), Count(float64(a.Communes), "en", "commune", "communes"))
+		ex.SentenceFR = fmt.Sprintf("%s : en moyenne %s km jusqu'à la formation la plus proche (%s), pour les %s habitants de %s", t.Name,
+			FormatNumber(a.MeanKm, "fr"), fr, FormatNumber(pop, "fr"), Count(float64(a.Communes), "fr", "commune", "communes"))
+	case IndBeyond30, IndBeyond60:
+		n, km := a.Beyond30, 30
+		if ind.ID == IndBeyond60 {
+			n, km = a.Beyond60, 60
+		}
+		ex.Numerator, ex.Denominator = num(float64(n)), num(pop)
+		ex.SentenceEN = fmt.Sprintf("%s: %s of its %s inhabitants live more than %d km from a formation %s", t.Name,
+			FormatNumber(float64(n), "en"), FormatNumber(pop, "en"), km, en)
+		ex.SentenceFR = fmt.Sprintf("%s : %s de ses %s habitants vivent à plus de %d km d'une formation %s", t.Name,
+			FormatNumber(float64(n), "fr"), FormatNumber(pop, "fr"), km, fr)
+	case IndAccess:
+		ex.Numerator, ex.Denominator = num(a.Accessibility*pop), num(pop)
+		ex.SentenceEN = fmt.Sprintf("%s: %s seats per 100,000 inhabitants within reach (E2SFCA, 60 km), formations %s", t.Name,
+			FormatNumber(a.Accessibility, "en"), en)
+		ex.SentenceFR = fmt.Sprintf("%s : %s places pour 100 000 habitants à portée (E2SFCA, 60 km), formations %s", t.Name,
+			FormatNumber(a.Accessibility, "fr"), fr)
+	}
+	return ex
 }

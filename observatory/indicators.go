@@ -197,7 +197,7 @@ func (s Indicators) values(ctx context.Context, ind Indicator, q IndicatorQuery,
 	case IndFamilyShare:
 		out, err = s.familyShare(ctx, ind, fq)
 	case IndDistance, IndBeyond30, IndBeyond60, IndAccess:
-		out, err = s.access(ctx, ind, fq)
+		out, err = s.access(ctx, ind, fq, q.Explain)
 	default:
 		out, err = s.offer(ctx, ind, fq)
 	}
