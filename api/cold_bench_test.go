@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gen-numerique/observatory/api"
+	"github.com/gen-numerique/observatory/api/carto"
 	"github.com/gen-numerique/observatory/datasets/datasetstest"
 	"github.com/gen-numerique/observatory/observatory"
 )
@@ -66,14 +67,15 @@ func BenchmarkColdPaths(b *testing.B) {
 }
 
 // buildGeography builds what depends on the geography alone (commune
-// outlines, landmasses, adjacency graphs) before a benchmark times
-// anything: a server builds it once per process.
+// outlines, landmasses, adjacency graphs, the map's projected outlines)
+// before a benchmark times anything: a server builds it once per process.
 func buildGeography(b *testing.B, g *observatory.Gazetteer) {
 	if _, err := g.Landmasses(); err != nil {
 		b.Fatal(err)
 	}
 	for _, l := range []observatory.Level{observatory.LevelRegion, observatory.LevelDepartement, observatory.LevelBassin} {
 		g.Adjacency(l)
+		carto.NewAtlases(g).Level(l)
 	}
 }
 

@@ -40,6 +40,7 @@ type Gazetteer struct {
 	access        lazyAccess   // what Access needs of the communes, prepared once
 	adjacency     adjacencies  // each level's adjacency graph, built once
 	outlines      outlineCache // coverage maps' geometries, encoded once
+	derived       derived      // other packages' structures (Derived)
 }
 
 // GazetteerData is what a gazetteer is built from. CommuneShapes, when not
