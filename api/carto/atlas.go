@@ -68,6 +68,7 @@ type Atlas struct {
 	mainland projection
 	insets   map[string]projection // by code of the département an inset frames
 	frame    map[string]string     // a shape's code → the code of its inset's frame
+	layers   borderLayers          // the PNG's borders, drawn once (pngborders.go)
 }
 
 type projection func(lon, lat float64) (float64, float64)

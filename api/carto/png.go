@@ -56,7 +56,7 @@ func WritePNGIn(w io.Writer, sc *Scene, fonts *Fonts, n int) error {
 				}
 			}()
 			sub := img.SubImage(b).(*image.RGBA)
-			r := &raster{img: sub, s: pngScale}
+			r := &raster{img: sub, s: pngScale, full: img.Bounds()}
 			r.scene(sc, fonts, top)
 			parts[i] = deflateBand(sub, i == len(bands)-1)
 		})
@@ -87,9 +87,7 @@ func (r *raster) scene(sc *Scene, fonts *Fonts, top float64) {
 		}
 		r.fill(s.Rings, src)
 	}
-	for _, s := range sc.Shapes {
-		r.stroke(s.Rings, borderWidth(sc.Geom), hexColor(borderCol), false)
-	}
+	r.drawBorders(sc)
 	for _, s := range sc.Shapes {
 		if s.Zoom != nil {
 			var src image.Image = image.NewUniform(hexColor(s.Fill))
@@ -188,6 +186,7 @@ func (r *raster) ring(c Point) {
 // raster draws scene units onto an image: x·s, (y+dy)·s.
 type raster struct {
 	img   *image.RGBA
+	full  image.Rectangle // the whole map's bounds when img is a band of it
 	s     float64
 	dy    float64
 	faces map[faceKey]font.Face // a face caches its glyphs: make each once
