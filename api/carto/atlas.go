@@ -69,6 +69,10 @@ type Atlas struct {
 	insets   map[string]projection // by code of the département an inset frames
 	frame    map[string]string     // a shape's code → the code of its inset's frame
 	layers   borderLayers          // the PNG's borders, drawn once (pngborders.go)
+	outlines struct {
+		mu sync.Mutex
+		by map[string][][]Point // by members, comma-joined
+	}
 }
 
 type projection func(lon, lat float64) (float64, float64)
@@ -501,11 +505,37 @@ func (g *Atlas) Shape(code string) (*Shape, bool) {
 	return &g.Shapes[i], true
 }
 
+// Outline returns the boundary of the union of some territories, as
+// polylines (outline). A gap zone's outline is drawn by every map of its
+// level and snapshot, and depends on its members alone: it is kept, for
+// the atlas's lifetime, up to outlinesKept sets of members (4 ms a map at
+// département level). Callers must not change the lines.
+func (g *Atlas) Outline(codes []string) [][]Point {
+	key := strings.Join(codes, ",")
+	g.outlines.mu.Lock()
+	lines, ok := g.outlines.by[key]
+	g.outlines.mu.Unlock()
+	if ok {
+		return lines
+	}
+	lines = g.outline(codes)
+	g.outlines.mu.Lock()
+	if g.outlines.by == nil || len(g.outlines.by) >= outlinesKept {
+		g.outlines.by = map[string][][]Point{}
+	}
+	g.outlines.by[key] = lines
+	g.outlines.mu.Unlock()
+	return lines
+}
+
+// outlinesKept bounds the outlines an atlas keeps.
+const outlinesKept = 256
+
 // outline returns the boundary of the union of some territories, as
 // polylines: the segments of their rings that no other member shares.
 // Shared borders have the same rounded points on both sides, so each
 // inner segment appears twice and drops out.
-func (g *Atlas) Outline(codes []string) [][]Point {
+func (g *Atlas) outline(codes []string) [][]Point {
 	type seg struct{ a, b Point }
 	key := func(a, b Point) seg {
 		if a.X < b.X || a.X == b.X && a.Y < b.Y {
