@@ -60,7 +60,7 @@ func (b *Builder) appendStream(ctx context.Context, table string, cols []string,
 		if err != nil {
 			return err
 		}
-		for row, err := range seq {
+		for row, err := range readAhead(seq) {
 			if err == nil && n%4096 == 0 {
 				err = ctx.Err()
 			}
