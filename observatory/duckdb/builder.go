@@ -60,6 +60,10 @@ type Builder struct {
 	created time.Time
 	unlock  func() // releases the data directory's ingest lock; nil once done
 	cleaned []Leftover
+	// geo is the geography's load, which runs while the caller reads and
+	// appends its input (waitGeo).
+	geo    chan error
+	geoErr error
 }
 
 // Build starts a new snapshot in dir with the reference data (geography and
@@ -114,9 +118,23 @@ func (b *Builder) init(ctx context.Context, ref observatory.Reference, version s
 		b.id, b.created, version, nullString(b.prev)); err != nil {
 		return err
 	}
-	if err := loadGeography(ctx, b, ref.Geo); err != nil {
-		return fmt.Errorf("reference geography: %w", err)
-	}
+	// The geography (35,000 communes, a sixth of a BMO run) goes in
+	// while the caller reads its input: only Commit needs it, to give
+	// each formation its bassin.
+	b.geo = make(chan error, 1)
+	go func() {
+		var err error
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%v", p)
+			}
+			if err != nil {
+				err = fmt.Errorf("reference geography: %w", err)
+			}
+			b.geo <- err
+		}()
+		err = loadGeography(ctx, b, ref.Geo)
+	}()
 	if err := loadMetiers(ctx, b, ref.Metiers); err != nil {
 		return fmt.Errorf("digital-jobs referential: %w", err)
 	}
@@ -129,6 +147,16 @@ func (b *Builder) init(ctx context.Context, ref observatory.Reference, version s
 		}
 	}
 	return nil
+}
+
+// waitGeo waits for the geography's load and returns its error, the same
+// at each call.
+func (b *Builder) waitGeo() error {
+	if b.geo != nil {
+		b.geoErr = <-b.geo
+		b.geo = nil
+	}
+	return b.geoErr
 }
 
 // ID is the id the snapshot will have.
@@ -372,6 +400,10 @@ func (b *Builder) AppendColumns(ctx context.Context, table string, cols []string
 // Commit checkpoints the snapshot, moves it into place and makes it current.
 func (b *Builder) Commit(ctx context.Context) (string, error) {
 	defer b.release()
+	if err := b.waitGeo(); err != nil {
+		b.Abort()
+		return "", err
+	}
 	if b.prev != "" {
 		if _, err := b.db.ExecContext(ctx, `DETACH prev`); err != nil {
 			b.Abort()
@@ -429,6 +461,7 @@ func (b *Builder) Commit(ctx context.Context) (string, error) {
 // Abort drops the snapshot being built. It is safe to call after Commit.
 func (b *Builder) Abort() {
 	defer b.release()
+	b.waitGeo()
 	if b.db != nil {
 		b.db.Close()
 		b.db = nil
