@@ -1,7 +1,6 @@
 package carto
 
 import (
-	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -9,7 +8,6 @@ import (
 	"math"
 	"runtime"
 	"strconv"
-	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
@@ -44,25 +42,11 @@ func WritePNGIn(w io.Writer, sc *Scene, fonts *Fonts, n int) error {
 	// The image is drawn and compressed in horizontal bands at once, one
 	// per core: each band replays the whole scene clipped to its rows, so
 	// the compositing, most of the time, is shared out, and its rows are
-	// compressed as soon as it is drawn (encodeBands).
-	bands := pngBands(img.Bounds(), n)
-	parts := make([]band, len(bands))
-	var wg sync.WaitGroup
-	for i, b := range bands {
-		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					parts[i].err = fmt.Errorf("carto: drawing rows %d-%d: %v", b.Min.Y, b.Max.Y, p)
-				}
-			}()
-			sub := img.SubImage(b).(*image.RGBA)
-			r := &raster{img: sub, s: pngScale, full: img.Bounds()}
-			r.scene(sc, fonts, top)
-			parts[i] = deflateBand(sub, i == len(bands)-1)
-		})
-	}
-	wg.Wait()
-	return encodeBands(w, img, parts)
+	// compressed as soon as it is drawn (encodeIn).
+	return encodeIn(w, img, n, func(band *image.RGBA) {
+		r := &raster{img: band, s: pngScale, full: img.Bounds()}
+		r.scene(sc, fonts, top)
+	})
 }
 
 // scene draws sc onto r's image (all of it, or a band of it): every

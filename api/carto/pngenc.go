@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/adler32"
 	"hash/crc32"
 	"image"
@@ -22,15 +23,30 @@ import (
 // the encoding time. An image with any transparency goes to image/png.
 // Hand-written because image/png offers no choice of colour type or
 // filter. The rows are compressed in bands at once, one per core.
-func encodePNG(w io.Writer, img *image.RGBA) error { return encodeIn(w, img, runtime.GOMAXPROCS(0)) }
+func encodePNG(w io.Writer, img *image.RGBA) error {
+	return encodeIn(w, img, runtime.GOMAXPROCS(0), nil)
+}
 
-// encodeIn is encodePNG in at most n bands.
-func encodeIn(w io.Writer, img *image.RGBA, n int) error {
+// encodeIn is encodePNG in at most n bands at once. When draw is set,
+// each band is drawn by it first (the band is a sub-image of img, with
+// img's coordinates); a panic there comes back as the band's error.
+func encodeIn(w io.Writer, img *image.RGBA, n int, draw func(band *image.RGBA)) error {
 	bands := pngBands(img.Bounds(), n)
 	parts := make([]band, len(bands))
 	var wg sync.WaitGroup
 	for i, b := range bands {
-		wg.Go(func() { parts[i] = deflateBand(img.SubImage(b).(*image.RGBA), i == len(bands)-1) })
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					parts[i].err = fmt.Errorf("carto: drawing rows %d-%d: %v", b.Min.Y, b.Max.Y, p)
+				}
+			}()
+			sub := img.SubImage(b).(*image.RGBA)
+			if draw != nil {
+				draw(sub)
+			}
+			parts[i] = deflateBand(sub, i == len(bands)-1)
+		})
 	}
 	wg.Wait()
 	return encodeBands(w, img, parts)

@@ -60,7 +60,7 @@ func testEncodePNG(t *testing.T, bands int) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := encodeIn(&buf, tc.img, bands); err != nil {
+			if err := encodeIn(&buf, tc.img, bands, nil); err != nil {
 				t.Fatal(err)
 			}
 			got, err := png.Decode(&buf)
