@@ -62,22 +62,15 @@ func (s *Server) download(c echo.Context, f Format, t export.Table) error {
 	if f == FormatXLSX {
 		t = xlsxCapped(t)
 	}
-	switch f {
-	case FormatParquet:
+	if f == FormatParquet {
 		return s.writeParquet(c, t, meta)
-	case FormatXLSX:
-		c.Response().WriteHeader(http.StatusOK)
-		bw := bufio.NewWriterSize(c.Response(), 32<<10)
-		err := export.WriteXLSX(streamWriter{bw, c.Response().Writer}, t, meta, dialectOf(c))
-		if err == nil {
-			err = bw.Flush()
-		}
-		return s.abortOn(c, err)
 	}
 	bw := bufio.NewWriterSize(c.Response(), 32<<10)
 	c.Response().WriteHeader(http.StatusOK)
 	sw := streamWriter{bw, c.Response().Writer} // echo.Response.Flush panics where flushing is not supported
 	switch f {
+	case FormatXLSX:
+		err = export.WriteXLSX(sw, t, meta, dialectOf(c))
 	case FormatGeoJSON:
 		err = export.WriteGeoJSON(sw, t, meta)
 	case FormatNDJSON:
