@@ -71,7 +71,7 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	if err != nil {
 		return nil, err
 	}
-	terrs, err := keep(d, "territories|"+table, func() ([]observatory.OfferFacts, error) { return d.territories(ctx, table) })
+	terrs, err := d.territories(ctx, table)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +98,13 @@ func (d *DB) OfferFacts(ctx context.Context, q observatory.FactQuery) ([]observa
 	return out, nil
 }
 
-// territories lists a level's territories (code, name, population) by code.
+// territories lists a level's territories (code, name, population) by
+// code, read once per snapshot; callers only read the slice.
 func (d *DB) territories(ctx context.Context, table string) ([]observatory.OfferFacts, error) {
+	return keep(d, "territories|"+table, func() ([]observatory.OfferFacts, error) { return d.readTerritories(ctx, table) })
+}
+
+func (d *DB) readTerritories(ctx context.Context, table string) ([]observatory.OfferFacts, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT code, name, population FROM `+table+` ORDER BY code`)
 	if err != nil {
 		return nil, err
@@ -172,7 +177,7 @@ func (d *DB) DemandFacts(ctx context.Context, q observatory.FactQuery) ([]observ
 		return nil, observatory.ParamError("level", "unknown level %q", q.Level)
 	}
 	table, _, _ := levelOf(q.Level)
-	terrs, err := keep(d, "territories|"+table, func() ([]observatory.OfferFacts, error) { return d.territories(ctx, table) })
+	terrs, err := d.territories(ctx, table)
 	if err != nil {
 		return nil, err
 	}
