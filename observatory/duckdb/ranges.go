@@ -7,12 +7,12 @@ import (
 	"github.com/gen-numerique/observatory/observatory"
 )
 
-// A full export is read in two queries, a head and a tail, run at once:
-// duckdb-go runs a query to its end before its first row can be read, and
-// the export is sorted by id, so at a million formations one query held
-// the first byte for 1.3-2.8 s while DuckDB sorted and formatted
-// everything. The head is the first headRows ids (their bound is a fast
-// top-N of the ids alone), written while DuckDB runs the tail, the rest.
+// A full export is read in two queries, a head and a tail: duckdb-go runs
+// a query to its end before its first row can be read, and the export is
+// sorted by id, so at a million formations one query held the first byte
+// for 1.3-2.8 s while DuckDB sorted and formatted everything. The head is
+// the first headRows ids (their bound is a fast top-N of the ids alone);
+// the tail, the rest, runs in DuckDB while the head is written.
 // Reading in many ranges was tried: each range's query scans the table
 // again, and the whole export took 1.7 times as long. A snapshot never
 // changes, so the two queries read together what one would.
@@ -79,9 +79,7 @@ func (d *DB) eachRange(ctx context.Context, cols string, f observatory.Formation
 		rows, err := d.db.QueryContext(ctx, q, a...)
 		tail <- result{rows, err}
 	}()
-	if err = each(head); err == nil {
-		err = head.Err()
-	}
+	err = drain(head, each)
 	head.Close()
 	if err != nil {
 		cancel() // the tail is not wanted
@@ -98,10 +96,7 @@ func (d *DB) eachRange(ctx context.Context, cols string, f observatory.Formation
 	case t.err != nil:
 		return t.err
 	}
-	if err := each(t.rows); err != nil {
-		return err
-	}
-	return t.rows.Err()
+	return drain(t.rows, each)
 }
 
 // eachRow calls each with the rows of q.
@@ -111,6 +106,11 @@ func (d *DB) eachRow(ctx context.Context, q string, args []any, each func(*sql.R
 		return err
 	}
 	defer rows.Close()
+	return drain(rows, each)
+}
+
+// drain calls each with rows, then gives the error that ended them.
+func drain(rows *sql.Rows, each func(*sql.Rows) error) error {
 	if err := each(rows); err != nil {
 		return err
 	}
