@@ -74,7 +74,6 @@ func farNearest(b *accessBase, sp *supplyIndex, land []int, sameLand []bool, bes
 					best[i] = math.Min(best[i], dist2(b.at[i], sp.at[j]))
 				}
 			}
-			gr.members = gr.members[:0]
 		}
 	}
 }
